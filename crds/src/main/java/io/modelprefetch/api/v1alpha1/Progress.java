@@ -1,0 +1,17 @@
+package io.modelprefetch.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+/**
+ * A snapshot of download progress, patched by the downloader at most every two seconds.
+ */
+public record Progress(
+    @JsonPropertyDescription("bytes written and journalled (resumed bytes included)") Long bytesDone,
+    @JsonPropertyDescription("bytes of all files") Long bytesTotal,
+    @JsonPropertyDescription("files verified and in place") Integer filesDone,
+    @JsonPropertyDescription("files in the manifest") Integer filesTotal,
+    @JsonPropertyDescription("recent download speed") Long bytesPerSecond,
+    @JsonPropertyDescription("estimated seconds to completion at the recent speed") Long etaSeconds,
+    @JsonPropertyDescription("bytesDone of bytesTotal for humans, e.g. 42%") String percent,
+    @JsonPropertyDescription("bytesPerSecond for humans, e.g. 180 MiB/s") String speed,
+    @JsonPropertyDescription("etaSeconds for humans, e.g. 3m20s") String eta,
+    @JsonPropertyDescription("when this snapshot was taken (RFC 3339)") String updatedAt) {}
