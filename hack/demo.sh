@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# README command 1: builds modelprefetch, starts a built-in local Hugging Face Hub (a protocol
+# fixture serving a small generated model, its weights behind a redirect to a second "CDN" host),
+# pulls hf://demo/tiny-model into ./models/tiny-model, then verifies it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. hack/lib.sh
+
+./mvnw -q -B -ntp -pl fixtures,initcontainer -am install -DskipTests
+./mvnw -q -B -ntp -pl fixtures dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+
+work=$(mktemp -d)
+hub_pid=
+cleanup() { [ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+"$JAVA_HOME/bin/java" -cp "fixtures/target/classes:$(cat fixtures/target/classpath.txt)" \
+  io.modelprefetch.fixtures.hub.HubFixtureMain --demo >"$work/hub.json" 2>"$work/hub.log" &
+hub_pid=$!
+for _ in $(seq 1 100); do
+  [ -s "$work/hub.json" ] && break
+  kill -0 "$hub_pid" 2>/dev/null || { cat "$work/hub.log" >&2; exit 1; }
+  sleep 0.1
+done
+endpoint=$(sed -n 's/.*"endpoint":"\([^"]*\)".*/\1/p' "$work/hub.json")
+echo "local Hub at $endpoint" >&2
+
+HF_ENDPOINT="$endpoint" hack/modelprefetch pull hf://demo/tiny-model --dest models/tiny-model --progress tty
+hack/modelprefetch verify --dest models/tiny-model
+ls -l models/tiny-model

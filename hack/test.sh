@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): provisions what the tests need, then runs every tier:
+# unit tests (*Test), integration tests (*IT) against loopback origins, the real huggingface_hub
+# client, S3Proxy and a real kube-apiserver.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. hack/lib.sh
+
+MODELPREFETCH_PYTHON=$(bash hack/python-deps.sh | tail -n 1)
+export MODELPREFETCH_PYTHON
+
+./mvnw -B -ntp verify "$@"

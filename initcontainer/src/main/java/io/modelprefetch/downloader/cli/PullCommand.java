@@ -1,0 +1,201 @@
+package io.modelprefetch.downloader.cli;
+
+import io.modelprefetch.downloader.DownloadException;
+import io.modelprefetch.downloader.Failure;
+import io.modelprefetch.downloader.report.Human;
+import io.modelprefetch.downloader.report.JsonLinesSink;
+import io.modelprefetch.downloader.report.ProgressSink;
+import io.modelprefetch.downloader.report.ProgressTracker;
+import io.modelprefetch.downloader.report.Reporter;
+import io.modelprefetch.downloader.report.TerminalSink;
+import io.modelprefetch.downloader.report.TerminationMessage;
+import io.modelprefetch.downloader.source.Source;
+import io.modelprefetch.downloader.source.SourceOptions;
+import io.modelprefetch.downloader.source.Sources;
+import io.modelprefetch.downloader.transfer.Destination;
+import io.modelprefetch.downloader.transfer.Pull;
+import io.modelprefetch.downloader.transfer.TransferSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code modelprefetch pull SOURCE --dest DIR}. */
+@Command(
+    name = "pull",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Downloads SOURCE into DIR: all files at one pinned revision, in parallel ranges, resumable,",
+      "each verified before it appears under its final name; writes DIR/.modelprefetch/manifest.json last.",
+      "SOURCE is hf://org/name, hf://datasets/org/name, s3://bucket/prefix or https://host/path/file."
+    })
+public final class PullCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "hf://org/name, s3://bucket/prefix or https://host/file")
+  String source;
+
+  @Option(names = {"-d", "--dest"}, required = true, paramLabel = "DIR", description = "destination directory")
+  Path dest;
+
+  @Option(names = {"-r", "--revision"}, description = "hf:// branch, tag or commit (default main)")
+  String revision;
+
+  @Option(names = {"-i", "--include"}, paramLabel = "GLOB", description = "only paths matching (repeatable; * matches /)")
+  List<String> include = new ArrayList<>();
+
+  @Option(names = {"-x", "--exclude"}, paramLabel = "GLOB", description = "skip paths matching (repeatable)")
+  List<String> exclude = new ArrayList<>();
+
+  @Option(names = "--endpoint", paramLabel = "URL",
+      description = "HF mirror (default $HF_ENDPOINT) or S3-compatible endpoint (default $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL; path-style)")
+  String endpoint;
+
+  @Option(names = "--region", description = "S3 region (default $AWS_REGION, else us-east-1 with an endpoint)")
+  String region;
+
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "file holding the HF or bearer token (default $HF_TOKEN for hf://, $BEARER_TOKEN for https://)")
+  Path tokenFile;
+
+  @Option(names = "--sha256", paramLabel = "HEX", description = "expected SHA-256 of an https:// file")
+  String sha256;
+
+  @Option(names = {"-c", "--connections"}, defaultValue = "16", description = "connection budget over all files (default ${DEFAULT-VALUE})")
+  int connections;
+
+  @Option(names = "--chunk-size", defaultValue = "32MiB", converter = Converters.SizeConverter.class,
+      description = "largest range per request (default ${DEFAULT-VALUE}); ranges shrink near the end")
+  long chunkSize;
+
+  @Option(names = "--stall-timeout", defaultValue = "30s", converter = Converters.DurationConverter.class,
+      description = "re-issue a range that received no byte for this long (default ${DEFAULT-VALUE})")
+  Duration stallTimeout;
+
+  @Option(names = "--retries", defaultValue = "8", description = "attempts per range without progress before giving up (default ${DEFAULT-VALUE})")
+  int retries;
+
+  @Option(names = "--progress", defaultValue = "auto", description = "auto (a line on a terminal, else JSON lines), json, tty or none")
+  String progressMode;
+
+  @Option(names = "--progress-interval", defaultValue = "2s", converter = Converters.DurationConverter.class,
+      description = "time between progress reports (default ${DEFAULT-VALUE})")
+  Duration progressInterval;
+
+  @Option(names = "--termination-message-path", paramLabel = "FILE",
+      description = "write a JSON summary here at exit (Kubernetes: /dev/termination-log)")
+  Path terminationMessagePath;
+
+  @Override
+  public Integer call() {
+    ProgressTracker tracker = new ProgressTracker();
+    List<ProgressSink> sinks = new ArrayList<>();
+    TerminationMessage termination = terminationMessagePath == null ? null : new TerminationMessage(terminationMessagePath);
+    if (termination != null) {
+      sinks.add(termination);
+    }
+    try {
+      sinks.addAll(progressSinks());
+      SourceOptions options = new SourceOptions(source, revision, include, exclude, endpoint(), region, token(),
+          sha256, connections, stallTimeout);
+      TransferSettings settings = settings();
+      Destination destination = Destination.open(dest);
+      try (Source src = Sources.open(options); Reporter reporter = new Reporter(tracker, sinks, progressInterval)) {
+        try {
+          Pull.Result result = new Pull(src, destination, settings, tracker).run();
+          if (termination != null) {
+            termination.revision(result.completion().revision());
+          }
+          reporter.finish(null);
+          System.err.println((result.upToDate() ? "up to date: " : "done: ") + result.completion().files().size()
+              + " files, " + Human.bytes(result.completion().totalBytes()) + " at revision "
+              + result.completion().revision() + " in " + dest);
+          return 0;
+        } catch (DownloadException e) {
+          reporter.finish(e.getMessage());
+          throw e;
+        }
+      }
+    } catch (DownloadException e) {
+      if (termination != null && tracker.snapshot().bytesTotal() == 0) {
+        termination.finished(tracker.snapshot(), e.getMessage());
+      }
+      System.err.println("error: " + e.getMessage());
+      return e.failure().exitCode();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      System.err.println("error: interrupted");
+      return Failure.INTERNAL.exitCode();
+    }
+  }
+
+  private TransferSettings settings() throws DownloadException {
+    if (connections < 1 || connections > 256) {
+      throw new DownloadException(Failure.USAGE, "--connections must be between 1 and 256");
+    }
+    if (chunkSize < 256 * 1024) {
+      throw new DownloadException(Failure.USAGE, "--chunk-size must be at least 256KiB");
+    }
+    if (retries < 0) {
+      throw new DownloadException(Failure.USAGE, "--retries must not be negative");
+    }
+    if (sha256 != null && !sha256.matches("[0-9a-fA-F]{64}")) {
+      throw new DownloadException(Failure.USAGE, "--sha256 must be 64 hex digits");
+    }
+    TransferSettings d = TransferSettings.defaults();
+    return new TransferSettings(connections, Math.min(d.minChunk(), chunkSize), chunkSize, retries,
+        d.checkpointBytes(), d.maxBackoff());
+  }
+
+  private List<ProgressSink> progressSinks() throws DownloadException {
+    boolean terminal = System.console() != null && System.console().isTerminal();
+    return switch (progressMode) {
+      case "auto" -> List.of(terminal ? new TerminalSink(System.err) : new JsonLinesSink(System.out));
+      case "json" -> List.of(new JsonLinesSink(System.out));
+      case "tty" -> List.of(new TerminalSink(System.err));
+      case "none" -> List.of();
+      default -> throw new DownloadException(Failure.USAGE, "--progress must be auto, json, tty or none");
+    };
+  }
+
+  private String endpoint() {
+    if (endpoint != null) {
+      return endpoint;
+    }
+    if (source.startsWith("hf://")) {
+      return System.getenv("HF_ENDPOINT");
+    }
+    if (source.startsWith("s3://")) {
+      String s3 = System.getenv("AWS_ENDPOINT_URL_S3");
+      return s3 != null ? s3 : System.getenv("AWS_ENDPOINT_URL");
+    }
+    return null;
+  }
+
+  private String token() throws DownloadException {
+    if (tokenFile != null) {
+      try {
+        return Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw new DownloadException(Failure.USAGE, "cannot read --token-file " + tokenFile + ": " + e.getMessage());
+      }
+    }
+    String env = source.startsWith("hf://") ? firstEnv("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN") : firstEnv("BEARER_TOKEN");
+    return env == null || env.isBlank() ? null : env.strip();
+  }
+
+  private static String firstEnv(String... names) {
+    for (String n : names) {
+      if (System.getenv(n) != null) {
+        return System.getenv(n);
+      }
+    }
+    return null;
+  }
+}

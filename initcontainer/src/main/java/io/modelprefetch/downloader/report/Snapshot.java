@@ -1,0 +1,22 @@
+package io.modelprefetch.downloader.report;
+
+/**
+ * Progress at one moment.
+ *
+ * @param bytesDone bytes on disk (resumed and reused bytes included)
+ * @param bytesTotal bytes of all files
+ * @param filesDone files verified and in place
+ * @param filesTotal files in the manifest
+ * @param bytesPerSecond download speed over the last few seconds
+ * @param etaSeconds seconds to go at that speed, or -1 when unknown
+ * @param elapsedMillis time since the download started
+ * @param transferred bytes fetched from the network by this process
+ */
+public record Snapshot(
+    long bytesDone, long bytesTotal, int filesDone, int filesTotal, long bytesPerSecond, long etaSeconds,
+    long elapsedMillis, long transferred) {
+
+  public String percent() {
+    return Human.percent(bytesDone, bytesTotal);
+  }
+}

@@ -1,0 +1,25 @@
+package io.modelprefetch.downloader.source;
+
+import io.modelprefetch.downloader.DownloadException;
+import io.modelprefetch.downloader.manifest.Manifest;
+import io.modelprefetch.downloader.manifest.RemoteFile;
+import java.io.IOException;
+
+/** A place files come from: resolves to a pinned manifest, then serves byte ranges of its files. */
+public interface Source extends AutoCloseable {
+
+  /** Lists the files (filtered) at a pinned revision. */
+  Manifest resolve() throws DownloadException, IOException, InterruptedException;
+
+  /**
+   * Opens bytes {@code [from, to)} of the file; for a file that is not {@link RemoteFile#ranged()},
+   * only the whole file ({@code from == 0}) can be opened.
+   *
+   * @throws SourceException when the source answered with an error (retryable or not)
+   * @throws IOException when the connection failed (retryable)
+   */
+  Body open(RemoteFile file, long from, long to) throws IOException, InterruptedException;
+
+  @Override
+  void close();
+}

@@ -1,0 +1,39 @@
+package io.modelprefetch.downloader.source;
+
+import io.modelprefetch.downloader.DownloadException;
+import io.modelprefetch.downloader.Failure;
+import io.modelprefetch.downloader.source.hf.HfSource;
+import io.modelprefetch.downloader.source.http.HttpSource;
+import io.modelprefetch.downloader.source.http.HttpTransport;
+import io.modelprefetch.downloader.source.s3.S3Source;
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/** Picks the source for a URI scheme. */
+public final class Sources {
+  private Sources() {}
+
+  public static Source open(SourceOptions options) throws DownloadException {
+    URI uri = parse(options.uri());
+    return switch (uri.getScheme()) {
+      case "hf" -> new HfSource(options, new HttpTransport(options.stallTimeout()));
+      case "s3" -> S3Source.create(options);
+      case "http", "https" -> new HttpSource(options, new HttpTransport(options.stallTimeout()));
+      default -> throw new DownloadException(Failure.USAGE, "unsupported scheme in '" + options.uri()
+          + "': use hf://org/repo, s3://bucket/prefix or https://host/path");
+    };
+  }
+
+  static URI parse(String text) throws DownloadException {
+    try {
+      URI uri = new URI(text);
+      if (uri.getScheme() == null || uri.getHost() == null && uri.getAuthority() == null) {
+        throw new URISyntaxException(text, "no scheme or host");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new DownloadException(Failure.USAGE, "invalid source URI '" + text + "': " + e.getReason()
+          + " (expected hf://org/repo, s3://bucket/prefix or https://host/path)");
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package io.modelprefetch.downloader.source.hf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelprefetch.downloader.DownloadException;
+import io.modelprefetch.downloader.Failure;
+import io.modelprefetch.downloader.manifest.Digest;
+import io.modelprefetch.downloader.manifest.Manifest;
+import io.modelprefetch.downloader.manifest.PathFilter;
+import io.modelprefetch.downloader.manifest.RemoteFile;
+import io.modelprefetch.downloader.source.Body;
+import io.modelprefetch.downloader.source.Source;
+import io.modelprefetch.downloader.source.SourceException;
+import io.modelprefetch.downloader.source.SourceOptions;
+import io.modelprefetch.downloader.source.http.HttpTransport;
+import io.modelprefetch.downloader.source.http.RangeGet;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Hugging Face Hub repository. The revision is resolved once to a commit; the tree listing is
+ * followed through its {@code Link: rel="next"} pages; each file's first ranged request goes to
+ * {@code /resolve/<commit>/<path>} and the redirect target (a signed CDN URL) is reused for its
+ * other ranges, which keeps resolve calls, and so rate-limit use, to one per file.
+ */
+public final class HfSource implements Source {
+  private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+  private static final String DEFAULT_ENDPOINT = "https://huggingface.co";
+  private final SourceOptions options;
+  private final HttpTransport transport;
+  private final ObjectMapper json = new ObjectMapper();
+  private final Map<String, URI> signedUrls = new ConcurrentHashMap<>();
+  private final URI endpoint;
+  private final HfRepo repo;
+  private String commit;
+
+  public HfSource(SourceOptions options, HttpTransport transport) throws DownloadException {
+    this.options = options;
+    this.transport = transport;
+    this.repo = HfRepo.parse(options.uri());
+    String base = options.endpoint() != null ? options.endpoint() : DEFAULT_ENDPOINT;
+    this.endpoint = URI.create(base.endsWith("/") ? base : base + "/");
+  }
+
+  @Override
+  public Manifest resolve() throws DownloadException, IOException {
+    String revision = options.revision() == null ? "main" : options.revision();
+    commit = resolveCommit(revision);
+    PathFilter filter = PathFilter.of(options.include(), options.exclude());
+    List<RemoteFile> files = new ArrayList<>();
+    URI page = endpoint.resolve("api/" + repo.type() + "/" + repo.id() + "/tree/" + commit + "?recursive=true");
+    while (page != null) {
+      HttpTransport.Response r = api(page);
+      JsonNode entries = readJson(r);
+      for (JsonNode e : entries) {
+        if ("file".equals(e.path("type").asText()) && filter.test(e.path("path").asText())) {
+          files.add(toRemoteFile(e));
+        }
+      }
+      page = nextPage(r.header("Link"), page);
+    }
+    if (files.isEmpty()) {
+      throw new DownloadException(Failure.SOURCE, repo.id() + "@" + commit
+          + " has no files matching include " + options.include() + " / exclude " + options.exclude());
+    }
+    return new Manifest(options.uri(), commit, files);
+  }
+
+  private String resolveCommit(String revision) throws DownloadException, IOException {
+    URI uri = endpoint.resolve("api/" + repo.type() + "/" + repo.id() + "/revision/" + encode(revision));
+    String sha = readJson(api(uri)).path("sha").asText();
+    if (!COMMIT.matcher(sha).matches()) {
+      throw new DownloadException(Failure.SOURCE, "the Hub answered no commit for " + repo.id() + "@" + revision);
+    }
+    return sha;
+  }
+
+  private HttpTransport.Response api(URI uri) throws DownloadException, IOException {
+    try {
+      return transport.send("GET", uri, Map.of("Accept", "application/json"), options.token());
+    } catch (SourceException e) {
+      if (e.retryable()) {
+        throw e;
+      }
+      String hint = e.status() == 401 || e.status() == 403
+          ? " (private or gated repo: pass a token with HF_TOKEN or --token-file)"
+          : e.status() == 404 ? " (check the repo id and revision)" : "";
+      throw new DownloadException(Failure.SOURCE, e.getMessage() + hint, e);
+    }
+  }
+
+  private JsonNode readJson(HttpTransport.Response r) throws IOException {
+    try (InputStream in = r.body()) {
+      return json.readTree(in);
+    }
+  }
+
+  static URI nextPage(String link, URI current) {
+    if (link == null) {
+      return null;
+    }
+    Matcher m = NEXT_LINK.matcher(link);
+    return m.find() ? current.resolve(m.group(1)) : null;
+  }
+
+  private RemoteFile toRemoteFile(JsonNode e) {
+    String path = e.path("path").asText();
+    JsonNode lfs = e.path("lfs");
+    List<Digest> digests = new ArrayList<>();
+    String version;
+    long size;
+    if (lfs.isObject()) {
+      version = lfs.path("oid").asText();
+      size = lfs.path("size").asLong(e.path("size").asLong());
+      digests.add(new Digest(Digest.Algorithm.SHA256, version));
+    } else {
+      version = e.path("oid").asText();
+      size = e.path("size").asLong();
+      if (!version.isEmpty()) {
+        digests.add(new Digest(Digest.Algorithm.GIT_SHA1, version));
+      }
+    }
+    return new RemoteFile(path, size, digests, path, version, true);
+  }
+
+  @Override
+  public Body open(RemoteFile file, long from, long to) throws IOException {
+    URI signed = signedUrls.get(file.locator());
+    if (signed != null) {
+      try {
+        return RangeGet.open(transport, signed, null, from, to, file.size(), true).body();
+      } catch (SourceException e) {
+        if (e.retryable() || (e.status() != 401 && e.status() != 403 && e.status() != 404 && e.status() != 410)) {
+          throw e;
+        }
+        signedUrls.remove(file.locator(), signed);
+      }
+    }
+    URI resolve = endpoint.resolve(repo.resolvePrefix() + "/resolve/" + commit + "/" + encodePath(file.locator()));
+    RangeGet.Opened opened = RangeGet.open(transport, resolve, options.token(), from, to, file.size(), true);
+    if (!HttpTransport.sameOrigin(resolve, opened.finalUri())) {
+      signedUrls.put(file.locator(), opened.finalUri());
+    }
+    return opened.body();
+  }
+
+  private static String encode(String segment) {
+    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String encodePath(String path) {
+    return String.join("/", java.util.Arrays.stream(path.split("/", -1)).map(HfSource::encode).toList());
+  }
+
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,225 @@
+package io.modelprefetch.downloader.source.s3;
+
+import io.modelprefetch.downloader.DownloadException;
+import io.modelprefetch.downloader.Failure;
+import io.modelprefetch.downloader.manifest.Digest;
+import io.modelprefetch.downloader.manifest.Manifest;
+import io.modelprefetch.downloader.manifest.PathFilter;
+import io.modelprefetch.downloader.manifest.RemoteFile;
+import io.modelprefetch.downloader.source.Body;
+import io.modelprefetch.downloader.source.Source;
+import io.modelprefetch.downloader.source.SourceException;
+import io.modelprefetch.downloader.source.SourceOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Objects under an S3 prefix (any S3-compatible store with an endpoint override). Every GET carries
+ * {@code If-Match: <etag>} so an object overwritten mid-download fails instead of mixing versions.
+ * Digests: full-object checksums when the object has them (whole-object GETs ask for them; big
+ * ranged objects get one HEAD), else the ETag when it is a single-part MD5, else the size.
+ */
+public final class S3Source implements Source {
+  private final SourceOptions options;
+  private final S3Client s3;
+  private final String bucket;
+  private final String prefix;
+  private final Map<String, List<Digest>> headDigests = new ConcurrentHashMap<>();
+
+  private S3Source(SourceOptions options, S3Client s3, String bucket, String prefix) {
+    this.options = options;
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.prefix = prefix;
+  }
+
+  public static S3Source create(SourceOptions options) throws DownloadException {
+    URI uri = URI.create(options.uri());
+    String bucket = uri.getHost();
+    if (bucket == null || bucket.isEmpty()) {
+      throw new DownloadException(Failure.USAGE, "invalid S3 URI '" + options.uri() + "': expected s3://bucket/prefix");
+    }
+    String path = uri.getPath() == null ? "" : uri.getPath();
+    return new S3Source(options, client(options), bucket, path.startsWith("/") ? path.substring(1) : path);
+  }
+
+  private static S3Client client(SourceOptions o) {
+    Duration stall = o.stallTimeout();
+    var builder = S3Client.builder()
+        .credentialsProvider(DefaultCredentialsProvider.builder().build())
+        .httpClientBuilder(ApacheHttpClient.builder()
+            .maxConnections(Math.max(o.connections(), 4) + 4)
+            .socketTimeout(stall)
+            .connectionTimeout(stall.compareTo(Duration.ofSeconds(30)) < 0 ? stall : Duration.ofSeconds(30)))
+        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    String region = o.region() != null ? o.region() : System.getenv("AWS_REGION");
+    if (region != null) {
+      builder.region(Region.of(region));
+    } else if (o.endpoint() != null) {
+      builder.region(Region.US_EAST_1);
+    }
+    if (o.endpoint() != null) {
+      builder.endpointOverride(URI.create(o.endpoint())).forcePathStyle(true);
+    }
+    return builder.build();
+  }
+
+  @Override
+  public Manifest resolve() throws DownloadException, IOException {
+    PathFilter filter = PathFilter.of(options.include(), options.exclude());
+    String listPrefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : singleObjectOrFolder();
+    List<RemoteFile> files = new ArrayList<>();
+    MessageDigest fingerprint = sha256();
+    try {
+      for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(listPrefix)).contents()) {
+        if (o.key().endsWith("/") && o.size() == 0) {
+          continue;
+        }
+        String path = listPrefix.isEmpty() || o.key().length() > listPrefix.length()
+            ? o.key().substring(listPrefix.length())
+            : o.key().substring(o.key().lastIndexOf('/') + 1);
+        if (filter.test(path)) {
+          files.add(toRemoteFile(path, o.key(), o.size(), o.eTag()));
+          fingerprint.update((o.key() + "\0" + o.eTag() + "\0" + o.size() + "\n").getBytes());
+        }
+      }
+    } catch (SdkException e) {
+      throw fail(e, "list s3://" + bucket + "/" + listPrefix);
+    }
+    if (files.isEmpty()) {
+      throw new DownloadException(Failure.SOURCE, "no objects under s3://" + bucket + "/" + listPrefix
+          + " match include " + options.include() + " / exclude " + options.exclude());
+    }
+    String revision = "sha256:" + HexFormat.of().formatHex(fingerprint.digest());
+    return new Manifest(options.uri(), revision, files);
+  }
+
+  /** {@code s3://b/dir/file.bin} is that one object; {@code s3://b/dir} without slash a folder. */
+  private String singleObjectOrFolder() throws DownloadException {
+    try {
+      s3.headObject(b -> b.bucket(bucket).key(prefix));
+      return prefix;
+    } catch (NoSuchKeyException e) {
+      return prefix + "/";
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return prefix + "/";
+      }
+      throw fail(e, "head s3://" + bucket + "/" + prefix);
+    } catch (SdkException e) {
+      throw fail(e, "head s3://" + bucket + "/" + prefix);
+    }
+  }
+
+  private static RemoteFile toRemoteFile(String path, String key, long size, String etag) {
+    String bare = etag == null ? "" : etag.replace("\"", "");
+    List<Digest> digests = bare.matches("[0-9a-fA-F]{32}") ? List.of(new Digest(Digest.Algorithm.MD5, bare)) : List.of();
+    return new RemoteFile(path, size, digests, key, etag, true);
+  }
+
+  @Override
+  public Body open(RemoteFile file, long from, long to) throws IOException {
+    boolean whole = from == 0 && to == file.size();
+    GetObjectRequest.Builder req = GetObjectRequest.builder().bucket(bucket).key(file.locator()).ifMatch(file.version());
+    if (whole) {
+      req.checksumMode(ChecksumMode.ENABLED);
+    } else {
+      req.range("bytes=" + from + "-" + (to - 1));
+    }
+    try {
+      List<Digest> learned = whole ? List.of() : headDigests.computeIfAbsent(file.locator(), k -> head(file));
+      ResponseInputStream<GetObjectResponse> in = s3.getObject(req.build());
+      if (whole) {
+        learned = S3Checksums.of(in.response().checksumSHA256(), in.response().checksumSHA1(),
+            in.response().checksumCRC32C(), in.response().checksumCRC32(),
+            in.response().serverSideEncryptionAsString(), file);
+      }
+      long length = in.response().contentLength() == null ? -1 : in.response().contentLength();
+      if (length >= 0 && length != to - from) {
+        in.abort();
+        throw SourceException.fatal("s3://" + bucket + "/" + file.locator() + " sent " + length
+            + " bytes for a request of " + (to - from), 200);
+      }
+      return new Body(in, learned, () -> {
+        in.abort();
+        in.close();
+      });
+    } catch (SdkException e) {
+      throw toSourceException(e, file);
+    }
+  }
+
+  private List<Digest> head(RemoteFile file) {
+    HeadObjectResponse h = s3.headObject(b -> b.bucket(bucket).key(file.locator()).checksumMode(ChecksumMode.ENABLED));
+    return S3Checksums.of(h.checksumSHA256(), h.checksumSHA1(), h.checksumCRC32C(), h.checksumCRC32(),
+        h.serverSideEncryptionAsString(), file);
+  }
+
+  private SourceException toSourceException(SdkException e, RemoteFile file) {
+    String where = "s3://" + bucket + "/" + file.locator();
+    if (e instanceof S3Exception s) {
+      int status = s.statusCode();
+      if (status == 412) {
+        return SourceException.fatal(where + " changed at the source during the download (ETag is no longer "
+            + file.version() + "); pull again to fetch the new version", status);
+      }
+      String message = where + ": " + status + " " + s.awsErrorDetails().errorCode() + " " + s.awsErrorDetails().errorMessage();
+      return SourceException.retryableStatus(status)
+          ? SourceException.retryable(message, null, status)
+          : SourceException.fatal(message, status);
+    }
+    if (e instanceof SdkClientException) {
+      return SourceException.retryable(where + ": " + e.getMessage(), null, 0);
+    }
+    return SourceException.fatal(where + ": " + e.getMessage(), 0);
+  }
+
+  private DownloadException fail(SdkException e, String what) {
+    String message = e instanceof S3Exception s
+        ? what + ": " + s.statusCode() + " " + s.awsErrorDetails().errorCode() + " " + s.awsErrorDetails().errorMessage()
+        : what + ": " + e.getMessage();
+    String hint = e instanceof S3Exception s && (s.statusCode() == 403 || s.statusCode() == 401)
+        ? " (check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the pod's role)" : "";
+    return new DownloadException(Failure.SOURCE, message + hint, e);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+  }
+}

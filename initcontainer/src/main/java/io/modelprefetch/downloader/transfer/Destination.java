@@ -1,0 +1,173 @@
+package io.modelprefetch.downloader.transfer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelprefetch.downloader.DownloadException;
+import io.modelprefetch.downloader.Failure;
+import io.modelprefetch.downloader.manifest.Completion;
+import io.modelprefetch.downloader.manifest.SafePath;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The directory a pull writes to. Files are staged under {@code .modelprefetch/partial/}, journals
+ * under {@code .modelprefetch/journal/}; a verified file is renamed into place atomically, and
+ * {@code .modelprefetch/manifest.json} is written last. No symlink inside the destination is ever
+ * followed.
+ */
+public final class Destination {
+  public static final String COMPLETION = "manifest.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path root;
+  private final Path state;
+
+  private Destination(Path root) {
+    this.root = root;
+    this.state = root.resolve(SafePath.STATE_DIR);
+  }
+
+  /** Opens (creating it) a destination directory; checks it is writable. */
+  public static Destination open(Path dir) throws DownloadException {
+    try {
+      Files.createDirectories(dir);
+      Path root = dir.toRealPath();
+      Destination d = new Destination(root);
+      d.ensureDirectory(d.state);
+      Path probe = Files.createTempFile(d.state, "write-check", ".tmp");
+      Files.delete(probe);
+      return d;
+    } catch (AccessDeniedException e) {
+      throw new DownloadException(Failure.DESTINATION, "destination " + dir + " is not writable (" + e.getFile()
+          + "): mount the volume read-write and run as a user that owns it");
+    } catch (IOException e) {
+      throw new DownloadException(Failure.DESTINATION, "cannot use destination " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Opens an existing destination for reading only (wait, verify). */
+  public static Destination existing(Path dir) {
+    return new Destination(dir.toAbsolutePath().normalize());
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  Path partial(String path) {
+    return state.resolve("partial").resolve(path);
+  }
+
+  Path journal(String path) {
+    return state.resolve("journal").resolve(path + ".journal");
+  }
+
+  public Path finalPath(String path) {
+    return root.resolve(path);
+  }
+
+  public Path completionFile() {
+    return state.resolve(COMPLETION);
+  }
+
+  /** Creates the partial file's directory and the empty file, refusing symlinks on the way. */
+  Path createPartial(String path) throws IOException {
+    Path p = partial(path);
+    ensureDirectory(p.getParent());
+    try (FileChannel ignored = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS)) {
+      return p;
+    }
+  }
+
+  /** Renames a verified partial file to its final path, atomically replacing an older version. */
+  void moveIntoPlace(String path) throws IOException {
+    Path target = finalPath(path);
+    ensureDirectory(target.getParent());
+    Files.move(partial(path), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Creates {@code dir} and its parents below the root; an existing symlink (or non-directory) on
+   * the way is an error rather than something to follow.
+   */
+  void ensureDirectory(Path dir) throws IOException {
+    Path relative = root.relativize(dir);
+    Path current = root;
+    for (Path segment : relative) {
+      if (segment.toString().isEmpty()) {
+        continue;
+      }
+      current = current.resolve(segment);
+      if (Files.isSymbolicLink(current)) {
+        throw new SymlinkRefused(current);
+      }
+      if (!Files.exists(current, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectory(current);
+      } else if (!Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException(current + " exists and is not a directory");
+      }
+    }
+  }
+
+  /** Thrown when a path inside the destination is a symlink. */
+  static final class SymlinkRefused extends IOException {
+    SymlinkRefused(Path link) {
+      super("refusing to follow the symlink " + link + " inside the destination; remove it and pull again");
+    }
+  }
+
+  /** The completion manifest, or null when the destination is not complete. */
+  public Completion readCompletion() throws IOException {
+    Path f = completionFile();
+    if (Files.isSymbolicLink(f)) {
+      throw new SymlinkRefused(f);
+    }
+    try {
+      return JSON.readValue(Files.readAllBytes(f), Completion.class);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /** Removes the completion manifest: from now on, waiters wait. */
+  void invalidate() throws IOException {
+    Files.deleteIfExists(completionFile());
+  }
+
+  /** Writes the completion manifest atomically (temp file, fsync, rename, fsync directory). */
+  void complete(Completion completion) throws IOException {
+    Path tmp = state.resolve(COMPLETION + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+      ch.write(java.nio.ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(completion)));
+      ch.force(true);
+    }
+    Files.move(tmp, completionFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    fsyncDirectory(state);
+  }
+
+  private static void fsyncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException ignored) {
+      // Some file systems cannot fsync a directory; the rename is still atomic.
+    }
+  }
+
+  /** Deletes staging leftovers of a path (partial and journal). */
+  void discardPartial(String path) throws IOException {
+    Files.deleteIfExists(partial(path));
+    Files.deleteIfExists(journal(path));
+  }
+
+  /** Free bytes for an unprivileged writer. */
+  long usableSpace() throws IOException {
+    return Files.getFileStore(state).getUsableSpace();
+  }
+}

@@ -1,0 +1,154 @@
+package io.modelprefetch.downloader.transfer;
+
+import io.modelprefetch.downloader.DownloadException;
+import io.modelprefetch.downloader.Failure;
+import io.modelprefetch.downloader.manifest.Completion;
+import io.modelprefetch.downloader.manifest.Completion.CompletedFile;
+import io.modelprefetch.downloader.manifest.Manifest;
+import io.modelprefetch.downloader.manifest.RemoteFile;
+import io.modelprefetch.downloader.manifest.SafePath;
+import io.modelprefetch.downloader.report.Human;
+import io.modelprefetch.downloader.report.ProgressTracker;
+import io.modelprefetch.downloader.source.Source;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pull: resolve, plan against what the destination already has, download, verify, finalize.
+ */
+public final class Pull {
+  private static final Logger LOG = LoggerFactory.getLogger(Pull.class);
+  private final Source source;
+  private final Destination destination;
+  private final TransferSettings settings;
+  private final ProgressTracker progress;
+  private final Preallocator preallocator = new Preallocator();
+
+  public Pull(Source source, Destination destination, TransferSettings settings, ProgressTracker progress) {
+    this.source = source;
+    this.destination = destination;
+    this.settings = settings;
+    this.progress = progress;
+  }
+
+  /** What a pull did. */
+  public record Result(Completion completion, boolean upToDate, int filesFetched, int filesReused) {}
+
+  public Result run() throws DownloadException, InterruptedException {
+    Manifest manifest = new Resolver(source, settings).resolve();
+    List<String> problems = SafePath.problems(manifest.files());
+    if (!problems.isEmpty()) {
+      throw new DownloadException(Failure.SOURCE, "refusing the listing of " + manifest.source() + ": "
+          + String.join("; ", problems.subList(0, Math.min(10, problems.size())))
+          + (problems.size() > 10 ? " (and " + (problems.size() - 10) + " more)" : ""));
+    }
+    progress.start(manifest.totalBytes(), manifest.files().size());
+    try {
+      Completion prior = destination.readCompletion();
+      Map<String, CompletedFile> kept = reusable(prior, manifest);
+      if (prior != null && kept.size() == manifest.files().size()
+          && Objects.equals(prior.revision(), manifest.revision())) {
+        progress.alreadyDone(manifest.totalBytes(), manifest.files().size());
+        return new Result(prior, true, 0, kept.size());
+      }
+      destination.invalidate();
+      List<RemoteFile> toFetch = manifest.files().stream().filter(f -> !kept.containsKey(f.path())).toList();
+      progress.alreadyDone(kept.values().stream().mapToLong(CompletedFile::size).sum(), kept.size());
+      Map<String, CompletedFile> verified = new java.util.concurrent.ConcurrentHashMap<>(kept);
+      download(toFetch, verified);
+      removeStale(prior, manifest);
+      Completion done = new Completion(manifest.source(), manifest.revision(), Instant.now().toString(),
+          manifest.totalBytes(), manifest.files().stream().map(f -> verified.get(f.path())).toList());
+      destination.complete(done);
+      return new Result(done, false, toFetch.size(), kept.size());
+    } catch (Destination.SymlinkRefused e) {
+      throw new DownloadException(Failure.DESTINATION, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new DownloadException(Failure.DESTINATION, "destination " + destination.root() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Files of the prior completion with the same content that are still in place. */
+  private Map<String, CompletedFile> reusable(Completion prior, Manifest manifest) throws IOException {
+    Map<String, CompletedFile> out = new HashMap<>();
+    if (prior == null) {
+      return out;
+    }
+    Map<String, CompletedFile> before = prior.files().stream()
+        .collect(Collectors.toMap(CompletedFile::path, f -> f, (a, b) -> a));
+    for (RemoteFile f : manifest.files()) {
+      CompletedFile c = before.get(f.path());
+      Path p = destination.finalPath(f.path());
+      if (c != null && c.size() == f.size() && Objects.equals(c.version(), f.version())
+          && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.size(p) == f.size()) {
+        out.put(f.path(), c);
+      }
+    }
+    return out;
+  }
+
+  private void download(List<RemoteFile> files, Map<String, CompletedFile> verified)
+      throws DownloadException, InterruptedException, IOException {
+    List<FileTask> tasks = new ArrayList<>();
+    try {
+      for (RemoteFile f : files) {
+        tasks.add(new FileTask(f, destination.createPartial(f.path()), destination.journal(f.path())));
+      }
+      long needed = tasks.stream().mapToLong(t -> t.file().size() - t.bytesOnDisk()).sum();
+      long usable = destination.usableSpace();
+      if (needed > usable) {
+        throw new DownloadException(Failure.DESTINATION, "destination " + destination.root() + " has "
+            + Human.bytes(usable) + " free but the download needs " + Human.bytes(needed)
+            + " more: give the volume more space");
+      }
+      for (FileTask t : tasks) {
+        preallocate(t);
+        progress.resumed(t.bytesOnDisk());
+      }
+      Verifier verifier = new Verifier(destination, progress, verified);
+      new Scheduler(source, settings, progress).run(tasks, verifier::finish);
+    } finally {
+      for (FileTask t : tasks) {
+        t.close();
+      }
+    }
+  }
+
+  private void preallocate(FileTask t) throws DownloadException {
+    try {
+      preallocator.allocate(t.partial(), t.file().size());
+    } catch (IOException e) {
+      throw new DownloadException(Failure.DESTINATION, "cannot reserve " + Human.bytes(t.file().size())
+          + " for " + t.file().path() + ": " + e.getMessage() + " (give the volume more space)", e);
+    }
+  }
+
+  /** Deletes files the prior completion had and this revision no longer has. */
+  private void removeStale(Completion prior, Manifest manifest) throws IOException {
+    if (prior == null) {
+      return;
+    }
+    Set<String> now = manifest.files().stream().map(RemoteFile::path).collect(Collectors.toSet());
+    for (CompletedFile f : prior.files()) {
+      if (!now.contains(f.path()) && SafePath.problem(f.path()) == null) {
+        Path p = destination.finalPath(f.path());
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          LOG.info("removing {}: not in revision {}", f.path(), manifest.revision());
+          Files.delete(p);
+        }
+      }
+    }
+  }
+}

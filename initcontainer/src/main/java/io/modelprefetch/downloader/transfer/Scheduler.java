@@ -1,0 +1,206 @@
+package io.modelprefetch.downloader.transfer;
+
+import io.modelprefetch.downloader.DownloadException;
+import io.modelprefetch.downloader.Failure;
+import io.modelprefetch.downloader.report.ProgressTracker;
+import io.modelprefetch.downloader.source.Body;
+import io.modelprefetch.downloader.source.Source;
+import io.modelprefetch.downloader.source.SourceException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One scheduler over all ranges of all files: {@code connections} workers take ranges from the
+ * {@link WorkQueue}, write them at their offsets into the preallocated partial files and journal
+ * them. A completed file goes to the {@link FileFinisher} (verify, rename), which runs beside the
+ * downloads. Memory is one buffer per connection, whatever the model size.
+ */
+final class Scheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+  private final Source source;
+  private final TransferSettings settings;
+  private final ProgressTracker progress;
+  private final Backoff backoff;
+  private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+  Scheduler(Source source, TransferSettings settings, ProgressTracker progress) {
+    this.source = source;
+    this.settings = settings;
+    this.progress = progress;
+    this.backoff = new Backoff(settings.maxBackoff());
+  }
+
+  /** Downloads and finishes every task; throws the first failure. */
+  void run(List<FileTask> tasks, FileFinisher finisher) throws DownloadException, InterruptedException {
+    WorkQueue queue = new WorkQueue(settings);
+    tasks.forEach(queue::add);
+    try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+        ExecutorService finishing = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("verify-", 0).daemon().factory())) {
+      for (FileTask t : tasks) {
+        if (t.complete()) {
+          finishing.submit(() -> finish(t, queue, finisher));
+        }
+      }
+      List<Future<?>> running = new ArrayList<>();
+      for (int i = 0; i < settings.connections(); i++) {
+        running.add(workers.submit(() -> work(queue, finishing, finisher)));
+      }
+      for (Future<?> f : running) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          fail(queue, e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause()));
+        }
+        if (failure.get() != null) {
+          workers.shutdownNow();
+          finishing.shutdownNow();
+        }
+      }
+    }
+    Exception e = failure.get();
+    if (e instanceof DownloadException de) {
+      throw de;
+    }
+    if (e != null) {
+      throw new DownloadException(Failure.INTERNAL, "download failed: " + e, e);
+    }
+  }
+
+  private void fail(WorkQueue queue, Exception e) {
+    if (failure.compareAndSet(null, e)) {
+      queue.stop();
+    }
+  }
+
+  private Void work(WorkQueue queue, ExecutorService finishing, FileFinisher finisher) throws Exception {
+    ByteBuffer buffer = ByteBuffer.allocate(TransferSettings.BUFFER_BYTES);
+    Chunk chunk;
+    while ((chunk = queue.take()) != null) {
+      try {
+        if (fetch(chunk, buffer)) {
+          FileTask t = chunk.task();
+          finishing.submit(() -> finish(t, queue, finisher));
+        }
+      } catch (Exception e) {
+        fail(queue, e);
+        throw e;
+      }
+    }
+    return null;
+  }
+
+  private void finish(FileTask task, WorkQueue queue, FileFinisher finisher) {
+    try {
+      if (finisher.finish(task)) {
+        queue.finished();
+      } else {
+        queue.retry(task);
+      }
+    } catch (Exception e) {
+      fail(queue, e);
+    }
+  }
+
+  /** Fetches a range with retries; returns true when it completed its file. */
+  private boolean fetch(Chunk chunk, ByteBuffer buffer) throws DownloadException, InterruptedException {
+    FileTask task = chunk.task();
+    long pos = chunk.start();
+    int failures = 0;
+    while (true) {
+      backoff.awaitOpen();
+      long attemptStart = pos;
+      long journalled = pos;
+      try (Body body = source.open(task.file(), pos, chunk.end())) {
+        task.learn(body.learned());
+        InputStream in = body.stream();
+        while (pos < chunk.end()) {
+          buffer.clear().limit((int) Math.min(buffer.capacity(), chunk.end() - pos));
+          int n = in.read(buffer.array(), 0, buffer.limit());
+          if (n < 0) {
+            throw SourceException.retryable("connection closed after " + (pos - chunk.start()) + " of "
+                + chunk.length() + " bytes of " + task.file().path(), null, 0);
+          }
+          buffer.limit(n);
+          writeAt(task, buffer, pos);
+          pos += n;
+          progress.transferred(n);
+          if (task.file().ranged() && pos - journalled >= settings.checkpointBytes()) {
+            task.record(journalled, pos);
+            journalled = pos;
+          }
+        }
+        return task.record(journalled, pos);
+      } catch (SourceException e) {
+        if (!e.retryable()) {
+          throw new DownloadException(Failure.SOURCE, e.getMessage(), e);
+        }
+        failures = onRetryable(task, chunk, e, attemptStart, pos, journalled, failures, e.retryAfter());
+      } catch (IOException e) {
+        failures = onRetryable(task, chunk, e, attemptStart, pos, journalled, failures, null);
+      }
+      if (!task.file().ranged()) {
+        pos = chunk.start();
+      }
+    }
+  }
+
+  private int onRetryable(FileTask task, Chunk chunk, IOException e, long attemptStart, long pos,
+      long journalled, int failures, Duration retryAfter) throws DownloadException, InterruptedException {
+    if (e instanceof DiskWriteFailed dw) {
+      throw new DownloadException(Failure.DESTINATION, dw.getMessage(), dw.getCause());
+    }
+    try {
+      if (task.file().ranged()) {
+        task.record(journalled, pos);
+      } else {
+        progress.transferred(-(pos - chunk.start()));
+      }
+    } catch (IOException journalFailure) {
+      throw new DownloadException(Failure.DESTINATION, "cannot write the resume journal: " + journalFailure.getMessage(), journalFailure);
+    }
+    int next = pos > attemptStart && task.file().ranged() ? 1 : failures + 1;
+    if (next > settings.maxAttempts()) {
+      throw new DownloadException(Failure.TRANSFER, "giving up on " + task.file().path() + " after "
+          + settings.maxAttempts() + " failed attempts; last error: " + e.getMessage(), e);
+    }
+    Duration delay = backoff.delay(next, retryAfter);
+    if (retryAfter != null) {
+      backoff.pauseAll(delay);
+    }
+    LOG.warn("retrying {} bytes {}-{} in {} ms (attempt {}/{}): {}", task.file().path(), pos, chunk.end(),
+        delay.toMillis(), next + 1, settings.maxAttempts() + 1, e.getMessage());
+    Thread.sleep(delay);
+    return next;
+  }
+
+  private static void writeAt(FileTask task, ByteBuffer buffer, long pos) throws DiskWriteFailed {
+    try {
+      task.write(buffer, pos);
+    } catch (IOException e) {
+      throw new DiskWriteFailed("writing " + task.partial() + " failed: " + e.getMessage()
+          + (String.valueOf(e.getMessage()).contains("space") ? " (the volume is full: give it more space)" : ""), e);
+    }
+  }
+
+  /** A local write failed: not worth a retry against the source. */
+  static final class DiskWriteFailed extends IOException {
+    DiskWriteFailed(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Verifies a completed file and moves it into place; false asks for a re-fetch. */
+  interface FileFinisher {
+    boolean finish(FileTask task) throws DownloadException, IOException;
+  }
+}

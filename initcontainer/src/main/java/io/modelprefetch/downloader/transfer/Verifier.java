@@ -1,0 +1,64 @@
+package io.modelprefetch.downloader.transfer;
+
+import io.modelprefetch.downloader.DownloadException;
+import io.modelprefetch.downloader.Failure;
+import io.modelprefetch.downloader.manifest.Completion.CompletedFile;
+import io.modelprefetch.downloader.manifest.Digest;
+import io.modelprefetch.downloader.manifest.RemoteFile;
+import io.modelprefetch.downloader.report.ProgressTracker;
+import io.modelprefetch.downloader.verify.Hashing;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks a completed partial file against its strongest digest (else its size), then renames it
+ * into place. A mismatch discards the file and asks for one re-fetch; a second mismatch fails.
+ */
+final class Verifier {
+  private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
+  private final Destination destination;
+  private final ProgressTracker progress;
+  private final Map<String, CompletedFile> verified;
+
+  Verifier(Destination destination, ProgressTracker progress, Map<String, CompletedFile> verified) {
+    this.destination = destination;
+    this.progress = progress;
+    this.verified = verified;
+  }
+
+  boolean finish(FileTask task) throws DownloadException, IOException {
+    RemoteFile file = task.file();
+    task.channel().force(false);
+    long size = task.channel().size();
+    Digest expected = file.strongestDigest();
+    String problem = size != file.size()
+        ? "size " + size + " instead of " + file.size()
+        : expected != null && !Hashing.matches(task.partial(), expected)
+            ? expected.algorithm().label() + " " + Hashing.digest(task.partial(), expected.algorithm()).hex()
+                + " instead of " + expected.hex()
+            : null;
+    if (problem != null) {
+      if (task.refetched()) {
+        throw new DownloadException(Failure.VERIFY, file.path() + " failed verification twice: "
+            + problem + " (the source serves corrupt bytes, or the listing's digest is wrong)");
+      }
+      LOG.warn("{} failed verification ({}); fetching it again", file.path(), problem);
+      progress.transferred(-file.size());
+      task.markRefetched();
+      task.restart();
+      return false;
+    }
+    if (expected == null) {
+      LOG.warn("{}: the source gives no digest; checked its size only", file.path());
+    }
+    task.close();
+    destination.moveIntoPlace(file.path());
+    destination.discardPartial(file.path());
+    verified.put(file.path(), new CompletedFile(file.path(), file.size(), file.digests(), file.version()));
+    progress.fileDone();
+    return true;
+  }
+}
