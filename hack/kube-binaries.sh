@@ -85,6 +85,8 @@ if command -v flock >/dev/null 2>&1; then
     printf '%s\n' "${KAT_DIR}"
     exit 0
   fi
+  # Leftovers of a killed build (no other build can be running while we hold the lock).
+  rm -rf -- "${CACHE_ROOT}"/.kube-build.* "${BIN_PARENT}"/.staging-* "${BIN_PARENT}"/.old.*
 fi
 
 log "building kube-apiserver/kubectl v${KUBE_VERSION} and etcd v${ETCD_VERSION} from Go modules ($(go version))"

@@ -166,6 +166,25 @@ public final class Destination {
     Files.deleteIfExists(journal(path));
   }
 
+  /** Removes the staging directories once nothing is left in them. */
+  void removeEmptyStaging() throws IOException {
+    for (Path dir : java.util.List.of(state.resolve("partial"), state.resolve("journal"))) {
+      if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        try (var walk = Files.walk(dir)) {
+          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+              try (var entries = Files.list(p)) {
+                if (entries.findAny().isEmpty()) {
+                  Files.delete(p);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   /** Free bytes for an unprivileged writer. */
   long usableSpace() throws IOException {
     return Files.getFileStore(state).getUsableSpace();

@@ -72,6 +72,7 @@ public final class Pull {
       Completion done = new Completion(manifest.source(), manifest.revision(), Instant.now().toString(),
           manifest.totalBytes(), manifest.files().stream().map(f -> verified.get(f.path())).toList());
       destination.complete(done);
+      destination.removeEmptyStaging();
       return new Result(done, false, toFetch.size(), kept.size());
     } catch (Destination.SymlinkRefused e) {
       throw new DownloadException(Failure.DESTINATION, e.getMessage(), e);

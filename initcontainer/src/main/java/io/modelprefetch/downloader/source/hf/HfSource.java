@@ -40,6 +40,7 @@ public final class HfSource implements Source {
   private final HttpTransport transport;
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, URI> signedUrls = new ConcurrentHashMap<>();
+  private final Map<String, Object> resolveLocks = new ConcurrentHashMap<>();
   private final URI endpoint;
   private final HfRepo repo;
   private String commit;
@@ -136,16 +137,28 @@ public final class HfSource implements Source {
   @Override
   public Body open(RemoteFile file, long from, long to) throws IOException {
     URI signed = signedUrls.get(file.locator());
-    if (signed != null) {
-      try {
-        return RangeGet.open(transport, signed, null, from, to, file.size(), true).body();
-      } catch (SourceException e) {
-        if (e.retryable() || (e.status() != 401 && e.status() != 403 && e.status() != 404 && e.status() != 410)) {
-          throw e;
+    if (signed == null) {
+      // The first range of a file resolves it; concurrent first ranges wait for that redirect
+      // instead of each spending a resolve call (the Hub rate-limits those).
+      synchronized (resolveLocks.computeIfAbsent(file.locator(), k -> new Object())) {
+        signed = signedUrls.get(file.locator());
+        if (signed == null) {
+          return viaResolve(file, from, to);
         }
-        signedUrls.remove(file.locator(), signed);
       }
     }
+    try {
+      return RangeGet.open(transport, signed, null, from, to, file.size(), true).body();
+    } catch (SourceException e) {
+      if (e.retryable() || (e.status() != 401 && e.status() != 403 && e.status() != 404 && e.status() != 410)) {
+        throw e;
+      }
+      signedUrls.remove(file.locator(), signed);
+      return open(file, from, to);
+    }
+  }
+
+  private Body viaResolve(RemoteFile file, long from, long to) throws IOException {
     URI resolve = endpoint.resolve(repo.resolvePrefix() + "/resolve/" + commit + "/" + encodePath(file.locator()));
     RangeGet.Opened opened = RangeGet.open(transport, resolve, options.token(), from, to, file.size(), true);
     if (!HttpTransport.sameOrigin(resolve, opened.finalUri())) {

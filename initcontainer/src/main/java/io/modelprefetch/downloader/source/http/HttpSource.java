@@ -63,6 +63,9 @@ public final class HttpSource implements Source {
         return new Probe(size, head.header("ETag"), ranges);
       }
     } catch (SourceException e) {
+      if (e.retryable()) {
+        throw e;
+      }
       if (e.status() != 403 && e.status() != 405) {
         throw asDownloadException(e);
       }
