@@ -51,13 +51,15 @@ final class Verifier {
       task.restart();
       return false;
     }
+    List<Digest> recorded = file.digests();
     if (expected == null) {
-      LOG.warn("{}: the source gives no digest; checked its size only", file.path());
+      LOG.warn("{}: the source gives no digest; checked its size, recording its sha256 for later verify", file.path());
+      recorded = List.of(Hashing.digest(task.partial(), Digest.Algorithm.SHA256));
     }
     task.close();
     destination.moveIntoPlace(file.path());
     destination.discardPartial(file.path());
-    verified.put(file.path(), new CompletedFile(file.path(), file.size(), file.digests(), file.version()));
+    verified.put(file.path(), new CompletedFile(file.path(), file.size(), recorded, file.version()));
     progress.fileDone();
     return true;
   }

@@ -1,0 +1,66 @@
+package io.modelprefetch.downloader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.modelprefetch.fixtures.data.Datasets;
+import io.modelprefetch.fixtures.http.Fault;
+import io.modelprefetch.fixtures.http.HttpOrigin;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SIGKILL halfway, start again with the same arguments: only what was not on disk is fetched. */
+class ResumeAfterKillIT {
+  private static final long MIB = 1 << 20;
+  private static final long SIZE = 96 * MIB;
+
+  @TempDir Path tmp;
+
+  @Test
+  void aKilledPullResumesAndFetchesOnlyTheBytesItHadNotJournalled() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("origin"));
+    Datasets.writeFile(root.resolve("model.bin"), SIZE, 11);
+    String sha256 = Datasets.sha256(root.resolve("model.bin"));
+    Path dest = tmp.resolve("dest");
+    try (HttpOrigin origin = HttpOrigin.builder().root(root).start()) {
+      // The first 12 ranges (48 MiB, half the file) flow; every later request stalls, so the
+      // download is frozen at 50 % when we kill it.
+      AtomicInteger gets = new AtomicInteger();
+      origin.faults().inject(p -> gets.incrementAndGet() > 12, 1000, new Fault.Stall(0, Duration.ofSeconds(60)));
+      String[] args = {"pull", origin.uri("model.bin").toString(), "--dest", dest.toString(), "--sha256", sha256,
+          "--progress", "none", "--connections", "4", "--chunk-size", "4MiB", "--stall-timeout", "60s"};
+      Process first = new Cli().start(args);
+      Path journal = dest.resolve(".modelprefetch/journal/model.bin.journal");
+      await().atMost(Duration.ofSeconds(60)).until(() -> journalled(journal) >= SIZE / 2);
+      first.destroyForcibly().waitFor();
+      long onDisk = journalled(journal);
+      assertThat(onDisk).isEqualTo(SIZE / 2);
+      assertThat(dest.resolve("model.bin")).doesNotExist();
+
+      origin.faults().clear();
+      origin.stats().reset();
+      new Cli().run(args).assertExit(0);
+      assertThat(Datasets.sha256(dest.resolve("model.bin"))).isEqualTo(sha256);
+      assertThat(origin.stats().totalBodyBytes()).as("bytes fetched after the restart").isEqualTo(SIZE - onDisk);
+    }
+  }
+
+  /** Bytes covered by the journal's complete lines (ranges never overlap). */
+  private static long journalled(Path journal) throws Exception {
+    if (!Files.exists(journal)) {
+      return 0;
+    }
+    String text = Files.readString(journal);
+    long sum = 0;
+    String[] lines = text.substring(0, Math.max(0, text.lastIndexOf('\n'))).split("\n");
+    for (int i = 1; i < lines.length; i++) {
+      String[] parts = lines[i].split(" ");
+      sum += Long.parseLong(parts[1]) - Long.parseLong(parts[0]);
+    }
+    return sum;
+  }
+}

@@ -1,0 +1,96 @@
+package io.modelprefetch.downloader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelprefetch.fixtures.data.Datasets;
+import io.modelprefetch.fixtures.s3.MotoServer;
+import io.modelprefetch.fixtures.s3.S3Fixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+
+/** Pulls from real S3 servers on loopback: S3Proxy in-process, and moto for what S3Proxy refuses. */
+class S3PullIT {
+  private static final int MIB = 1 << 20;
+  @TempDir Path tmp;
+
+  private static Cli cli(String accessKey, String secretKey) {
+    return new Cli().env("AWS_ACCESS_KEY_ID", accessKey).env("AWS_SECRET_ACCESS_KEY", secretKey)
+        .env("AWS_REGION", "us-east-1");
+  }
+
+  @Test
+  void pullsAPrefixWithRangedBigObjectsAndVerifiesChecksums() throws Exception {
+    byte[] weights = Datasets.bytes(20 * MIB, 1);
+    byte[] config = "{\"a\":1}".getBytes();
+    byte[] other = Datasets.bytes(3 * MIB, 2);
+    try (S3Fixture s3 = S3Fixture.start()) {
+      s3.createBucket("models");
+      s3.put("models", "llama/model.safetensors", weights, ChecksumAlgorithm.SHA256);
+      s3.put("models", "llama/config.json", config);
+      s3.put("models", "llama/sub/extra.bin", other, ChecksumAlgorithm.CRC32_C);
+      s3.put("models", "llama-other/not-me.bin", config);
+      Path dest = tmp.resolve("dest");
+      cli(s3.accessKey(), s3.secretKey()).run("pull", "s3://models/llama", "--endpoint", s3.endpoint().toString(),
+          "--dest", dest.toString(), "--progress", "none", "--chunk-size", "4MiB").assertExit(0);
+      assertThat(Files.readAllBytes(dest.resolve("model.safetensors"))).isEqualTo(weights);
+      assertThat(Files.readAllBytes(dest.resolve("config.json"))).isEqualTo(config);
+      assertThat(Files.readAllBytes(dest.resolve("sub/extra.bin"))).isEqualTo(other);
+      assertThat(dest.resolve("not-me.bin")).doesNotExist();
+      String manifest = Files.readString(dest.resolve(".modelprefetch/manifest.json"));
+      assertThat(manifest).contains("sha256:" + Datasets.sha256(weights)).contains("\"md5:");
+      assertThat(s3.traffic("models", "llama/model.safetensors").getRequests()).as("ranged GETs").isGreaterThan(3);
+    }
+  }
+
+  @Test
+  void followsListingPagesPastAThousandKeys() throws Exception {
+    try (S3Fixture s3 = S3Fixture.start()) {
+      s3.createBucket("many");
+      for (int i = 0; i < 1010; i++) {
+        s3.put("many", "shards/%04d.bin".formatted(i), ("shard " + i).getBytes());
+      }
+      Path dest = tmp.resolve("dest");
+      cli(s3.accessKey(), s3.secretKey()).run("pull", "s3://many/shards/", "--endpoint", s3.endpoint().toString(),
+          "--dest", dest.toString(), "--progress", "none", "--connections", "32").assertExit(0);
+      try (Stream<Path> files = Files.list(dest)) {
+        assertThat(files.filter(p -> p.toString().endsWith(".bin")).count()).isEqualTo(1010);
+      }
+      assertThat(Files.readString(dest.resolve("1009.bin"))).isEqualTo("shard 1009");
+    }
+  }
+
+  @Test
+  void wrongCredentialsAreASourceErrorWithAHint() throws Exception {
+    try (S3Fixture s3 = S3Fixture.start()) {
+      s3.createBucket("models");
+      s3.put("models", "m/a.bin", new byte[] {1});
+      Cli.Run run = cli(s3.accessKey(), "wrong-secret").run("pull", "s3://models/m/", "--endpoint",
+          s3.endpoint().toString(), "--dest", tmp.resolve("dest").toString(), "--progress", "none");
+      run.assertExit(3);
+      assertThat(run.stderr()).contains("403").contains("AWS_ACCESS_KEY_ID");
+    }
+  }
+
+  @Test
+  void aHostileListingIsRefusedBeforeAnythingIsWritten() throws Exception {
+    try (MotoServer moto = MotoServer.start()) {
+      moto.createBucket("evil");
+      moto.put("evil", "m/ok.bin", new byte[] {1, 2, 3});
+      moto.put("evil", "m/../../escape.bin", new byte[] {6, 6, 6});
+      moto.put("evil", "m//abs.bin", new byte[] {6, 6, 6});
+      Path dest = tmp.resolve("a/b/dest");
+      Cli.Run run = cli(moto.accessKey(), moto.secretKey()).run("pull", "s3://evil/m/", "--endpoint",
+          moto.endpoint().toString(), "--dest", dest.toString(), "--progress", "none");
+      run.assertExit(3);
+      assertThat(run.stderr()).contains("refusing the listing").contains("'../../escape.bin'").contains("escape the destination")
+          .contains("'/abs.bin'");
+      assertThat(tmp.resolve("a/escape.bin")).doesNotExist();
+      assertThat(tmp.resolve("escape.bin")).doesNotExist();
+      assertThat(dest.resolve("ok.bin")).doesNotExist();
+    }
+  }
+}
