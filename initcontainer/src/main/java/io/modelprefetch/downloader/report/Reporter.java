@@ -33,7 +33,7 @@ public final class Reporter implements AutoCloseable {
   /** Stops the timer and sends the final snapshot; {@code error} null means success. */
   public void finish(String error) {
     timer.shutdownNow();
-    Snapshot s = tracker.snapshot();
+    Snapshot s = tracker.snapshot().withAverageSpeed();
     sinks.forEach(sink -> sink.finished(s, error));
   }
 

@@ -16,6 +16,17 @@ public record Snapshot(
     long bytesDone, long bytesTotal, int filesDone, int filesTotal, long bytesPerSecond, long etaSeconds,
     long elapsedMillis, long transferred) {
 
+  /** Average download speed since the start (for final reports). */
+  public long averageBytesPerSecond() {
+    return elapsedMillis <= 0 ? 0 : transferred * 1000 / elapsedMillis;
+  }
+
+  /** The same snapshot with the average speed in place of the recent one. */
+  public Snapshot withAverageSpeed() {
+    return new Snapshot(bytesDone, bytesTotal, filesDone, filesTotal, averageBytesPerSecond(), 0, elapsedMillis,
+        transferred);
+  }
+
   public String percent() {
     return Human.percent(bytesDone, bytesTotal);
   }
