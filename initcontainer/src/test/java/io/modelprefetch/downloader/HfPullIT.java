@@ -38,7 +38,8 @@ class HfPullIT {
         .regularFile("tokenizer/tokenizer.json", TOKENIZER)
         .lfsFile("model-00001-of-00002.safetensors", SHARD_1)
         .lfsFile("model-00002-of-00002.safetensors", SHARD_2)
-        .file("README.md", "# tiny\n")).start();
+        .file("README.md", "# tiny\n")
+        .regularFile("tokenizer/__init__.py", new byte[0])).start();
     dest = tmp.resolve("models");
     tokenFile = Files.writeString(tmp.resolve("token"), TOKEN + "\n");
   }
@@ -62,6 +63,7 @@ class HfPullIT {
     Cli.Run run = pull().assertExit(0);
     assertThat(Files.readAllBytes(dest.resolve("config.json"))).isEqualTo(CONFIG);
     assertThat(Files.readAllBytes(dest.resolve("tokenizer/tokenizer.json"))).isEqualTo(TOKENIZER);
+    assertThat(dest.resolve("tokenizer/__init__.py")).isEmptyFile();
     assertThat(Datasets.sha256(dest.resolve("model-00001-of-00002.safetensors"))).isEqualTo(Datasets.sha256(SHARD_1));
     assertThat(Datasets.sha256(dest.resolve("model-00002-of-00002.safetensors"))).isEqualTo(Datasets.sha256(SHARD_2));
     assertThat(dest.resolve(".modelprefetch/partial")).doesNotExist();
@@ -77,7 +79,7 @@ class HfPullIT {
     pull().assertExit(0);
     JsonNode m = new ObjectMapper().readTree(dest.resolve(".modelprefetch/manifest.json").toFile());
     assertThat(m.path("revision").asText()).isEqualTo(hub.revision(REPO, "main"));
-    assertThat(m.path("files")).hasSize(5);
+    assertThat(m.path("files")).hasSize(6);
     assertThat(m.toString())
         .contains("sha256:" + Datasets.sha256(SHARD_1))
         .contains("git-sha1:" + Datasets.gitBlobSha1(CONFIG));

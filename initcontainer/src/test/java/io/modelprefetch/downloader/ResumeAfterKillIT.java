@@ -49,6 +49,42 @@ class ResumeAfterKillIT {
     }
   }
 
+  @Test
+  void filesVerifiedBeforeTheKillAreNotFetchedAgain() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("origin"));
+    for (int i = 1; i <= 6; i++) {
+      Datasets.writeFile(root.resolve("shard-" + i + ".bin"), 8 * MIB, 100 + i);
+    }
+    Path dest = tmp.resolve("dest");
+    // Six 8 MiB shards in 4 MiB ranges: shards 1-3 flow, every request for shards 4-6 stalls (the
+    // CDN path names the content's sha256), and the pull is killed once shard 3 is in place.
+    try (var hub = io.modelprefetch.fixtures.hub.HubFixture.builder().repo("acme/shards", r -> {
+      for (int i = 1; i <= 6; i++) {
+        r.lfsFile("shard-" + i + ".bin", root.resolve("shard-" + i + ".bin"));
+      }
+    }).start()) {
+      java.util.List<String> stalled = java.util.stream.IntStream.rangeClosed(4, 6)
+          .mapToObj(i -> Datasets.sha256(root.resolve("shard-" + i + ".bin"))).toList();
+      hub.cdnFaults().inject(p -> stalled.stream().anyMatch(p::contains), 1000, new Fault.Stall(0, Duration.ofSeconds(60)));
+      String[] args = {"pull", "hf://acme/shards", "--endpoint", hub.endpoint().toString(), "--dest", dest.toString(),
+          "--progress", "none", "--connections", "4", "--chunk-size", "4MiB", "--stall-timeout", "60s"};
+      Process first = new Cli().start(args);
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dest.resolve("shard-3.bin")));
+      first.destroyForcibly().waitFor();
+      assertThat(dest.resolve("shard-4.bin")).doesNotExist();
+
+      hub.cdnFaults().clear();
+      hub.cdnStats().reset();
+      new Cli().run(args).assertExit(0);
+      for (int i = 1; i <= 6; i++) {
+        assertThat(Datasets.sha256(dest.resolve("shard-" + i + ".bin")))
+            .isEqualTo(Datasets.sha256(root.resolve("shard-" + i + ".bin")));
+      }
+      assertThat(hub.cdnStats().totalBodyBytes()).as("only shards 4-6 are fetched again").isEqualTo(3 * 8 * MIB);
+      assertThat(dest.resolve(".modelprefetch/journal")).doesNotExist();
+    }
+  }
+
   /** Bytes covered by the journal's complete lines (ranges never overlap). */
   private static long journalled(Path journal) throws Exception {
     if (!Files.exists(journal)) {

@@ -105,8 +105,8 @@ public final class PullCommand implements Callable<Integer> {
       SourceOptions options = new SourceOptions(source, revision, include, exclude, endpoint(), region, token(),
           sha256, connections, stallTimeout);
       TransferSettings settings = settings();
-      Destination destination = Destination.open(dest);
       try (Source src = Sources.open(options); Reporter reporter = new Reporter(tracker, sinks, progressInterval)) {
+        Destination destination = Destination.open(dest);
         try {
           Pull.Result result = new Pull(src, destination, settings, tracker).run();
           if (termination != null) {

@@ -160,15 +160,20 @@ public final class Destination {
     }
   }
 
-  /** Deletes staging leftovers of a path (partial and journal). */
-  void discardPartial(String path) throws IOException {
-    Files.deleteIfExists(partial(path));
-    Files.deleteIfExists(journal(path));
-  }
-
-  /** Removes the staging directories once nothing is left in them. */
-  void removeEmptyStaging() throws IOException {
-    for (Path dir : java.util.List.of(state.resolve("partial"), state.resolve("journal"))) {
+  /**
+   * After the completion manifest is written: drops every journal and the staging directories
+   * once nothing is left in them.
+   */
+  void cleanUpStaging() throws IOException {
+    Path journals = state.resolve("journal");
+    if (Files.isDirectory(journals, LinkOption.NOFOLLOW_LINKS)) {
+      try (var walk = Files.walk(journals)) {
+        for (Path p : walk.filter(f -> f.toString().endsWith(".journal")).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+    for (Path dir : java.util.List.of(state.resolve("partial"), journals)) {
       if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         try (var walk = Files.walk(dir)) {
           for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {

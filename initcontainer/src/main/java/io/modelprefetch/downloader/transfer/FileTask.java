@@ -33,7 +33,7 @@ final class FileTask implements AutoCloseable {
     this.missing = new AtomicLong(file.size() - journal.covered());
   }
 
-  private static String identity(RemoteFile f) {
+  static String identity(RemoteFile f) {
     return f.size() + ":" + (f.version() == null ? "" : f.version());
   }
 
@@ -84,6 +84,10 @@ final class FileTask implements AutoCloseable {
     if (missing != null) {
       missing.set(file.size());
     }
+  }
+
+  void markVerified(String digest) throws IOException {
+    journal.markVerified(digest);
   }
 
   boolean refetched() {

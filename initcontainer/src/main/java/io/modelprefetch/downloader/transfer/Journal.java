@@ -19,6 +19,7 @@ import java.util.List;
  */
 final class Journal implements AutoCloseable {
   private static final String MAGIC = "modelprefetch-journal 1";
+  private static final String VERIFIED = "verified ";
   private final FileChannel channel;
   private final Intervals done;
 
@@ -32,7 +33,7 @@ final class Journal implements AutoCloseable {
    * an unreadable one, is started afresh (and {@code fresh()} is true).
    */
   static Journal open(Path path, String identity) throws IOException {
-    String header = MAGIC + " " + identity.replaceAll("\\s", "_") + "\n";
+    String header = header(identity);
     Intervals done = new Intervals();
     boolean reuse = false;
     if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
@@ -41,7 +42,7 @@ final class Journal implements AutoCloseable {
         reuse = true;
         for (String line : lines.subList(1, lines.size())) {
           String[] parts = line.split(" ");
-          if (parts.length == 2) {
+          if (parts.length == 2 && !line.startsWith(VERIFIED)) {
             done.add(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
           }
         }
@@ -56,6 +57,34 @@ final class Journal implements AutoCloseable {
     }
     channel.position(channel.size());
     return new Journal(channel, done);
+  }
+
+  private static String header(String identity) {
+    return MAGIC + " " + identity.replaceAll("\\s", "_") + "\n";
+  }
+
+  /**
+   * The digest recorded when the file of this journal was verified and renamed into place by a
+   * pull that did not get to write its completion manifest; null when there is none.
+   */
+  static String verifiedDigest(Path path, String identity) throws IOException {
+    if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    List<String> lines = readCompleteLines(path);
+    if (lines.isEmpty() || !(lines.getFirst() + "\n").equals(header(identity))) {
+      return null;
+    }
+    String last = lines.getLast();
+    return last.startsWith(VERIFIED) ? last.substring(VERIFIED.length()) : null;
+  }
+
+  /** Records that the file is verified (with this digest) and in place. */
+  synchronized void markVerified(String digest) throws IOException {
+    ByteBuffer line = ByteBuffer.wrap((VERIFIED + digest + "\n").getBytes(StandardCharsets.US_ASCII));
+    while (line.hasRemaining()) {
+      channel.write(line);
+    }
   }
 
   private static List<String> readCompleteLines(Path path) throws IOException {

@@ -4,6 +4,7 @@ import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
 import io.modelprefetch.downloader.manifest.Completion;
 import io.modelprefetch.downloader.manifest.Completion.CompletedFile;
+import io.modelprefetch.downloader.manifest.Digest;
 import io.modelprefetch.downloader.manifest.Manifest;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.manifest.SafePath;
@@ -72,7 +73,7 @@ public final class Pull {
       Completion done = new Completion(manifest.source(), manifest.revision(), Instant.now().toString(),
           manifest.totalBytes(), manifest.files().stream().map(f -> verified.get(f.path())).toList());
       destination.complete(done);
-      destination.removeEmptyStaging();
+      destination.cleanUpStaging();
       return new Result(done, false, toFetch.size(), kept.size());
     } catch (Destination.SymlinkRefused e) {
       throw new DownloadException(Failure.DESTINATION, e.getMessage(), e);
@@ -81,20 +82,28 @@ public final class Pull {
     }
   }
 
-  /** Files of the prior completion with the same content that are still in place. */
+  /**
+   * Files already in place with the same content: from the prior completion manifest, or verified
+   * by an interrupted pull (its journal says so).
+   */
   private Map<String, CompletedFile> reusable(Completion prior, Manifest manifest) throws IOException {
     Map<String, CompletedFile> out = new HashMap<>();
-    if (prior == null) {
-      return out;
-    }
-    Map<String, CompletedFile> before = prior.files().stream()
+    Map<String, CompletedFile> before = prior == null ? Map.of() : prior.files().stream()
         .collect(Collectors.toMap(CompletedFile::path, f -> f, (a, b) -> a));
     for (RemoteFile f : manifest.files()) {
       CompletedFile c = before.get(f.path());
       Path p = destination.finalPath(f.path());
-      if (c != null && c.size() == f.size() && Objects.equals(c.version(), f.version())
-          && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.size(p) == f.size()) {
+      if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) != f.size()) {
+        continue;
+      }
+      if (c != null && c.size() == f.size() && Objects.equals(c.version(), f.version())) {
         out.put(f.path(), c);
+      } else {
+        String digest = Journal.verifiedDigest(destination.journal(f.path()), FileTask.identity(f));
+        if (digest != null) {
+          List<Digest> digests = digest.isEmpty() ? f.digests() : List.of(Digest.parse(digest));
+          out.put(f.path(), new CompletedFile(f.path(), f.size(), digests, f.version()));
+        }
       }
     }
     return out;

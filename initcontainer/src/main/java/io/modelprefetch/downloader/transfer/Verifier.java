@@ -56,9 +56,9 @@ final class Verifier {
       LOG.warn("{}: the source gives no digest; checked its size, recording its sha256 for later verify", file.path());
       recorded = List.of(Hashing.digest(task.partial(), Digest.Algorithm.SHA256));
     }
-    task.close();
     destination.moveIntoPlace(file.path());
-    destination.discardPartial(file.path());
+    task.markVerified(recorded.isEmpty() ? "" : recorded.getFirst().toString());
+    task.close();
     verified.put(file.path(), new CompletedFile(file.path(), file.size(), recorded, file.version()));
     progress.fileDone();
     return true;
