@@ -9,6 +9,7 @@ import io.modelprefetch.operator.wiring.Bootstrap;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The operator process: configuration from the environment, then {@link Bootstrap}. */
 public final class Main {
@@ -25,9 +26,18 @@ public final class Main {
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Bootstrap.Running running = Bootstrap.start(config, client, registry, Clock.systemUTC());
+    AtomicBoolean shuttingDown = new AtomicBoolean();
+    // Another replica may already reconcile: end the process (never from inside a shutdown hook).
+    Runnable lostLeadership = () -> {
+      if (!shuttingDown.get()) {
+        System.err.println("lost leadership; exiting");
+        System.exit(1);
+      }
+    };
+    Bootstrap.Running running = Bootstrap.start(config, client, registry, Clock.systemUTC(), lostLeadership);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+      shuttingDown.set(true);
       running.close();
       client.close();
       stopped.countDown();

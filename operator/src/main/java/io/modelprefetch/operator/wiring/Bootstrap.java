@@ -1,6 +1,7 @@
 package io.modelprefetch.operator.wiring;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
@@ -36,8 +37,14 @@ public final class Bootstrap {
     }
   }
 
+  /**
+   * Starts reconciling (once leader, when leader election is on) and serves HTTP.
+   *
+   * @param onLostLeadership runs when this replica stops leading; {@code Main} exits the process
+   *     so that two replicas never reconcile at once, tests do nothing
+   */
   public static Running start(OperatorConfig config, KubernetesClient client, PrometheusMeterRegistry registry,
-      Clock clock) throws IOException {
+      Clock clock, Runnable onLostLeadership) throws IOException {
     DownloadJobs jobs = new DownloadJobs(new DownloadPodTemplate(config), config);
     ArtifactMetrics artifactMetrics = new ArtifactMetrics(registry);
     String identity = config.leaderElection() == null ? "modelprefetch-operator" : config.leaderElection().identity();
@@ -57,7 +64,10 @@ public final class Bootstrap {
               MicrometerMetrics.withoutPerResourceMetrics(registry), artifactMetrics)));
       if (config.leaderElection() != null) {
         var le = config.leaderElection();
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(le.leaseName(), le.leaseNamespace(), le.identity()));
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(le.leaseName(), le.leaseNamespace(),
+            LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE, LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, le.identity(),
+            new LeaderCallbacks(() -> { }, onLostLeadership, leader -> { }), false));
       }
     });
     operator.register(reconciler, c -> {

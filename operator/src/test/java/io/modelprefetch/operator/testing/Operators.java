@@ -41,7 +41,7 @@ public final class Operators implements AutoCloseable {
     KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
     try {
       return new Operators(client, Bootstrap.start(OperatorConfig.fromEnv(withDefaults), client,
-          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC()));
+          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(), () -> { }));
     } catch (IOException e) {
       client.close();
       throw new UncheckedIOException(e);
