@@ -113,7 +113,7 @@ public final class PullCommand implements Callable<Integer> {
       sinks.addAll(progressSinks());
       if (statusArtifact != null) {
         String[] ref = artifactRef();
-        statusApplier = new KubeStatusApplier(ref[0], ref[1]);
+        statusApplier = new KubeStatusApplier();
         status = new StatusPatchSink(ref[0], ref[1], statusApplier, STATUS_INTERVAL, Clock.systemUTC());
         sinks.add(status);
       }
