@@ -226,8 +226,9 @@ class ModelArtifactReconcilerIT {
     kube.resource(Artifacts.hf(ns, "llama").build()).create();
     Job first = awaitJob("llama");
 
-    kube.resources(ModelArtifact.class).inNamespace(ns).withName("llama")
-        .edit(ma -> withRevision(ma, "v2"));
+    kube.resources(ModelArtifact.class).inNamespace(ns).withName("llama").patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"spec\":{\"source\":{\"revision\":\"v2\"}}}");
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(kube.batch().v1().jobs().inNamespace(ns).list().getItems())
         .singleElement().satisfies(j -> {
@@ -263,14 +264,6 @@ class ModelArtifactReconcilerIT {
     });
     assertThat(operator.get("/healthz")).startsWith("200");
     assertThat(operator.get("/readyz")).startsWith("200");
-  }
-
-  private static ModelArtifact withRevision(ModelArtifact ma, String revision) {
-    var s = ma.getSpec().source();
-    ma.setSpec(new io.modelprefetch.api.v1alpha1.ModelArtifactSpec(new io.modelprefetch.api.v1alpha1.Source(
-        s.uri(), revision, s.include(), s.exclude(), s.credentialsSecret(), s.endpoint(), s.region(), s.sha256()),
-        ma.getSpec().storage()));
-    return ma;
   }
 
   private Job awaitJob(String artifact) {
