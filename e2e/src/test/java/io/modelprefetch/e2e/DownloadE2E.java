@@ -85,6 +85,9 @@ class DownloadE2E {
       ModelArtifactStatus downloading = awaitStatus(s -> s.phase() == Phase.Downloading, Duration.ofSeconds(30));
       assertThat(downloading.progress().bytesTotal()).isEqualTo(TOTAL);
       assertThat(downloading.progress().bytesDone()).isLessThan(TOTAL);
+      Kubectl.Result live = new Kubectl(cluster).run("get", "ma", "-n", ns);
+      System.out.println("MEASUREMENT kubectl get ma (downloading):\n" + live.output());
+      assertThat(live.output()).contains("Downloading").contains("24.0 MiB");
       assertThat(pod.exit().get(60, TimeUnit.SECONDS)).as(Files.readString(pod.log())).isZero();
 
       ModelArtifactStatus ready = awaitStatus(s -> s.phase() == Phase.Ready, Duration.ofSeconds(20));
@@ -171,7 +174,7 @@ class DownloadE2E {
   }
 
   private Job awaitJob() {
-    return await().atMost(Duration.ofSeconds(20))
+    return await().atMost(Duration.ofSeconds(30))
         .until(() -> kube.batch().v1().jobs().inNamespace(ns).list().getItems(), l -> !l.isEmpty()).getFirst();
   }
 
