@@ -20,6 +20,8 @@ public final class StatusPatchSink implements ProgressSink {
   /** The field manager that owns {@code status.progress} and {@code status.resolved}. */
   public static final String FIELD_MANAGER = "modelprefetch-downloader";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Timer jitter: a tick a few ms early must not skip a whole interval. */
+  private static final long JITTER_MILLIS = 100;
   private final String namespace;
   private final String name;
   private final StatusApplier applier;
@@ -45,7 +47,7 @@ public final class StatusPatchSink implements ProgressSink {
   public synchronized void progress(Snapshot s) {
     long now = clock.millis();
     boolean resolved = s.filesTotal() > 0 || s.bytesTotal() > 0;
-    if (!resolved || (lastPatchMillis != Long.MIN_VALUE && now - lastPatchMillis < minInterval.toMillis())) {
+    if (!resolved || (lastPatchMillis != Long.MIN_VALUE && now - lastPatchMillis < minInterval.toMillis() - JITTER_MILLIS)) {
       return;
     }
     lastPatchMillis = now;

@@ -32,6 +32,15 @@ class StatusPatchSinkTest {
   }
 
   @Test
+  void aTickThatFiresAFewMillisecondsEarlyIsNotSkipped() {
+    sink.progress(snapshot(10));
+    clock.advance(Duration.ofMillis(1990));
+    sink.progress(snapshot(20));
+
+    assertThat(applied).hasSize(2);
+  }
+
+  @Test
   void skipsSnapshotsTakenBeforeTheSourceWasResolved() {
     sink.progress(new Snapshot(0, 0, 0, 0, 0, -1, 100, 0));
 

@@ -264,6 +264,9 @@ class ModelArtifactReconcilerIT {
     });
     assertThat(operator.get("/healthz")).startsWith("200");
     assertThat(operator.get("/readyz")).startsWith("200");
+
+    kube.resources(ModelArtifact.class).inNamespace(ns).withName("metered").delete();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(operator.get("/metrics")).doesNotContain("name=\"metered\""));
   }
 
   private Job awaitJob(String artifact) {
