@@ -110,8 +110,10 @@ class DownloadE2E {
       double seconds = recorder.downloaderPatchSpan().toMillis() / 1000.0;
       System.out.printf("MEASUREMENT status patches by the downloader: %d in %.1f s (%.2f/s), gaps %s%n",
           recorder.downloaderPatches(), seconds, recorder.downloaderPatches() / Math.max(seconds, 0.001), gaps);
-      assertThat(recorder.downloaderPatches()).as("periodic patches plus the final one").isGreaterThanOrEqualTo(3);
-      assertThat(gaps.subList(0, gaps.size() - 1)).as("at most one periodic patch per 2 s")
+      assertThat(recorder.downloaderPatches()).as("periodic patches plus the final one").isGreaterThanOrEqualTo(4);
+      // Arrival times through a watch: the first patch pays for the downloader's first connection
+      // (TLS, discovery) and the last one is the final patch, so only the gaps between are timed.
+      assertThat(gaps.subList(1, gaps.size() - 1)).as("at most one periodic patch per 2 s")
           .allSatisfy(g -> assertThat(g).isGreaterThan(Duration.ofMillis(1500)));
 
       Kubectl kubectl = new Kubectl(cluster);
