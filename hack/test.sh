@@ -8,5 +8,8 @@ cd "$(dirname "$0")/.."
 
 MODELPREFETCH_PYTHON=$(bash hack/python-deps.sh | tail -n 1)
 export MODELPREFETCH_PYTHON
+# kube-apiserver, etcd and kubectl for the operator and e2e tests (built once from Go modules).
+KUBE_API_TEST_DIR=$(bash hack/kube-binaries.sh | tail -n 1)
+export KUBE_API_TEST_DIR
 
 ./mvnw -B -ntp verify "$@"

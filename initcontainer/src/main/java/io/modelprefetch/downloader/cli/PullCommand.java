@@ -4,9 +4,11 @@ import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
 import io.modelprefetch.downloader.report.Human;
 import io.modelprefetch.downloader.report.JsonLinesSink;
+import io.modelprefetch.downloader.report.KubeStatusApplier;
 import io.modelprefetch.downloader.report.ProgressSink;
 import io.modelprefetch.downloader.report.ProgressTracker;
 import io.modelprefetch.downloader.report.Reporter;
+import io.modelprefetch.downloader.report.StatusPatchSink;
 import io.modelprefetch.downloader.report.TerminalSink;
 import io.modelprefetch.downloader.report.TerminationMessage;
 import io.modelprefetch.downloader.source.Source;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +95,10 @@ public final class PullCommand implements Callable<Integer> {
       description = "write a JSON summary here at exit (Kubernetes: /dev/termination-log)")
   Path terminationMessagePath;
 
+  @Option(names = "--status-artifact", paramLabel = "NAMESPACE/NAME",
+      description = "also report progress into this ModelArtifact's status (server-side apply; in-cluster credentials or $KUBECONFIG)")
+  String statusArtifact;
+
   @Override
   public Integer call() {
     ProgressTracker tracker = new ProgressTracker();
@@ -100,8 +107,16 @@ public final class PullCommand implements Callable<Integer> {
     if (termination != null) {
       sinks.add(termination);
     }
+    KubeStatusApplier statusApplier = null;
+    StatusPatchSink status = null;
     try {
       sinks.addAll(progressSinks());
+      if (statusArtifact != null) {
+        String[] ref = artifactRef();
+        statusApplier = new KubeStatusApplier();
+        status = new StatusPatchSink(ref[0], ref[1], statusApplier, STATUS_INTERVAL, Clock.systemUTC());
+        sinks.add(status);
+      }
       SourceOptions options = new SourceOptions(source, revision, include, exclude, endpoint(), region, token(),
           sha256, connections, stallTimeout);
       TransferSettings settings = settings();
@@ -111,6 +126,9 @@ public final class PullCommand implements Callable<Integer> {
           Pull.Result result = new Pull(src, destination, settings, tracker).run();
           if (termination != null) {
             termination.revision(result.completion().revision());
+          }
+          if (status != null) {
+            status.revision(result.completion().revision());
           }
           reporter.finish(null);
           System.err.println((result.upToDate() ? "up to date: " : "done: ") + result.completion().files().size()
@@ -132,7 +150,22 @@ public final class PullCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       System.err.println("error: interrupted");
       return Failure.INTERNAL.exitCode();
+    } finally {
+      if (statusApplier != null) {
+        statusApplier.close();
+      }
     }
+  }
+
+  /** At most one status patch per this interval (the API server is shared; progress is cosmetic). */
+  private static final Duration STATUS_INTERVAL = Duration.ofSeconds(2);
+
+  private String[] artifactRef() throws DownloadException {
+    String[] ref = statusArtifact.split("/", -1);
+    if (ref.length != 2 || ref[0].isBlank() || ref[1].isBlank()) {
+      throw new DownloadException(Failure.USAGE, "--status-artifact must be NAMESPACE/NAME");
+    }
+    return ref;
   }
 
   private TransferSettings settings() throws DownloadException {

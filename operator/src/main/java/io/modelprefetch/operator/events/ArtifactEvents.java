@@ -1,0 +1,59 @@
+package io.modelprefetch.operator.events;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.modelprefetch.api.v1alpha1.ModelArtifact;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Kubernetes Events on an artifact's milestones ({@code kubectl describe ma/x}). Best effort. */
+public final class ArtifactEvents {
+  private static final Logger LOG = LoggerFactory.getLogger(ArtifactEvents.class);
+  private static final String COMPONENT = "modelprefetch-operator";
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final String instance;
+
+  public ArtifactEvents(KubernetesClient client, Clock clock, String instance) {
+    this.client = client;
+    this.clock = clock;
+    this.instance = instance;
+  }
+
+  public void normal(ModelArtifact ma, String reason, String message) {
+    record(ma, "Normal", reason, message);
+  }
+
+  public void warning(ModelArtifact ma, String reason, String message) {
+    record(ma, "Warning", reason, message);
+  }
+
+  private void record(ModelArtifact ma, String type, String reason, String message) {
+    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    String ns = ma.getMetadata().getNamespace();
+    try {
+      client.v1().events().inNamespace(ns).resource(new EventBuilder()
+          .withNewMetadata()
+            .withName(ma.getMetadata().getName() + "." + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()))
+            .withNamespace(ns)
+          .endMetadata()
+          .withNewInvolvedObject()
+            .withApiVersion(ma.getApiVersion()).withKind(ma.getKind()).withName(ma.getMetadata().getName())
+            .withNamespace(ns).withUid(ma.getMetadata().getUid())
+          .endInvolvedObject()
+          .withType(type).withReason(reason).withMessage(message)
+          .withNewSource().withComponent(COMPONENT).endSource()
+          .withReportingComponent(COMPONENT).withReportingInstance(instance)
+          .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+          .build()).create();
+    } catch (KubernetesClientException e) {
+      // Events are a convenience; the status already carries the same information.
+      LOG.warn("cannot record event {} on {}/{}: {}", reason, ns, ma.getMetadata().getName(), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package io.modelprefetch.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.modelprefetch.api.v1alpha1.ModelArtifact;
+import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
+import io.modelprefetch.operator.dependent.ArtifactNames;
+import io.modelprefetch.operator.dependent.Claims;
+import io.modelprefetch.operator.dependent.CreatesClaimCondition;
+import io.modelprefetch.operator.dependent.DownloadAllowedCondition;
+import io.modelprefetch.operator.dependent.DownloadJobDependentResource;
+import io.modelprefetch.operator.dependent.DownloadJobs;
+import io.modelprefetch.operator.dependent.DownloaderServiceAccountDependentResource;
+import io.modelprefetch.operator.dependent.ModelClaimDependentResource;
+import io.modelprefetch.operator.dependent.StatusWriterRoleBindingDependentResource;
+import io.modelprefetch.operator.dependent.StatusWriterRoleDependentResource;
+import io.modelprefetch.operator.status.DownloadState;
+import io.modelprefetch.operator.status.ModelArtifactStatusAggregator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Thin: the workflow keeps the claim, the downloader's identity and the download Job in shape; this
+ * class removes Jobs of earlier generations and patches the aggregated status when it changed.
+ * Status changes (the downloader's progress) also trigger it, hence not generation-aware.
+ */
+@Workflow(dependents = {
+    @Dependent(name = "claim", type = ModelClaimDependentResource.class, reconcilePrecondition = CreatesClaimCondition.class),
+    @Dependent(name = "serviceaccount", type = DownloaderServiceAccountDependentResource.class),
+    @Dependent(name = "role", type = StatusWriterRoleDependentResource.class),
+    @Dependent(name = "rolebinding", type = StatusWriterRoleBindingDependentResource.class, dependsOn = {"serviceaccount", "role"}),
+    @Dependent(name = "job", type = DownloadJobDependentResource.class, dependsOn = "rolebinding",
+        reconcilePrecondition = DownloadAllowedCondition.class)
+})
+@ControllerConfiguration(
+    name = ModelArtifactReconciler.NAME,
+    fieldManager = ModelArtifactReconciler.NAME,
+    generationAwareEventProcessing = false,
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
+  public static final String NAME = "modelprefetch-operator";
+  private final DownloadJobs jobs;
+  private final ModelArtifactStatusAggregator aggregator;
+  private final Milestones milestones;
+
+  public ModelArtifactReconciler(DownloadJobs jobs, ModelArtifactStatusAggregator aggregator,
+      io.modelprefetch.operator.events.ArtifactEvents events, io.modelprefetch.operator.metrics.ArtifactMetrics metrics) {
+    this.jobs = jobs;
+    this.aggregator = aggregator;
+    this.milestones = new Milestones(events, metrics);
+  }
+
+  @Override
+  public List<EventSource<?, ModelArtifact>> prepareEventSources(EventSourceContext<ModelArtifact> context) {
+    var pods = InformerEventSourceConfiguration.from(Pod.class, ModelArtifact.class)
+        .withName("download-pods")
+        .withLabelSelector(ArtifactNames.SELECTOR)
+        .withSecondaryToPrimaryMapper((Pod pod) -> {
+          String artifact = pod.getMetadata().getAnnotations() == null ? null
+              : pod.getMetadata().getAnnotations().get(ArtifactNames.ARTIFACT_ANNOTATION);
+          return artifact == null ? Set.of() : Set.of(new ResourceID(artifact, pod.getMetadata().getNamespace()));
+        })
+        .build();
+    return List.of(new InformerEventSource<>(pods, context));
+  }
+
+  @Override
+  public UpdateControl<ModelArtifact> reconcile(ModelArtifact ma, Context<ModelArtifact> context) {
+    String current = jobs.name(ma);
+    deleteOlderJobs(current, context);
+    Optional<Job> job = context.getSecondaryResources(Job.class).stream()
+        .filter(j -> current.equals(j.getMetadata().getName())).findFirst();
+    List<Pod> pods = context.getSecondaryResources(Pod.class).stream()
+        .filter(p -> current.equals(p.getMetadata().getLabels().get("job-name"))).toList();
+    ModelArtifactStatus next = aggregator.aggregate(ma, Claims.verdict(ma, context), DownloadState.of(job, pods));
+    ModelArtifactStatus previous = ModelArtifactStatusAggregator.owned(ma.getStatus());
+    milestones.report(ma, previous, next);
+    if (Objects.equals(previous, next)) {
+      return UpdateControl.noUpdate();
+    }
+    ModelArtifact patch = new ModelArtifact();
+    patch.setMetadata(new ObjectMetaBuilder().withName(ma.getMetadata().getName())
+        .withNamespace(ma.getMetadata().getNamespace()).build());
+    patch.setStatus(next);
+    return UpdateControl.patchStatus(patch);
+  }
+
+  /** A new generation replaces the download: the older Job (and, through it, its pod) goes. */
+  private static void deleteOlderJobs(String current, Context<ModelArtifact> context) {
+    context.getSecondaryResources(Job.class).stream()
+        .filter(j -> !current.equals(j.getMetadata().getName()))
+        .forEach(j -> context.getClient().resource(j).withPropagationPolicy(
+            io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete());
+  }
+}

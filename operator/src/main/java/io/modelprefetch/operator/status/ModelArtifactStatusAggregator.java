@@ -1,0 +1,164 @@
+package io.modelprefetch.operator.status;
+
+import io.modelprefetch.api.v1alpha1.ModelArtifact;
+import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
+import io.modelprefetch.api.v1alpha1.Phase;
+import io.modelprefetch.api.v1alpha1.Progress;
+import io.modelprefetch.api.v1alpha1.Resolved;
+import io.modelprefetch.operator.dependent.StorageVerdict;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The one place that turns observations into the operator-owned part of the status: phase,
+ * conditions (Ready, StorageReady, Downloading, Verified), start/completion times, attempts and a
+ * message. {@code progress} and {@code resolved} belong to the downloader and are left out (null),
+ * so the operator's server-side apply never claims them.
+ */
+public final class ModelArtifactStatusAggregator {
+  public static final String READY = "Ready";
+  public static final String STORAGE_READY = "StorageReady";
+  public static final String DOWNLOADING = "Downloading";
+  public static final String VERIFIED = "Verified";
+  private final Clock clock;
+
+  public ModelArtifactStatusAggregator(Clock clock) {
+    this.clock = clock;
+  }
+
+  public ModelArtifactStatus aggregate(ModelArtifact ma, StorageVerdict storage, DownloadState download) {
+    long generation = ma.getMetadata().getGeneration();
+    ModelArtifactStatus previous = ma.getStatus();
+    Verdict v = verdict(ma, storage, download);
+    ConditionSet conditions = new ConditionSet(previous == null ? null : previous.conditions(), generation,
+        clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+    conditions.set(READY, v.phase() == Phase.Ready, v.reason(), v.message());
+    conditions.set(STORAGE_READY, storageReady(storage), storageReason(storage), storageMessage(storage));
+    boolean active = v.phase() == Phase.Resolving || v.phase() == Phase.Downloading || v.phase() == Phase.Verifying;
+    conditions.set(DOWNLOADING, active, active ? v.phase().name() : v.reason(), v.message());
+    conditions.set(VERIFIED, v.phase() == Phase.Ready, v.phase() == Phase.Ready ? "DigestsMatch" : "NotVerified",
+        v.phase() == Phase.Ready ? "every file matched its digest before it was moved into place" : "no verified download for this generation yet");
+    return new ModelArtifactStatus(v.phase(), conditions.build(), generation, null, null,
+        startedAt(download), download instanceof DownloadState.Succeeded s ? s.completedAt() : null,
+        attempts(download), v.message());
+  }
+
+  /** The operator-owned fields of a status, to decide whether a patch is needed. */
+  public static ModelArtifactStatus owned(ModelArtifactStatus s) {
+    if (s == null) {
+      return null;
+    }
+    return new ModelArtifactStatus(s.phase(), s.conditions(), s.observedGeneration(), null, null, s.startedAt(),
+        s.completedAt(), s.attempts(), s.message());
+  }
+
+  private record Verdict(Phase phase, String reason, String message) {}
+
+  private Verdict verdict(ModelArtifact ma, StorageVerdict storage, DownloadState download) {
+    return switch (storage) {
+      case StorageVerdict.PerPod p -> new Verdict(Phase.Pending, "PerPodDownload",
+          "storage.emptyDir: each consuming pod downloads the files itself; there is no shared download");
+      case StorageVerdict.Missing m -> new Verdict(Phase.Pending, "ClaimMissing",
+          "waiting for PersistentVolumeClaim " + m.claim());
+      case StorageVerdict.TooSmall t -> new Verdict(Phase.Failed, "InsufficientCapacity", storageMessage(t));
+      case StorageVerdict.Usable u -> fromDownload(ma, download);
+    };
+  }
+
+  private Verdict fromDownload(ModelArtifact ma, DownloadState download) {
+    Progress progress = currentProgress(ma, download);
+    return switch (download) {
+      case DownloadState.NotStarted n -> new Verdict(Phase.Pending, "DownloadPending",
+          n.jobCreated() ? "download Job created, waiting for its pod" : "creating the download Job");
+      case DownloadState.Running r when progress == null -> new Verdict(Phase.Resolving, "Resolving",
+          "resolving " + ma.getSpec().source().uri() + revisionSuffix(ma));
+      case DownloadState.Running r when done(progress) -> new Verdict(Phase.Verifying, "Verifying",
+          "verifying " + progress.filesTotal() + " files");
+      case DownloadState.Running r -> new Verdict(Phase.Downloading, "Downloading",
+          "downloading " + progress.filesTotal() + " files (" + progress.percent() + " of "
+              + sizeOf(ma) + ")");
+      case DownloadState.Succeeded s -> new Verdict(Phase.Ready, "Downloaded", readyMessage(ma));
+      case DownloadState.Failed f -> new Verdict(Phase.Failed, f.reason(), f.message());
+    };
+  }
+
+  /** Progress patched by this generation's downloader; older snapshots (an earlier Job) do not count. */
+  private static Progress currentProgress(ModelArtifact ma, DownloadState download) {
+    Progress p = ma.getStatus() == null ? null : ma.getStatus().progress();
+    String started = startedAt(download);
+    if (p == null || p.updatedAt() == null || p.bytesTotal() == null) {
+      return null;
+    }
+    if (started != null && Instant.parse(p.updatedAt()).isBefore(Instant.parse(started))) {
+      return null;
+    }
+    return p;
+  }
+
+  private static boolean done(Progress p) {
+    return p.bytesTotal() != null && p.bytesDone() != null && p.bytesDone() >= p.bytesTotal()
+        && p.filesDone() != null && p.filesTotal() != null && p.filesDone() < p.filesTotal();
+  }
+
+  private static String readyMessage(ModelArtifact ma) {
+    Resolved r = ma.getStatus() == null ? null : ma.getStatus().resolved();
+    if (r == null || r.files() == null) {
+      return "downloaded and verified";
+    }
+    return r.files() + " files, " + r.size() + (r.revision() == null ? "" : " at revision " + r.revision())
+        + ", verified";
+  }
+
+  private static String sizeOf(ModelArtifact ma) {
+    Resolved r = ma.getStatus() == null ? null : ma.getStatus().resolved();
+    return r == null || r.size() == null ? "unknown size" : r.size();
+  }
+
+  private static String revisionSuffix(ModelArtifact ma) {
+    String rev = ma.getSpec().source().revision();
+    return rev == null || !ma.getSpec().source().uri().startsWith("hf://") ? "" : " at " + rev;
+  }
+
+  private static boolean storageReady(StorageVerdict s) {
+    return s instanceof StorageVerdict.Usable || s instanceof StorageVerdict.PerPod;
+  }
+
+  private static String storageReason(StorageVerdict s) {
+    return switch (s) {
+      case StorageVerdict.Usable u -> "ClaimReady";
+      case StorageVerdict.PerPod p -> "EmptyDir";
+      case StorageVerdict.Missing m -> "ClaimMissing";
+      case StorageVerdict.TooSmall t -> "InsufficientCapacity";
+    };
+  }
+
+  private static String storageMessage(StorageVerdict s) {
+    return switch (s) {
+      case StorageVerdict.Usable u -> "PersistentVolumeClaim " + u.claim()
+          + (u.capacityBytes() == null ? "" : " (" + Bytes.human(u.capacityBytes()) + ")");
+      case StorageVerdict.PerPod p -> "an emptyDir in each consuming pod";
+      case StorageVerdict.Missing m -> "PersistentVolumeClaim " + m.claim() + " does not exist";
+      case StorageVerdict.TooSmall t -> "PersistentVolumeClaim " + t.claim() + " holds " + Bytes.human(t.capacityBytes())
+          + " but the files need " + Bytes.human(t.neededBytes()) + ": give the artifact a bigger claim";
+    };
+  }
+
+  private static String startedAt(DownloadState d) {
+    return switch (d) {
+      case DownloadState.Running r -> r.startedAt();
+      case DownloadState.Succeeded s -> s.startedAt();
+      case DownloadState.Failed f -> f.startedAt();
+      case DownloadState.NotStarted n -> null;
+    };
+  }
+
+  private static Integer attempts(DownloadState d) {
+    return switch (d) {
+      case DownloadState.Running r -> r.attempts();
+      case DownloadState.Succeeded s -> s.attempts();
+      case DownloadState.Failed f -> f.attempts();
+      case DownloadState.NotStarted n -> null;
+    };
+  }
+}

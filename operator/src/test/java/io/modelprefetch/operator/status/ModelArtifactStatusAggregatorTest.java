@@ -1,0 +1,92 @@
+package io.modelprefetch.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.modelprefetch.api.v1alpha1.ModelArtifact;
+import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
+import io.modelprefetch.api.v1alpha1.Phase;
+import io.modelprefetch.api.v1alpha1.Progress;
+import io.modelprefetch.api.v1alpha1.Resolved;
+import io.modelprefetch.operator.dependent.StorageVerdict;
+import io.modelprefetch.operator.testing.Artifacts;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class ModelArtifactStatusAggregatorTest {
+  private static final String T0 = "2026-01-01T00:00:00Z";
+  private static final StorageVerdict USABLE = new StorageVerdict.Usable("llama-model", 1L << 30);
+
+  private static ModelArtifactStatusAggregator at(String time) {
+    return new ModelArtifactStatusAggregator(Clock.fixed(Instant.parse(time), ZoneOffset.UTC));
+  }
+
+  private static ModelArtifact artifact(ModelArtifactStatus status) {
+    ModelArtifact ma = Artifacts.hf("serving", "llama").build();
+    ma.getMetadata().setGeneration(2L);
+    ma.setStatus(status);
+    return ma;
+  }
+
+  private static Progress progress(long done, long total, int filesDone, int filesTotal, String updatedAt) {
+    return new Progress(done, total, filesDone, filesTotal, 100L, 1L, "x%", "100 B/s", "1s", updatedAt);
+  }
+
+  @Test
+  void keepsLastTransitionTimeWhileAConditionsStatusStaysTheSame() {
+    ModelArtifactStatus first = at(T0).aggregate(artifact(null), USABLE, new DownloadState.Running(T0, 1));
+
+    ModelArtifactStatus later = at("2026-01-01T00:05:00Z").aggregate(artifact(first), USABLE, new DownloadState.Succeeded(T0, "2026-01-01T00:05:00Z", 1));
+
+    assertThat(condition(later, "StorageReady").getLastTransitionTime()).isEqualTo(T0);
+    assertThat(condition(later, "Ready").getLastTransitionTime()).isEqualTo("2026-01-01T00:05:00Z");
+    assertThat(later.conditions()).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(2));
+  }
+
+  @Test
+  void progressOfAnEarlierJobDoesNotCountForTheCurrentOne() {
+    ModelArtifactStatus old = new ModelArtifactStatus(Phase.Ready, null, 1L, null,
+        progress(10, 10, 1, 1, "2025-12-31T23:00:00Z"), null, null, 1, null);
+
+    assertThat(at(T0).aggregate(artifact(old), USABLE, new DownloadState.Running(T0, 1)).phase()).isEqualTo(Phase.Resolving);
+  }
+
+  @Test
+  void allBytesOnDiskButNotAllFilesVerifiedIsVerifying() {
+    ModelArtifactStatus s = new ModelArtifactStatus(null, null, null, null, progress(10, 10, 1, 2, "2026-01-01T00:00:05Z"),
+        null, null, null, null);
+
+    assertThat(at(T0).aggregate(artifact(s), USABLE, new DownloadState.Running(T0, 1)).phase()).isEqualTo(Phase.Verifying);
+  }
+
+  @Test
+  void aClaimSmallerThanTheResolvedFilesFailsWithInsufficientCapacity() {
+    ModelArtifactStatus s = new ModelArtifactStatus(null, null, null, new Resolved(null, 3, 5L << 30, "5.0 GiB"), null,
+        null, null, null, null);
+
+    ModelArtifactStatus next = at(T0).aggregate(artifact(s), new StorageVerdict.TooSmall("llama-model", 1L << 30, 5L << 30),
+        new DownloadState.NotStarted(false));
+
+    assertThat(next.phase()).isEqualTo(Phase.Failed);
+    assertThat(condition(next, "StorageReady").getReason()).isEqualTo("InsufficientCapacity");
+    assertThat(next.message()).isEqualTo("PersistentVolumeClaim llama-model holds 1.0 GiB but the files need 5.0 GiB: give the artifact a bigger claim");
+  }
+
+  @Test
+  void leavesTheDownloadersFieldsOutOfTheOperatorsPatch() {
+    ModelArtifactStatus s = new ModelArtifactStatus(null, null, null, new Resolved("abc", 1, 1L, "1 B"),
+        progress(1, 1, 1, 1, T0), null, null, null, null);
+
+    ModelArtifactStatus next = at(T0).aggregate(artifact(s), USABLE, new DownloadState.Succeeded(T0, T0, 1));
+
+    assertThat(next.progress()).isNull();
+    assertThat(next.resolved()).isNull();
+    assertThat(next.message()).isEqualTo("1 files, 1 B at revision abc, verified");
+  }
+
+  private static Condition condition(ModelArtifactStatus s, String type) {
+    return s.conditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+  }
+}
