@@ -55,7 +55,7 @@ public record TlsBundle(String caPem, String certPem, String keyPem) {
       Object o = parser.readObject();
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
       return switch (o) {
-        case PEMKeyPair pair -> converter.getKeyPair(pair).getPrivate();
+        case PEMKeyPair pair -> converter.getPrivateKey(pair.getPrivateKeyInfo()); // SEC1 keys may omit the public key
         case PrivateKeyInfo info -> converter.getPrivateKey(info);
         case null, default -> throw new IOException("tls.key holds no private key in PEM");
       };

@@ -70,6 +70,24 @@ class WebhookServerTest {
   }
 
   @Test
+  void anInternalFailureIsA500WithoutAStackTraceSoFailurePolicyApplies() throws Exception {
+    var serialization = new KubernetesSerialization();
+    ArtifactLookup broken = (ns, name) -> {
+      throw new io.fabric8.kubernetes.client.KubernetesClientException("connection refused");
+    };
+    var mutator = new PodMutator(new ArtifactResolver(broken, 10),
+        new PodInjector(new InjectedContainers(WebhookConfig.Injection.defaults("img"))), new PodPatch(serialization));
+    try (var failing = new WebhookServer("127.0.0.1", 0, tls.sslContext(), new AdmissionReviewHandler(mutator, serialization))) {
+      var failingClient = new WebhookClient(tls.caPem(), failing.port());
+
+      var response = failingClient.post(failingClient.reviewJson(TestPods.optedIn("server-0", "llama").build(), "serving"));
+
+      assertThat(response.statusCode()).isEqualTo(500);
+      assertThat(response.body()).isEqualTo("{\"message\":\"internal error in the modelprefetch webhook (see operator log)\"}");
+    }
+  }
+
+  @Test
   void garbageIsABadRequestWithoutAStackTrace() throws Exception {
     var response = client.post("{\"kind\": [");
 
