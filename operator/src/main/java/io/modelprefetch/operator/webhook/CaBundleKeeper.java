@@ -45,12 +45,12 @@ public final class CaBundleKeeper implements AutoCloseable {
         .inform(new ResourceEventHandler<>() {
           @Override
           public void onAdd(MutatingWebhookConfiguration c) {
-            ensure();
+            ensureOrReport();
           }
 
           @Override
           public void onUpdate(MutatingWebhookConfiguration old, MutatingWebhookConfiguration c) {
-            ensure();
+            ensureOrReport();
           }
 
           @Override
@@ -59,6 +59,16 @@ public final class CaBundleKeeper implements AutoCloseable {
           }
         });
     return this;
+  }
+
+  private void ensureOrReport() {
+    try {
+      ensure();
+    } catch (KubernetesClientException e) {
+      LOG.error("cannot write the webhook CA into MutatingWebhookConfiguration {} (HTTP {}: {}); the API server cannot"
+          + " call the webhook until it can. The operator's ServiceAccount needs get/list/watch/update on it"
+          + " (webhook-rbac.yml)", configurationName, e.getCode(), e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
+    }
   }
 
   /** One pass: read, add our CA where missing, update with optimistic locking (a conflict retries). */

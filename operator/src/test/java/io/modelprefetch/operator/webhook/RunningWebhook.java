@@ -21,13 +21,20 @@ final class RunningWebhook implements AutoCloseable {
   final PodWebhook webhook;
   private final KubernetesClient client;
 
+  /** Configuration {@code name}, Secret {@code name-tls}, webhook and registration with the same client. */
   RunningWebhook(KubernetesClient client, String systemNamespace, String name) throws Exception {
-    this.client = client;
+    this(client, client, systemNamespace, name, name + "-tls");
+  }
+
+  /** @param webhookClient what the webhook runs with (e.g. impersonating the operator's ServiceAccount) */
+  RunningWebhook(KubernetesClient webhookClient, KubernetesClient admin, String systemNamespace, String name,
+      String secretName) throws Exception {
+    this.client = admin;
     this.config = new WebhookConfig(0,
-        new WebhookConfig.Tls("modelprefetch-webhook", systemNamespace, name + "-tls", name,
+        new WebhookConfig.Tls("modelprefetch-webhook", systemNamespace, secretName, name,
             Path.of("/nonexistent/modelprefetch-webhook-tls"), List.of("127.0.0.1")),
         WebhookConfig.Injection.defaults(IMAGE));
-    this.webhook = PodWebhook.start(config, client, Clock.systemUTC(), "127.0.0.1");
+    this.webhook = PodWebhook.start(config, webhookClient, Clock.systemUTC(), "127.0.0.1");
   }
 
   /** Registers the configuration WITHOUT a caBundle: the keeper must write it before pods get injected. */
