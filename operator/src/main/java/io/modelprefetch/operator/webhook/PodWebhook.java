@@ -31,7 +31,7 @@ public final class PodWebhook implements AutoCloseable {
     ClusterArtifactLookup artifacts = new ClusterArtifactLookup(client).start();
     try {
       return new PodWebhook(tls, artifacts,
-          new WebhookServer(bindAddress, config.port(), tls.bundle().sslContext(), handler(config, artifacts, client)));
+          new WebhookServer(bindAddress, config.port(), tls.sslContext(), handler(config, artifacts, client)));
     } catch (IOException | RuntimeException e) {
       artifacts.close();
       tls.close();

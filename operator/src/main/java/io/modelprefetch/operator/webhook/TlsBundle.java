@@ -11,8 +11,10 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -34,7 +36,22 @@ public record TlsBundle(String caPem, String certPem, String keyPem) {
     return certificates(caPem).getFirst();
   }
 
+  /** A TLS context serving this certificate. */
   public SSLContext sslContext() {
+    return sslContext(keyManager());
+  }
+
+  static SSLContext sslContext(KeyManager keyManager) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[] {keyManager}, null, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build the webhook's TLS context: " + e.getMessage(), e);
+    }
+  }
+
+  X509ExtendedKeyManager keyManager() {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
@@ -42,11 +59,9 @@ public record TlsBundle(String caPem, String certPem, String keyPem) {
       store.setKeyEntry("webhook", privateKey(), password, certificateChain().toArray(Certificate[]::new));
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(store, password);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(kmf.getKeyManagers(), null, null);
-      return context;
+      return (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot build the webhook's TLS context: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot use the webhook certificate and key: " + e.getMessage(), e);
     }
   }
 

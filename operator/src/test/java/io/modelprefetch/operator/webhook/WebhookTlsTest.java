@@ -1,11 +1,15 @@
 package io.modelprefetch.operator.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.Clock;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -37,6 +41,35 @@ class WebhookTlsTest {
         assertThat(response.getResponse().getAllowed()).isTrue();
       }
     }
+  }
+
+  @Test
+  void aRenewedMountedCertificateIsServedWithoutRestart(@TempDir Path dir) throws Exception {
+    CertificateGenerator generator = new CertificateGenerator(Clock.systemUTC());
+    TlsBundle first = generator.generate(List.of("127.0.0.1"));
+    TlsBundle renewed = generator.generate(List.of("127.0.0.1"));
+    write(dir, first, FileTime.from(Instant.now().minusSeconds(60)));
+    var config = new WebhookConfig.Tls("svc", "ns", "unused-secret", "unused-config", dir, List.of());
+    var serialization = new KubernetesSerialization();
+    var mutator = new PodMutator(new ArtifactResolver(new TestArtifacts(), 10),
+        new PodInjector(new InjectedContainers(WebhookConfig.Injection.defaults("img"))), new PodPatch(serialization));
+
+    try (WebhookTls tls = WebhookTls.start(config, null, Clock.systemUTC(), Duration.ZERO);
+         var server = new WebhookServer("127.0.0.1", 0, tls.sslContext(), new AdmissionReviewHandler(mutator, serialization))) {
+      assertThat(new WebhookClient(first.caPem(), server.port()).review(TestPods.plain("a").build(), "ns").getResponse().getAllowed()).isTrue();
+
+      write(dir, renewed, FileTime.from(Instant.now()));
+
+      assertThat(new WebhookClient(renewed.caPem(), server.port()).review(TestPods.plain("b").build(), "ns").getResponse().getAllowed()).isTrue();
+      assertThatThrownBy(() -> new WebhookClient(first.caPem(), server.port()).review(TestPods.plain("c").build(), "ns"))
+          .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+    }
+  }
+
+  private static void write(Path dir, TlsBundle bundle, FileTime modified) throws Exception {
+    Files.writeString(dir.resolve("tls.key"), bundle.keyPem());
+    Files.writeString(dir.resolve("tls.crt"), bundle.certPem());
+    Files.setLastModifiedTime(dir.resolve("tls.crt"), modified);
   }
 
   /** SEC1 with the curve named and no public key, as openssl and cert-manager write it. */
