@@ -144,6 +144,28 @@ class PodWebhookIT {
   }
 
   @Test
+  void aContainerAddedByALaterWebhookGetsTheModelOnReinvocation() throws Exception {
+    try (SidecarInjector sidecar = new SidecarInjector()) {
+      client.resource(sidecar.configuration()).create();
+      try {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
+            client.pods().inNamespace(ns).resource(TestPods.optedIn("probe", "llama").build()).dryRun().create()
+                .getSpec().getContainers().size() == 2);
+
+        Pod pod = create(TestPods.optedIn("server-7", "llama").build());
+
+        Container proxy = pod.getSpec().getContainers().get(1);
+        assertThat(proxy.getName()).isEqualTo("proxy");
+        assertThat(PodInjectorTest.mount(proxy, "mp-llama").getMountPath()).isEqualTo("/models/llama");
+        assertThat(proxy.getEnv()).containsExactly(new EnvVar("MODEL_PATH", "/models/llama", null));
+        assertThat(pod.getSpec().getInitContainers()).extracting(Container::getName).containsExactly("mp-wait-llama", "setup");
+      } finally {
+        client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(SidecarInjector.NAME).delete();
+      }
+    }
+  }
+
+  @Test
   void aResetCaBundleIsWrittenBackByTheKeeper() {
     var name = webhook.config.tls().configurationName();
     client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name)
