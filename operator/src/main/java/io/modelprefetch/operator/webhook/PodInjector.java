@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -94,7 +95,7 @@ public final class PodInjector {
             + "' at " + path + ", where artifact '" + a.ref().name() + "' goes; choose another path with '"
             + a.ref().name() + "=/other/path' in " + PodLabels.ARTIFACTS_ANNOTATION);
       });
-      mounts.add(new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+      mounts.add(new VolumeMountBuilder()
           .withName(volume).withMountPath(path).withReadOnly(true).build());
     }
     for (EnvVar var : modelPathVariables(artifacts)) {
