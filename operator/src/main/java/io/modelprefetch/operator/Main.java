@@ -5,20 +5,25 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelprefetch.operator.config.OperatorConfig;
+import io.modelprefetch.operator.webhook.NotInjectedPodWatcher;
+import io.modelprefetch.operator.webhook.PodWebhook;
+import io.modelprefetch.operator.webhook.WebhookConfig;
 import io.modelprefetch.operator.wiring.Bootstrap;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The operator process: configuration from the environment, then {@link Bootstrap}. */
+/** The operator process: configuration from the environment, {@link Bootstrap}, and the pod webhook. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
     OperatorConfig config;
+    WebhookConfig webhookConfig;
     try {
       config = OperatorConfig.fromEnv(System.getenv());
+      webhookConfig = WebhookConfig.fromEnv(System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("invalid configuration: " + e.getMessage());
       System.exit(2);
@@ -35,9 +40,14 @@ public final class Main {
       }
     };
     Bootstrap.Running running = Bootstrap.start(config, client, registry, Clock.systemUTC(), lostLeadership);
+    // Every replica serves admission (no leader needed); the watcher reports pods admitted without it.
+    PodWebhook webhook = PodWebhook.start(webhookConfig, client, Clock.systemUTC());
+    NotInjectedPodWatcher notInjected = new NotInjectedPodWatcher(client, Clock.systemUTC()).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
       shuttingDown.set(true);
+      notInjected.close();
+      webhook.close();
       running.close();
       client.close();
       stopped.countDown();
