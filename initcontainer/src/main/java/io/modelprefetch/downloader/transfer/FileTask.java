@@ -5,19 +5,23 @@ import io.modelprefetch.downloader.manifest.RemoteFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** One file being downloaded: its partial file, its journal, and what is still missing. */
+/**
+ * One file being downloaded: its partial file, its journal, and what is still missing. The partial
+ * file is opened by the first write and closed when the file is finished.
+ */
 final class FileTask implements AutoCloseable {
   private volatile RemoteFile file;
   private final Path partial;
   private final Path journalPath;
   private Journal journal;
-  private final FileChannel channel;
+  private FileChannel channel;
   private final AtomicLong missing;
   private volatile boolean refetched;
 
@@ -25,11 +29,12 @@ final class FileTask implements AutoCloseable {
     this.file = file;
     this.partial = partial;
     this.journalPath = journalPath;
-    this.journal = Journal.open(journalPath, identity(file));
-    this.channel = FileChannel.open(partial, StandardOpenOption.WRITE, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-    if (channel.size() < journal.covered()) {
-      restart();
+    Journal j = Journal.open(journalPath, identity(file));
+    if (Files.size(partial) < j.covered()) {
+      Files.deleteIfExists(journalPath);
+      j = Journal.open(journalPath, identity(file));
     }
+    this.journal = j;
     this.missing = new AtomicLong(file.size() - journal.covered());
   }
 
@@ -56,20 +61,32 @@ final class FileTask implements AutoCloseable {
     return file.size() - missing.get();
   }
 
-  List<long[]> gaps() {
+  synchronized List<long[]> gaps() {
     return journal.gaps(file.size());
   }
 
   void write(ByteBuffer data, long position) throws IOException {
+    FileChannel ch = channel();
     while (data.hasRemaining()) {
-      position += channel.write(data, position);
+      position += ch.write(data, position);
     }
+  }
+
+  private synchronized FileChannel channel() throws IOException {
+    if (channel == null) {
+      channel = FileChannel.open(partial, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    }
+    return channel;
   }
 
   /** Journals {@code [start, end)} as written; returns true when that completed the file. */
   boolean record(long start, long end) throws IOException {
-    journal.record(start, end);
+    journal().record(start, end);
     return missing.addAndGet(-(end - start)) == 0;
+  }
+
+  private synchronized Journal journal() {
+    return journal;
   }
 
   boolean complete() {
@@ -77,17 +94,15 @@ final class FileTask implements AutoCloseable {
   }
 
   /** Forgets everything written: the next attempt fetches the whole file again. */
-  void restart() throws IOException {
+  synchronized void restart() throws IOException {
     journal.close();
-    java.nio.file.Files.deleteIfExists(journalPath);
+    Files.deleteIfExists(journalPath);
     journal = Journal.open(journalPath, identity(file));
-    if (missing != null) {
-      missing.set(file.size());
-    }
+    missing.set(file.size());
   }
 
   void markVerified(String digest) throws IOException {
-    journal.markVerified(digest);
+    journal().markVerified(digest);
   }
 
   boolean refetched() {
@@ -98,16 +113,15 @@ final class FileTask implements AutoCloseable {
     refetched = true;
   }
 
-  FileChannel channel() {
-    return channel;
-  }
-
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
     try {
       journal.close();
     } finally {
-      channel.close();
+      if (channel != null) {
+        channel.close();
+        channel = null;
+      }
     }
   }
 }

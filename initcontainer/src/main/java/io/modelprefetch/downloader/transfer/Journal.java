@@ -12,51 +12,48 @@ import java.util.List;
 
 /**
  * The resume journal of one partial file: a header naming the content it belongs to, then one line
- * {@code start end} per byte range written. A range is appended only after its bytes were
- * written to the partial file, so after a kill (the page cache survives a process) every journalled
- * range is on disk; after a power loss the digest check catches any hole and re-fetches.
- * A torn last line is ignored.
+ * {@code start end} per byte range written, and a last line {@code verified <digest>} once the file
+ * is verified and in place. A range is appended only after its bytes were written to the partial
+ * file, so after a kill (the page cache survives a process) every journalled range is on disk;
+ * after a power loss the digest check catches any hole and re-fetches. A torn last line is ignored.
+ * The file is opened on the first record and closed with the task, so a model of thousands of files
+ * does not hold thousands of descriptors.
  */
 final class Journal implements AutoCloseable {
   private static final String MAGIC = "modelprefetch-journal 1";
   private static final String VERIFIED = "verified ";
-  private final FileChannel channel;
+  private final Path path;
+  private final String header;
   private final Intervals done;
+  private FileChannel channel;
 
-  private Journal(FileChannel channel, Intervals done) {
-    this.channel = channel;
+  private Journal(Path path, String header, Intervals done) {
+    this.path = path;
+    this.header = header;
     this.done = done;
   }
 
   /**
-   * Opens the journal at {@code path} for content {@code identity}; a journal for other content, or
-   * an unreadable one, is started afresh (and {@code fresh()} is true).
+   * Reads the journal at {@code path} for content {@code identity}; a journal for other content,
+   * or an unreadable one, is discarded.
    */
   static Journal open(Path path, String identity) throws IOException {
     String header = header(identity);
     Intervals done = new Intervals();
-    boolean reuse = false;
     if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
       List<String> lines = readCompleteLines(path);
       if (!lines.isEmpty() && (lines.getFirst() + "\n").equals(header)) {
-        reuse = true;
         for (String line : lines.subList(1, lines.size())) {
           String[] parts = line.split(" ");
           if (parts.length == 2 && !line.startsWith(VERIFIED)) {
             done.add(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
           }
         }
+      } else {
+        Files.delete(path);
       }
     }
-    Files.createDirectories(path.getParent());
-    FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS);
-    if (!reuse) {
-      channel.truncate(0);
-      channel.write(ByteBuffer.wrap(header.getBytes(StandardCharsets.UTF_8)), 0);
-    }
-    channel.position(channel.size());
-    return new Journal(channel, done);
+    return new Journal(path, header, done);
   }
 
   private static String header(String identity) {
@@ -79,23 +76,10 @@ final class Journal implements AutoCloseable {
     return last.startsWith(VERIFIED) ? last.substring(VERIFIED.length()) : null;
   }
 
-  /** Records that the file is verified (with this digest) and in place. */
-  synchronized void markVerified(String digest) throws IOException {
-    ByteBuffer line = ByteBuffer.wrap((VERIFIED + digest + "\n").getBytes(StandardCharsets.US_ASCII));
-    while (line.hasRemaining()) {
-      channel.write(line);
-    }
-  }
-
   private static List<String> readCompleteLines(Path path) throws IOException {
     String text = Files.readString(path, StandardCharsets.UTF_8);
     int end = text.lastIndexOf('\n');
     return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n"));
-  }
-
-  /** Ranges already on disk. */
-  Intervals done() {
-    return done;
   }
 
   /** Records that {@code [start, end)} is written. One write call per line keeps lines whole. */
@@ -104,9 +88,31 @@ final class Journal implements AutoCloseable {
       return;
     }
     done.add(start, end);
-    ByteBuffer line = ByteBuffer.wrap((start + " " + end + "\n").getBytes(StandardCharsets.US_ASCII));
-    while (line.hasRemaining()) {
-      channel.write(line);
+    append(start + " " + end + "\n");
+  }
+
+  /** Records that the file is verified (with this digest) and in place. */
+  synchronized void markVerified(String digest) throws IOException {
+    append(VERIFIED + digest + "\n");
+  }
+
+  private void append(String line) throws IOException {
+    if (channel == null) {
+      Files.createDirectories(path.getParent());
+      boolean fresh = !Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+      channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+      if (fresh) {
+        write(header);
+      }
+    }
+    write(line);
+  }
+
+  private void write(String text) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
+    while (buf.hasRemaining()) {
+      channel.write(buf);
     }
   }
 
@@ -120,6 +126,9 @@ final class Journal implements AutoCloseable {
 
   @Override
   public synchronized void close() throws IOException {
-    channel.close();
+    if (channel != null) {
+      channel.close();
+      channel = null;
+    }
   }
 }

@@ -35,7 +35,8 @@ public final class Pull {
   private final Destination destination;
   private final TransferSettings settings;
   private final ProgressTracker progress;
-  private final Preallocator preallocator = new Preallocator();
+  private final Libc libc = new Libc();
+  private final Preallocator preallocator = new Preallocator(libc);
 
   public Pull(Source source, Destination destination, TransferSettings settings, ProgressTracker progress) {
     this.source = source;
@@ -129,9 +130,25 @@ public final class Pull {
       }
       Verifier verifier = new Verifier(destination, progress, verified);
       new Scheduler(source, settings, progress).run(tasks, verifier::finish);
+      makeDurable(verifier.fetched());
     } finally {
       for (FileTask t : tasks) {
         t.close();
+      }
+    }
+  }
+
+  /**
+   * Flushes the fetched files to stable storage before the completion manifest says they are
+   * there: one syncfs for the whole file system (one flush, not one per file), else an fsync each.
+   */
+  private void makeDurable(List<String> paths) throws IOException {
+    if (paths.isEmpty() || libc.syncfs(destination.root()) == 0) {
+      return;
+    }
+    for (String path : paths) {
+      try (var ch = java.nio.channels.FileChannel.open(destination.finalPath(path), java.nio.file.StandardOpenOption.READ)) {
+        ch.force(true);
       }
     }
   }

@@ -22,6 +22,7 @@ final class Verifier {
   private final Destination destination;
   private final ProgressTracker progress;
   private final Map<String, CompletedFile> verified;
+  private final java.util.Queue<String> fetched = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   Verifier(Destination destination, ProgressTracker progress, Map<String, CompletedFile> verified) {
     this.destination = destination;
@@ -29,10 +30,15 @@ final class Verifier {
     this.verified = verified;
   }
 
+  /** Paths this pull verified and moved into place (to be made durable before completion). */
+  List<String> fetched() {
+    return List.copyOf(fetched);
+  }
+
   boolean finish(FileTask task) throws DownloadException, IOException {
     RemoteFile file = task.file();
-    task.channel().force(false);
-    long size = task.channel().size();
+    task.close();
+    long size = java.nio.file.Files.size(task.partial());
     Digest expected = file.strongestDigest();
     String problem = size != file.size()
         ? "size " + size + " instead of " + file.size()
@@ -59,6 +65,7 @@ final class Verifier {
     destination.moveIntoPlace(file.path());
     task.markVerified(recorded.isEmpty() ? "" : recorded.getFirst().toString());
     task.close();
+    fetched.add(file.path());
     verified.put(file.path(), new CompletedFile(file.path(), file.size(), recorded, file.version()));
     progress.fileDone();
     return true;
