@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.modelprefetch.api.v1alpha1.Consumers;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.api.v1alpha1.Phase;
 import io.modelprefetch.operator.testing.ApiServerExtension;
@@ -14,6 +15,7 @@ import io.modelprefetch.operator.testing.Artifacts;
 import io.modelprefetch.operator.testing.DownloaderStandIn;
 import io.modelprefetch.operator.testing.JobControllerStandIn;
 import io.modelprefetch.operator.testing.OperatorServiceAccount;
+import io.modelprefetch.operator.testing.OptedInPods;
 import io.modelprefetch.operator.testing.Operators;
 import io.modelprefetch.operator.testing.TestCluster;
 import java.time.Duration;
@@ -32,6 +34,7 @@ class ImpersonatedOperatorIT {
     String ns = cluster.newNamespace("rbac");
     try (Operators ignored = Operators.start(identity.clientConfig(), OperatorServiceAccount.leaderElectionEnv("op-rbac"))) {
       kube.resource(Artifacts.hf(ns, "llama").createdClaim("1Gi", false).build()).create();
+      new OptedInPods(kube).notInjected(ns, "missed-0", "llama");
 
       var job = await().atMost(WAIT).until(() -> kube.batch().v1().jobs().inNamespace(ns).list().getItems(), l -> !l.isEmpty()).getFirst();
       assertThat(kube.persistentVolumeClaims().inNamespace(ns).withName("llama-model").get()).isNotNull();
@@ -44,12 +47,14 @@ class ImpersonatedOperatorIT {
       await().atMost(WAIT).untilAsserted(() -> {
         ModelArtifact ma = kube.resources(ModelArtifact.class).inNamespace(ns).withName("llama").get();
         assertThat(ma.getStatus().phase()).isEqualTo(Phase.Ready);
+        assertThat(ma.getStatus().consumers()).isEqualTo(new Consumers(0, 0, 1));
         assertThat(ma.getStatus().conditions()).anySatisfy(c -> {
           assertThat(c.getType()).isEqualTo("Ready");
           assertThat(c.getStatus()).isEqualTo("True");
         });
       });
-      assertThat(kube.v1().events().inNamespace(ns).list().getItems()).extracting(e -> e.getReason()).contains("Ready");
+      assertThat(kube.v1().events().inNamespace(ns).list().getItems()).extracting(e -> e.getReason())
+          .contains("Ready", "ModelNotInjected");
       assertThat(kube.leases().inNamespace(OperatorServiceAccount.NAMESPACE).withName("modelprefetch-operator").get()
           .getSpec().getHolderIdentity()).isEqualTo("op-rbac");
     }

@@ -1,6 +1,5 @@
 package io.modelprefetch.operator.dependent;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
@@ -21,7 +20,7 @@ public class DownloadAllowedCondition implements Condition<Job, ModelArtifact> {
     boolean staleJob = context.getSecondaryResources(Job.class).stream()
         .anyMatch(j -> !j.getMetadata().getName().equals(current));
     String generation = String.valueOf(ma.getMetadata().getGeneration());
-    boolean stalePod = context.getSecondaryResources(Pod.class).stream()
+    boolean stalePod = DownloadPods.of(ma, context).stream()
         .filter(p -> !generation.equals(p.getMetadata().getLabels().get(ArtifactNames.GENERATION_LABEL)))
         .anyMatch(p -> p.getStatus() == null || !("Succeeded".equals(p.getStatus().getPhase())
             || "Failed".equals(p.getStatus().getPhase())));

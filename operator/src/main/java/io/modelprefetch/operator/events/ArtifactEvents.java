@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 public final class ArtifactEvents {
   private static final Logger LOG = LoggerFactory.getLogger(ArtifactEvents.class);
   private static final String COMPONENT = "modelprefetch-operator";
+  /** Event names are at most 253 characters: room for "." and a UID-sized suffix. */
+  private static final int MAX_PREFIX = 200;
   private final KubernetesClient client;
   private final Clock clock;
   private final String instance;
@@ -26,20 +28,33 @@ public final class ArtifactEvents {
   }
 
   public void normal(ModelArtifact ma, String reason, String message) {
-    record(ma, "Normal", reason, message);
+    record(ma, randomSuffix(), "Normal", reason, message);
   }
 
   public void warning(ModelArtifact ma, String reason, String message) {
-    record(ma, "Warning", reason, message);
+    record(ma, randomSuffix(), "Warning", reason, message);
   }
 
-  private void record(ModelArtifact ma, String type, String reason, String message) {
+  /**
+   * A Warning recorded at most once per {@code key} (a DNS label such as a pod UID): the Event's
+   * name is derived from it, so a repeat, also after an operator restart, is a conflict and dropped.
+   */
+  public void warningOnce(ModelArtifact ma, String key, String reason, String message) {
+    record(ma, key, "Warning", reason, message);
+  }
+
+  private static String randomSuffix() {
+    return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+  }
+
+  private void record(ModelArtifact ma, String suffix, String type, String reason, String message) {
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     String ns = ma.getMetadata().getNamespace();
+    String name = ma.getMetadata().getName();
     try {
       client.v1().events().inNamespace(ns).resource(new EventBuilder()
           .withNewMetadata()
-            .withName(ma.getMetadata().getName() + "." + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()))
+            .withName((name.length() > MAX_PREFIX ? name.substring(0, MAX_PREFIX) : name) + "." + suffix)
             .withNamespace(ns)
           .endMetadata()
           .withNewInvolvedObject()
@@ -52,6 +67,9 @@ public final class ArtifactEvents {
           .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
           .build()).create();
     } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return; // a once-only Event that exists already
+      }
       // Events are a convenience; the status already carries the same information.
       LOG.warn("cannot record event {} on {}/{}: {}", reason, ns, ma.getMetadata().getName(), e.getMessage());
     }

@@ -1,17 +1,23 @@
 package io.modelprefetch.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.modelprefetch.api.v1alpha1.Consumers;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
 import io.modelprefetch.api.v1alpha1.Phase;
 import io.modelprefetch.operator.events.ArtifactEvents;
 import io.modelprefetch.operator.metrics.ArtifactMetrics;
+import io.modelprefetch.operator.webhook.NotInjectedPodWatcher;
 import io.modelprefetch.operator.status.ModelArtifactStatusAggregator;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * Phase transitions become Events and metrics exactly once: the previous phase comes from the
- * stored status, so an operator restart does not repeat them.
+ * stored status, so an operator restart does not repeat them. Each consumer pod admitted without
+ * injection becomes one Warning on the artifact.
  */
 final class Milestones {
   private final ArtifactEvents events;
@@ -49,6 +55,23 @@ final class Milestones {
         metrics.downloadFailed(reason);
       }
       default -> { }
+    }
+  }
+
+  /**
+   * Looks at the not-injected consumers only when their count changed (not on every progress
+   * reconcile); the Event is named after the pod's UID, so each pod is reported once.
+   */
+  void reportNotInjected(ModelArtifact ma, ModelArtifactStatus previous, ModelArtifactStatus next, List<Pod> notInjected) {
+    Integer before = previous == null || previous.consumers() == null ? null : previous.consumers().notInjected();
+    Consumers now = next.consumers();
+    if (notInjected.isEmpty() || now == null || Objects.equals(before, now.notInjected())) {
+      return;
+    }
+    for (Pod pod : notInjected) {
+      events.warningOnce(ma, "not-injected." + pod.getMetadata().getUid(), NotInjectedPodWatcher.REASON,
+          "pod " + pod.getMetadata().getName() + " was admitted without modelprefetch injection (the webhook was"
+              + " unreachable): this model is not mounted in it. Delete the pod (or rollout-restart its workload)");
     }
   }
 }

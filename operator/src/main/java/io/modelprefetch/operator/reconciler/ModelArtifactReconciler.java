@@ -23,22 +23,28 @@ import io.modelprefetch.operator.dependent.CreatesClaimCondition;
 import io.modelprefetch.operator.dependent.DownloadAllowedCondition;
 import io.modelprefetch.operator.dependent.DownloadJobDependentResource;
 import io.modelprefetch.operator.dependent.DownloadJobs;
+import io.modelprefetch.operator.dependent.DownloadPods;
 import io.modelprefetch.operator.dependent.DownloaderServiceAccountDependentResource;
 import io.modelprefetch.operator.dependent.ModelClaimDependentResource;
 import io.modelprefetch.operator.dependent.StatusWriterRoleBindingDependentResource;
 import io.modelprefetch.operator.dependent.StatusWriterRoleDependentResource;
 import io.modelprefetch.operator.status.DownloadState;
 import io.modelprefetch.operator.status.ModelArtifactStatusAggregator;
+import io.modelprefetch.operator.webhook.ArtifactsAnnotation;
+import io.modelprefetch.operator.webhook.ConsumerPods;
+import io.modelprefetch.operator.webhook.PodLabels;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Thin: the workflow keeps the claim, the downloader's identity and the download Job in shape; this
  * class removes Jobs of earlier generations and patches the aggregated status when it changed.
- * Status changes (the downloader's progress) also trigger it, hence not generation-aware.
+ * Status changes (the downloader's progress) also trigger it, hence not generation-aware. Opted-in
+ * pods that name the artifact trigger it too: they are its {@code status.consumers}.
  */
 @Workflow(dependents = {
     @Dependent(name = "claim", type = ModelClaimDependentResource.class, reconcilePrecondition = CreatesClaimCondition.class),
@@ -55,6 +61,7 @@ import java.util.concurrent.TimeUnit;
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
   public static final String NAME = "modelprefetch-operator";
+  private static final String CONSUMER_PODS = "consumer-pods";
   private final DownloadJobs jobs;
   private final ModelArtifactStatusAggregator aggregator;
   private final Milestones milestones;
@@ -68,8 +75,8 @@ public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
 
   @Override
   public List<EventSource<?, ModelArtifact>> prepareEventSources(EventSourceContext<ModelArtifact> context) {
-    var pods = InformerEventSourceConfiguration.from(Pod.class, ModelArtifact.class)
-        .withName("download-pods")
+    var downloadPods = InformerEventSourceConfiguration.from(Pod.class, ModelArtifact.class)
+        .withName(DownloadPods.EVENT_SOURCE)
         .withLabelSelector(ArtifactNames.SELECTOR)
         .withSecondaryToPrimaryMapper((Pod pod) -> {
           String artifact = pod.getMetadata().getAnnotations() == null ? null
@@ -77,7 +84,15 @@ public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
           return artifact == null ? Set.of() : Set.of(new ResourceID(artifact, pod.getMetadata().getNamespace()));
         })
         .build();
-    return List.of(new InformerEventSource<>(pods, context));
+    // Only opted-in pods are cached; a pod maps to every artifact its annotation names (own namespace).
+    var consumerPods = InformerEventSourceConfiguration.from(Pod.class, ModelArtifact.class)
+        .withName(CONSUMER_PODS)
+        .withLabelSelector(PodLabels.INJECT_LABEL + "=true")
+        .withSecondaryToPrimaryMapper((Pod pod) -> ArtifactsAnnotation.namesOf(pod).stream()
+            .map(name -> new ResourceID(name, pod.getMetadata().getNamespace()))
+            .collect(Collectors.toSet()))
+        .build();
+    return List.of(new InformerEventSource<>(downloadPods, context), new InformerEventSource<>(consumerPods, context));
   }
 
   @Override
@@ -86,11 +101,16 @@ public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
     deleteOlderJobs(current, context);
     Optional<Job> job = context.getSecondaryResources(Job.class).stream()
         .filter(j -> current.equals(j.getMetadata().getName())).findFirst();
-    List<Pod> pods = context.getSecondaryResources(Pod.class).stream()
+    List<Pod> pods = DownloadPods.of(ma, context).stream()
         .filter(p -> current.equals(p.getMetadata().getLabels().get("job-name"))).toList();
-    ModelArtifactStatus next = aggregator.aggregate(ma, Claims.verdict(ma, context), DownloadState.of(job, pods));
+    String ns = ma.getMetadata().getNamespace();
+    Set<Pod> consumerPods = context.eventSourceRetriever().getEventSourceFor(Pod.class, CONSUMER_PODS)
+        .getSecondaryResources(ma);
+    ModelArtifactStatus next = aggregator.aggregate(ma, Claims.verdict(ma, context), DownloadState.of(job, pods),
+        ConsumerPods.count(ns, ma.getMetadata().getName(), consumerPods));
     ModelArtifactStatus previous = ModelArtifactStatusAggregator.owned(ma.getStatus());
     milestones.report(ma, previous, next);
+    milestones.reportNotInjected(ma, previous, next, ConsumerPods.notInjected(ns, ma.getMetadata().getName(), consumerPods));
     if (Objects.equals(previous, next)) {
       return UpdateControl.noUpdate();
     }

@@ -1,5 +1,6 @@
 package io.modelprefetch.operator.status;
 
+import io.modelprefetch.api.v1alpha1.Consumers;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
 import io.modelprefetch.api.v1alpha1.Phase;
@@ -12,8 +13,8 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * The one place that turns observations into the operator-owned part of the status: phase,
- * conditions (Ready, StorageReady, Downloading, Verified), start/completion times, attempts and a
- * message. {@code progress} and {@code resolved} belong to the downloader and are left out (null),
+ * conditions (Ready, StorageReady, Downloading, Verified), start/completion times, attempts, a
+ * message and the consuming pods. {@code progress} and {@code resolved} belong to the downloader and are left out (null),
  * so the operator's server-side apply never claims them.
  */
 public final class ModelArtifactStatusAggregator {
@@ -27,7 +28,8 @@ public final class ModelArtifactStatusAggregator {
     this.clock = clock;
   }
 
-  public ModelArtifactStatus aggregate(ModelArtifact ma, StorageVerdict storage, DownloadState download) {
+  public ModelArtifactStatus aggregate(ModelArtifact ma, StorageVerdict storage, DownloadState download,
+      Consumers consumers) {
     long generation = ma.getMetadata().getGeneration();
     ModelArtifactStatus previous = ma.getStatus();
     Verdict v = verdict(ma, storage, download);
@@ -41,7 +43,7 @@ public final class ModelArtifactStatusAggregator {
         v.phase() == Phase.Ready ? "every file matched its digest before it was moved into place" : "no verified download for this generation yet");
     return new ModelArtifactStatus(v.phase(), conditions.build(), generation, null, null,
         startedAt(download), download instanceof DownloadState.Succeeded s ? s.completedAt() : null,
-        attempts(download), v.message());
+        attempts(download), v.message(), consumers);
   }
 
   /** The operator-owned fields of a status, to decide whether a patch is needed. */
@@ -50,7 +52,7 @@ public final class ModelArtifactStatusAggregator {
       return null;
     }
     return new ModelArtifactStatus(s.phase(), s.conditions(), s.observedGeneration(), null, null, s.startedAt(),
-        s.completedAt(), s.attempts(), s.message());
+        s.completedAt(), s.attempts(), s.message(), s.consumers());
   }
 
   private record Verdict(Phase phase, String reason, String message) {}

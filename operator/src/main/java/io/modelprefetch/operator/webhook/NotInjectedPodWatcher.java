@@ -53,11 +53,6 @@ public final class NotInjectedPodWatcher implements AutoCloseable {
     return this;
   }
 
-  /** The watched pods (the status aggregator may count {@link Consumers} from them). */
-  public java.util.List<Pod> pods() {
-    return informer == null ? java.util.List.of() : informer.getStore().list();
-  }
-
   /** True for a live opted-in pod without our marker. */
   public static boolean notInjected(Pod pod) {
     Map<String, String> annotations = pod.getMetadata().getAnnotations();

@@ -20,8 +20,8 @@
  * WebhookConfig webhookConfig = WebhookConfig.fromEnv(System.getenv());
  * PodWebhook webhook = PodWebhook.start(webhookConfig, client, clock);      // TLS, cache, HTTPS on :9443
  * NotInjectedPodWatcher notInjected = new NotInjectedPodWatcher(client, clock).start();
- * // status: Consumers.of(namespace, artifactName, pods) with the pods of notInjected.pods()
- * //         (or of a JOSDK pod event source filtered on the opt-in label)
+ * // status.consumers: the reconciler counts ConsumerPods from its own JOSDK pod event source
+ * //                   (opted-in pods only) and reports not-injected ones on the artifact too
  * // shutdown: notInjected.close(); webhook.close();
  * }</pre>
  * Every replica serves the webhook (admission is stateless; no leader needed). TLS: mounted

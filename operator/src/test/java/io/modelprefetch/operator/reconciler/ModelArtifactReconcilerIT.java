@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelprefetch.api.v1alpha1.Consumers;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
 import io.modelprefetch.api.v1alpha1.Phase;
@@ -23,6 +25,7 @@ import io.modelprefetch.operator.testing.ApiServerExtension;
 import io.modelprefetch.operator.testing.Artifacts;
 import io.modelprefetch.operator.testing.DownloaderStandIn;
 import io.modelprefetch.operator.testing.JobControllerStandIn;
+import io.modelprefetch.operator.testing.OptedInPods;
 import io.modelprefetch.operator.testing.Operators;
 import io.modelprefetch.operator.testing.TestCluster;
 import java.time.Duration;
@@ -250,6 +253,44 @@ class ModelArtifactReconcilerIT {
   }
 
   @Test
+  void countsTheOptedInPodsThatNameItAsWaitingReadyOrNotInjected() {
+    kube.resource(Artifacts.hf(ns, "llama").build()).create();
+    OptedInPods pods = new OptedInPods(kube);
+
+    pods.injected(ns, "waiting-0", "llama");
+    pods.ready(pods.injected(ns, "ready-0", "bge,llama=/mnt/llama"));
+    pods.notInjected(ns, "missed-0", "llama");
+    pods.injected(ns, "other-artifact-0", "bge");
+
+    ModelArtifactStatus status = awaitStatus("llama", s -> s.consumers() != null && s.consumers().notInjected() == 1
+        && s.consumers().ready() == 1);
+    assertThat(status.consumers()).isEqualTo(new Consumers(1, 1, 1));
+    assertThat(awaitJob("llama")).as("consumer pods are not mistaken for an earlier generation's download").isNotNull();
+  }
+
+  @Test
+  void reportsEachConsumerAdmittedWithoutInjectionOnceOnTheArtifact() {
+    kube.resource(Artifacts.hf(ns, "llama").build()).create();
+    OptedInPods pods = new OptedInPods(kube);
+
+    pods.notInjected(ns, "missed-0", "llama");
+    await().atMost(WAIT).until(() -> notInjectedEvents("llama"), l -> l.size() == 1);
+    pods.notInjected(ns, "missed-1", "llama");
+    awaitStatus("llama", s -> s.consumers() != null && s.consumers().notInjected() == 2);
+
+    List<Event> events = await().atMost(WAIT).until(() -> notInjectedEvents("llama"), l -> l.size() >= 2);
+    assertThat(events).extracting(Event::getMessage).containsExactlyInAnyOrder(
+        "pod missed-0 was admitted without modelprefetch injection (the webhook was unreachable): this model is not"
+            + " mounted in it. Delete the pod (or rollout-restart its workload)",
+        "pod missed-1 was admitted without modelprefetch injection (the webhook was unreachable): this model is not"
+            + " mounted in it. Delete the pod (or rollout-restart its workload)");
+    assertThat(events).allSatisfy(e -> {
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getCount()).isEqualTo(1);
+    });
+  }
+
+  @Test
   void servesPrometheusMetricsWithoutPerResourceJosdkTagsAndHealthEndpoints() {
     kube.resource(Artifacts.hf(ns, "metered").build()).create();
     awaitStatus("metered", s -> s.phase() == Phase.Pending);
@@ -272,6 +313,13 @@ class ModelArtifactReconcilerIT {
   private Job awaitJob(String artifact) {
     return await().atMost(WAIT).until(() -> kube.batch().v1().jobs().inNamespace(ns).list().getItems().stream()
         .filter(j -> j.getMetadata().getName().startsWith(artifact + "-g")).findFirst(), Optional::isPresent).orElseThrow();
+  }
+
+  private List<Event> notInjectedEvents(String artifact) {
+    return kube.v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> "ModelArtifact".equals(e.getInvolvedObject().getKind()) && artifact.equals(e.getInvolvedObject().getName()))
+        .filter(e -> "ModelNotInjected".equals(e.getReason()))
+        .toList();
   }
 
   private ModelArtifactStatus awaitStatus(String name, java.util.function.Predicate<ModelArtifactStatus> until) {

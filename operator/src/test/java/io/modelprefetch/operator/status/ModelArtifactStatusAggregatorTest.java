@@ -3,6 +3,7 @@ package io.modelprefetch.operator.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.modelprefetch.api.v1alpha1.Consumers;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
 import io.modelprefetch.api.v1alpha1.Phase;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class ModelArtifactStatusAggregatorTest {
   private static final String T0 = "2026-01-01T00:00:00Z";
   private static final StorageVerdict USABLE = new StorageVerdict.Usable("llama-model", 1L << 30);
+  private static final Consumers NO_CONSUMERS = new Consumers(0, 0, 0);
 
   private static ModelArtifactStatusAggregator at(String time) {
     return new ModelArtifactStatusAggregator(Clock.fixed(Instant.parse(time), ZoneOffset.UTC));
@@ -36,9 +38,9 @@ class ModelArtifactStatusAggregatorTest {
 
   @Test
   void keepsLastTransitionTimeWhileAConditionsStatusStaysTheSame() {
-    ModelArtifactStatus first = at(T0).aggregate(artifact(null), USABLE, new DownloadState.Running(T0, 1));
+    ModelArtifactStatus first = at(T0).aggregate(artifact(null), USABLE, new DownloadState.Running(T0, 1), NO_CONSUMERS);
 
-    ModelArtifactStatus later = at("2026-01-01T00:05:00Z").aggregate(artifact(first), USABLE, new DownloadState.Succeeded(T0, "2026-01-01T00:05:00Z", 1));
+    ModelArtifactStatus later = at("2026-01-01T00:05:00Z").aggregate(artifact(first), USABLE, new DownloadState.Succeeded(T0, "2026-01-01T00:05:00Z", 1), NO_CONSUMERS);
 
     assertThat(condition(later, "StorageReady").getLastTransitionTime()).isEqualTo(T0);
     assertThat(condition(later, "Ready").getLastTransitionTime()).isEqualTo("2026-01-01T00:05:00Z");
@@ -48,26 +50,26 @@ class ModelArtifactStatusAggregatorTest {
   @Test
   void progressOfAnEarlierJobDoesNotCountForTheCurrentOne() {
     ModelArtifactStatus old = new ModelArtifactStatus(Phase.Ready, null, 1L, null,
-        progress(10, 10, 1, 1, "2025-12-31T23:00:00Z"), null, null, 1, null);
+        progress(10, 10, 1, 1, "2025-12-31T23:00:00Z"), null, null, 1, null, null);
 
-    assertThat(at(T0).aggregate(artifact(old), USABLE, new DownloadState.Running(T0, 1)).phase()).isEqualTo(Phase.Resolving);
+    assertThat(at(T0).aggregate(artifact(old), USABLE, new DownloadState.Running(T0, 1), NO_CONSUMERS).phase()).isEqualTo(Phase.Resolving);
   }
 
   @Test
   void allBytesOnDiskButNotAllFilesVerifiedIsVerifying() {
     ModelArtifactStatus s = new ModelArtifactStatus(null, null, null, null, progress(10, 10, 1, 2, "2026-01-01T00:00:05Z"),
-        null, null, null, null);
+        null, null, null, null, null);
 
-    assertThat(at(T0).aggregate(artifact(s), USABLE, new DownloadState.Running(T0, 1)).phase()).isEqualTo(Phase.Verifying);
+    assertThat(at(T0).aggregate(artifact(s), USABLE, new DownloadState.Running(T0, 1), NO_CONSUMERS).phase()).isEqualTo(Phase.Verifying);
   }
 
   @Test
   void aClaimSmallerThanTheResolvedFilesFailsWithInsufficientCapacity() {
     ModelArtifactStatus s = new ModelArtifactStatus(null, null, null, new Resolved(null, 3, 5L << 30, "5.0 GiB"), null,
-        null, null, null, null);
+        null, null, null, null, null);
 
     ModelArtifactStatus next = at(T0).aggregate(artifact(s), new StorageVerdict.TooSmall("llama-model", 1L << 30, 5L << 30),
-        new DownloadState.NotStarted(false));
+        new DownloadState.NotStarted(false), NO_CONSUMERS);
 
     assertThat(next.phase()).isEqualTo(Phase.Failed);
     assertThat(condition(next, "StorageReady").getReason()).isEqualTo("InsufficientCapacity");
@@ -77,13 +79,23 @@ class ModelArtifactStatusAggregatorTest {
   @Test
   void leavesTheDownloadersFieldsOutOfTheOperatorsPatch() {
     ModelArtifactStatus s = new ModelArtifactStatus(null, null, null, new Resolved("abc", 1, 1L, "1 B"),
-        progress(1, 1, 1, 1, T0), null, null, null, null);
+        progress(1, 1, 1, 1, T0), null, null, null, null, null);
 
-    ModelArtifactStatus next = at(T0).aggregate(artifact(s), USABLE, new DownloadState.Succeeded(T0, T0, 1));
+    ModelArtifactStatus next = at(T0).aggregate(artifact(s), USABLE, new DownloadState.Succeeded(T0, T0, 1), NO_CONSUMERS);
 
     assertThat(next.progress()).isNull();
     assertThat(next.resolved()).isNull();
     assertThat(next.message()).isEqualTo("1 files, 1 B at revision abc, verified");
+  }
+
+  @Test
+  void reportsTheConsumersItIsGivenAndComparesThemAsOperatorOwned() {
+    Consumers consumers = new Consumers(1, 2, 1);
+
+    ModelArtifactStatus next = at(T0).aggregate(artifact(null), USABLE, new DownloadState.Running(T0, 1), consumers);
+
+    assertThat(next.consumers()).isEqualTo(consumers);
+    assertThat(ModelArtifactStatusAggregator.owned(next).consumers()).isEqualTo(consumers);
   }
 
   private static Condition condition(ModelArtifactStatus s, String type) {

@@ -70,7 +70,7 @@ class ArtifactResolverTest {
   @Test
   void aFailedArtifactIsInjectedWithAWarning() {
     var ma = TestArtifacts.onCreatedClaim("serving", "llama");
-    ma.setStatus(new ModelArtifactStatus(Phase.Failed, List.of(), 1L, null, null, null, null, 3, "source error: 404"));
+    ma.setStatus(new ModelArtifactStatus(Phase.Failed, List.of(), 1L, null, null, null, null, 3, "source error: 404", null));
 
     var r = resolve(new TestArtifacts().add(ma), "llama");
 

@@ -73,7 +73,7 @@ class PodWebhookIT {
     ModelArtifact bge = client.resource(TestArtifacts.artifact(ns, "bge", TestArtifacts.hf("hf-token"),
         new io.modelprefetch.api.v1alpha1.Storage(null, new io.modelprefetch.api.v1alpha1.EmptyDirStorage(null)))).create();
     bge.setStatus(new ModelArtifactStatus(Phase.Pending, List.of(), 1L, new Resolved(TestArtifacts.COMMIT, 3, 16 * GIB, null),
-        null, null, null, null, null));
+        null, null, null, null, null, null));
     client.resource(bge).updateStatus();
 
     Pod pod = create(TestPods.optedIn("server-1", "bge=/mnt/bge").build());

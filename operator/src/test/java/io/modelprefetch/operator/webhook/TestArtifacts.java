@@ -44,7 +44,7 @@ final class TestArtifacts implements ArtifactLookup {
   static ModelArtifact perPod(String namespace, String name, Source source, long totalBytes) {
     ModelArtifact ma = artifact(namespace, name, source, new Storage(null, new EmptyDirStorage(null)));
     ma.setStatus(new ModelArtifactStatus(Phase.Pending, List.of(), 1L, new Resolved(COMMIT, 3, totalBytes, null),
-        null, null, null, null, null));
+        null, null, null, null, null, null));
     return ma;
   }
 

@@ -22,7 +22,7 @@ class WebhookUnavailableIT {
     String system = cluster.newNamespace("modelprefetch-system", false);
     String ns = cluster.newNamespace("serving", true);
     client.resource(TestArtifacts.onCreatedClaim(ns, "llama")).create();
-    try (var watcher = new NotInjectedPodWatcher(client, Clock.systemUTC()).start()) {
+    try (var ignored = new NotInjectedPodWatcher(client, Clock.systemUTC()).start()) {
       RunningWebhook webhook = new RunningWebhook(client, system, "modelprefetch-down");
       try {
         webhook.register();
@@ -41,8 +41,6 @@ class WebhookUnavailableIT {
         assertThat(event.getInvolvedObject().getUid()).isEqualTo(pod.getMetadata().getUid());
         assertThat(event.getMessage()).startsWith("pod is labelled modelprefetch.io/inject=true but was admitted without"
             + " modelprefetch injection (the webhook was unreachable; failurePolicy Ignore): artifact(s) llama not mounted");
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-            assertThat(Consumers.of(ns, "llama", watcher.pods())).isEqualTo(new Consumers(0, 0, 1)));
       } finally {
         webhook.unregister();
         webhook.close();

@@ -2,24 +2,26 @@ package io.modelprefetch.operator.webhook;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.modelprefetch.api.v1alpha1.Consumers;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The pods that use one artifact, for its status.
- *
- * @param waiting injected, the artifact's init container has not finished yet
- * @param ready injected, the artifact's init container finished successfully (files are there)
- * @param notInjected opted in but admitted without injection (see {@link NotInjectedPodWatcher})
+ * The pods that use one artifact, for its {@code status.consumers}: live pods (not Succeeded/Failed,
+ * not being deleted) of the artifact's namespace that carry the opt-in label and list the artifact
+ * in their annotation. Each is exactly one of
+ * <ul>
+ *   <li>not injected: admitted without our marker (see {@link NotInjectedPodWatcher});
+ *   <li>ready: injected and the files are there (the artifact's init container exited 0, or the
+ *       pod is Ready, which implies it);
+ *   <li>waiting: injected, neither of the above yet.
+ * </ul>
  */
-public record Consumers(int waiting, int ready, int notInjected) {
+public final class ConsumerPods {
+  private ConsumerPods() {}
 
-  /**
-   * Counts the live pods (not Succeeded/Failed, not being deleted) of {@code namespace} that list
-   * {@code artifact} in their annotation and carry the opt-in label.
-   */
-  public static Consumers of(String namespace, String artifact, Collection<Pod> pods) {
+  public static Consumers count(String namespace, String artifact, Collection<Pod> pods) {
     int waiting = 0;
     int ready = 0;
     int notInjected = 0;
@@ -29,13 +31,20 @@ public record Consumers(int waiting, int ready, int notInjected) {
       }
       if (NotInjectedPodWatcher.notInjected(pod)) {
         notInjected++;
-      } else if (initDone(pod, artifact)) {
+      } else if (podReady(pod) || initDone(pod, artifact)) {
         ready++;
       } else {
         waiting++;
       }
     }
     return new Consumers(waiting, ready, notInjected);
+  }
+
+  /** The consumers of {@code artifact} that were admitted without injection. */
+  public static List<Pod> notInjected(String namespace, String artifact, Collection<Pod> pods) {
+    return pods.stream()
+        .filter(pod -> consumes(pod, namespace, artifact) && NotInjectedPodWatcher.notInjected(pod))
+        .toList();
   }
 
   private static boolean consumes(Pod pod, String namespace, String artifact) {
@@ -50,9 +59,16 @@ public record Consumers(int waiting, int ready, int notInjected) {
     return pod.getMetadata().getDeletionTimestamp() != null || "Succeeded".equals(phase) || "Failed".equals(phase);
   }
 
+  private static boolean podReady(Pod pod) {
+    return pod.getStatus() != null && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
   private static boolean initDone(Pod pod, String artifact) {
     InjectionNames names = new InjectionNames(artifact);
-    List<ContainerStatus> statuses = pod.getStatus() == null ? List.of() : pod.getStatus().getInitContainerStatuses();
+    List<ContainerStatus> statuses = pod.getStatus() == null || pod.getStatus().getInitContainerStatuses() == null
+        ? List.of() : pod.getStatus().getInitContainerStatuses();
     return statuses.stream()
         .filter(s -> s.getName().equals(names.waitContainer()) || s.getName().equals(names.pullContainer()))
         .anyMatch(s -> s.getState() != null && s.getState().getTerminated() != null
