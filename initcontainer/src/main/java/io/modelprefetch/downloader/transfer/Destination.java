@@ -108,8 +108,16 @@ public final class Destination {
         throw new SymlinkRefused(current);
       }
       if (!Files.exists(current, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createDirectory(current);
-      } else if (!Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          Files.createDirectory(current);
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+          // Another verify thread created it between our check and our create: check it again.
+          if (Files.isSymbolicLink(current)) {
+            throw new SymlinkRefused(current);
+          }
+        }
+      }
+      if (!Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
         throw new IOException(current + " exists and is not a directory");
       }
     }

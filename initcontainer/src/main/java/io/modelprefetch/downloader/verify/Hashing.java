@@ -27,7 +27,7 @@ public final class Hashing {
         byte[] header = ("blob " + ch.size() + "\0").getBytes(StandardCharsets.US_ASCII);
         sink.update(ByteBuffer.wrap(header));
       }
-      ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
+      ByteBuffer buf = ByteBuffer.allocate(BUFFER);
       while (ch.read(buf) >= 0) {
         buf.flip();
         sink.update(buf);

@@ -167,8 +167,23 @@ public final class S3Source implements Source {
         throw SourceException.fatal("s3://" + bucket + "/" + file.locator() + " sent " + length
             + " bytes for a request of " + (to - from), 200);
       }
-      return new Body(in, learned, () -> {
-        in.abort();
+      long expected = to - from;
+      java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+      java.io.InputStream counted = new java.io.FilterInputStream(in) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = super.read(b, off, len);
+          if (n > 0) {
+            read.addAndGet(n);
+          }
+          return n;
+        }
+      };
+      // A fully read body returns its connection to the pool; only a partial one is aborted.
+      return new Body(counted, learned, () -> {
+        if (read.get() < expected) {
+          in.abort();
+        }
         in.close();
       });
     } catch (SdkException e) {
