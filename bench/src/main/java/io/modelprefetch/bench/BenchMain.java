@@ -44,7 +44,7 @@ public final class BenchMain implements Callable<Integer> {
     private boolean quick;
     @Option(names = "--runs", description = "runs per peer (median reported; default 3, quick 1)")
     private Integer runs;
-    @Option(names = "--datasets", split = ",", defaultValue = "large,mixed,many-small")
+    @Option(names = "--datasets", split = ",", defaultValue = "many-small,mixed,large")
     private List<String> datasets;
     @Option(names = "--sources", split = ",", defaultValue = "hf,s3,http")
     private List<String> sources;
@@ -108,13 +108,18 @@ public final class BenchMain implements Callable<Integer> {
                 }
                 results.addAll(bench.run(origins, data, peers, rounds));
             }
+            report(settings, results); // after every dataset, so a long run that is stopped still has a report
         }
-        List<Row> rows = new Summary(aggregate).rows(results);
         System.out.println();
-        System.out.println(new ReportWriter().write(out, settings, rows, new Targets().evaluate(rows), results));
+        System.out.println(report(settings, results));
         // Peers failing is a finding for the report; modelprefetch failing (or no result at all) fails the run.
         boolean modelprefetchFailed = results.stream().anyMatch(r -> !r.ok() && r.tool().startsWith("modelprefetch"));
         return results.isEmpty() || modelprefetchFailed ? 1 : 0;
+    }
+
+    private String report(Map<String, Object> settings, List<RunResult> results) throws java.io.IOException {
+        List<Row> rows = new Summary(aggregate).rows(results);
+        return new ReportWriter().write(out, settings, rows, new Targets().evaluate(rows), results);
     }
 
     private int serve(DatasetCatalog catalog, DatasetCache datasetCache, LinkShape shape) throws Exception {
@@ -124,6 +129,14 @@ public final class BenchMain implements Callable<Integer> {
             new java.util.concurrent.CountDownLatch(1).await();
         }
         return 0;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     private List<List<String>> variants() {
@@ -154,6 +167,7 @@ public final class BenchMain implements Callable<Integer> {
         s.put("runs per peer", rounds);
         s.put("mode", quick ? "quick" : "full");
         s.put("cores", Runtime.getRuntime().availableProcessors());
+        s.put("load average at start", loadAverage());
         s.put("peers not installed", toolbox.missing());
         return s;
     }
