@@ -27,13 +27,13 @@ public final class ReportWriter {
     static String markdown(Map<String, Object> settings, List<Row> rows, List<Targets.Check> checks) {
         StringBuilder md = new StringBuilder("# modelprefetch benchmark\n\n");
         settings.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
-        md.append("\n| tool | source | dataset | wall s | MB/s | % of link | ratio to modelprefetch | peak RSS MiB | CPU s | first conn s | status |\n")
-                .append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        md.append("\n| tool | source | dataset | wall s | MB/s | % of link | ratio to modelprefetch | peak RSS MiB | CPU s | first conn s | TCP conns | status |\n")
+                .append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Row r : rows) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     r.tool(), r.source(), r.dataset(), num(r.wallSeconds(), 2), num(r.megabytesPerSecond(), 1),
                     num(r.percentOfLink(), 0), num(r.ratioToModelprefetch(), 2), num(r.peakRssMiB(), 0),
-                    num(r.cpuSeconds(), 1), num(r.firstConnectSeconds(), 2), r.status()));
+                    num(r.cpuSeconds(), 1), num(r.firstConnectSeconds(), 2), num(r.connections(), 0), r.status()));
         }
         md.append("\n| target | measured | met |\n|---|---|---|\n");
         checks.forEach(c -> md.append("| ").append(c.target()).append(" | ").append(c.measured()).append(" | ")

@@ -7,7 +7,7 @@ package io.modelprefetch.bench.report;
  */
 public record Row(String tool, String source, String dataset, int runs, int okRuns, double wallSeconds,
                   double megabytesPerSecond, double percentOfLink, double ratioToModelprefetch, double peakRssMiB,
-                  double cpuSeconds, double firstConnectSeconds, String status) {
+                  double cpuSeconds, double firstConnectSeconds, double connections, String status) {
     public boolean ok() {
         return okRuns > 0;
     }

@@ -30,7 +30,7 @@ public final class Summary {
         List<RunResult> ok = runs.stream().filter(RunResult::ok).toList();
         if (ok.isEmpty()) {
             return new Row(first.tool(), first.source(), first.dataset(), runs.size(), 0, Double.NaN, Double.NaN,
-                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, "FAILED: " + first.error());
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, "FAILED: " + first.error());
         }
         double wall = median(ok, r -> r.measurement().wallSeconds());
         double mbps = first.bytes() / 1e6 / wall;
@@ -38,7 +38,8 @@ public final class Summary {
         String status = ok.size() == runs.size() ? "ok" : "ok " + ok.size() + "/" + runs.size();
         return new Row(first.tool(), first.source(), first.dataset(), runs.size(), ok.size(), wall, mbps,
                 100 * mbps / linkMegabytesPerSecond, Double.NaN, rss, median(ok, r -> r.measurement().cpuSeconds()),
-                median(ok, r -> r.measurement().firstConnectSeconds()), status);
+                median(ok, r -> r.measurement().firstConnectSeconds()), median(ok, r -> r.measurement().connections()),
+                status);
     }
 
     private static Row withRatio(Row r, List<Row> all) {
@@ -48,7 +49,7 @@ public final class Summary {
                 .mapToDouble(Row::megabytesPerSecond).max().orElse(Double.NaN);
         return new Row(r.tool(), r.source(), r.dataset(), r.runs(), r.okRuns(), r.wallSeconds(),
                 r.megabytesPerSecond(), r.percentOfLink(), r.megabytesPerSecond() / reference, r.peakRssMiB(),
-                r.cpuSeconds(), r.firstConnectSeconds(), r.status());
+                r.cpuSeconds(), r.firstConnectSeconds(), r.connections(), r.status());
     }
 
     static double median(List<RunResult> runs, ToDoubleFunction<RunResult> f) {

@@ -36,6 +36,7 @@ public final class TimedProcess {
         pb.environment().putAll(command.env());
         command.unset().forEach(pb.environment()::remove);
         link.resetFirstAccept();
+        long connectionsBefore = link.connectionsAccepted();
         long start = System.nanoTime();
         Process process = pb.start();
         boolean finished = process.waitFor(limit.toSeconds(), TimeUnit.SECONDS);
@@ -48,7 +49,8 @@ public final class TimedProcess {
         double firstConnect = firstAccept == 0 ? 0 : (firstAccept - start) / 1e9;
         String time = Files.exists(timeFile) ? Files.readString(timeFile) : "";
         return new Measurement(finished ? process.exitValue() : -1, wall, (long) number(RSS, time),
-                number(USER, time) + number(SYS, time), firstConnect, !finished);
+                number(USER, time) + number(SYS, time), firstConnect, link.connectionsAccepted() - connectionsBefore,
+                !finished);
     }
 
     private static double number(Pattern pattern, String text) {

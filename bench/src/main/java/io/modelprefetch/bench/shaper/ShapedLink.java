@@ -34,6 +34,11 @@ public final class ShapedLink implements AutoCloseable {
         return proxies.stream().mapToLong(ShapingProxy::firstAcceptNanos).filter(t -> t != 0).min().orElse(0);
     }
 
+    /** TCP connections accepted by all proxies so far. */
+    public synchronized long connectionsAccepted() {
+        return proxies.stream().mapToLong(ShapingProxy::connectionsAccepted).sum();
+    }
+
     @Override
     public synchronized void close() {
         proxies.forEach(ShapingProxy::close);
