@@ -1,0 +1,9 @@
+package io.modelprefetch.bench.run;
+
+/** One run of one peer on one dataset over one source; {@code error} is null when the bytes were right. */
+public record RunResult(String tool, String source, String dataset, int run, long bytes, Measurement measurement,
+                        String error) {
+    public boolean ok() {
+        return error == null;
+    }
+}
