@@ -71,6 +71,10 @@ public final class Destination {
     return root.resolve(path);
   }
 
+  Path verifiedLog() {
+    return state.resolve("verified.log");
+  }
+
   public Path completionFile() {
     return state.resolve(COMPLETION);
   }
@@ -173,6 +177,7 @@ public final class Destination {
    * once nothing is left in them.
    */
   void cleanUpStaging() throws IOException {
+    Files.deleteIfExists(verifiedLog());
     Path journals = state.resolve("journal");
     if (Files.isDirectory(journals, LinkOption.NOFOLLOW_LINKS)) {
       try (var walk = Files.walk(journals)) {

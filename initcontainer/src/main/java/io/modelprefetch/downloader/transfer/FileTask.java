@@ -93,16 +93,18 @@ final class FileTask implements AutoCloseable {
     return missing.get() == 0;
   }
 
+  /** Drops the journal once the file is in place (the verified log speaks for it now). */
+  synchronized void discardJournal() throws IOException {
+    journal.close();
+    Files.deleteIfExists(journalPath);
+  }
+
   /** Forgets everything written: the next attempt fetches the whole file again. */
   synchronized void restart() throws IOException {
     journal.close();
     Files.deleteIfExists(journalPath);
     journal = Journal.open(journalPath, identity(file));
     missing.set(file.size());
-  }
-
-  void markVerified(String digest) throws IOException {
-    journal().markVerified(digest);
   }
 
   boolean refetched() {

@@ -12,8 +12,7 @@ import java.util.List;
 
 /**
  * The resume journal of one partial file: a header naming the content it belongs to, then one line
- * {@code start end} per byte range written, and a last line {@code verified <digest>} once the file
- * is verified and in place. A range is appended only after its bytes were written to the partial
+ * {@code start end} per byte range written. A range is appended only after its bytes were written to the partial
  * file, so after a kill (the page cache survives a process) every journalled range is on disk;
  * after a power loss the digest check catches any hole and re-fetches. A torn last line is ignored.
  * The file is opened on the first record and closed with the task, so a model of thousands of files
@@ -21,7 +20,6 @@ import java.util.List;
  */
 final class Journal implements AutoCloseable {
   private static final String MAGIC = "modelprefetch-journal 1";
-  private static final String VERIFIED = "verified ";
   private final Path path;
   private final String header;
   private final Intervals done;
@@ -45,7 +43,7 @@ final class Journal implements AutoCloseable {
       if (!lines.isEmpty() && (lines.getFirst() + "\n").equals(header)) {
         for (String line : lines.subList(1, lines.size())) {
           String[] parts = line.split(" ");
-          if (parts.length == 2 && !line.startsWith(VERIFIED)) {
+          if (parts.length == 2) {
             done.add(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
           }
         }
@@ -58,22 +56,6 @@ final class Journal implements AutoCloseable {
 
   private static String header(String identity) {
     return MAGIC + " " + identity.replaceAll("\\s", "_") + "\n";
-  }
-
-  /**
-   * The digest recorded when the file of this journal was verified and renamed into place by a
-   * pull that did not get to write its completion manifest; null when there is none.
-   */
-  static String verifiedDigest(Path path, String identity) throws IOException {
-    if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-      return null;
-    }
-    List<String> lines = readCompleteLines(path);
-    if (lines.isEmpty() || !(lines.getFirst() + "\n").equals(header(identity))) {
-      return null;
-    }
-    String last = lines.getLast();
-    return last.startsWith(VERIFIED) ? last.substring(VERIFIED.length()) : null;
   }
 
   private static List<String> readCompleteLines(Path path) throws IOException {
@@ -89,11 +71,6 @@ final class Journal implements AutoCloseable {
     }
     done.add(start, end);
     append(start + " " + end + "\n");
-  }
-
-  /** Records that the file is verified (with this digest) and in place. */
-  synchronized void markVerified(String digest) throws IOException {
-    append(VERIFIED + digest + "\n");
   }
 
   private void append(String line) throws IOException {

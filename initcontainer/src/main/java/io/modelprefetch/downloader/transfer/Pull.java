@@ -85,10 +85,11 @@ public final class Pull {
 
   /**
    * Files already in place with the same content: from the prior completion manifest, or verified
-   * by an interrupted pull (its journal says so).
+   * by an interrupted pull (its verified log says so).
    */
   private Map<String, CompletedFile> reusable(Completion prior, Manifest manifest) throws IOException {
     Map<String, CompletedFile> out = new HashMap<>();
+    Map<String, String[]> interrupted = VerifiedLog.read(destination.verifiedLog());
     Map<String, CompletedFile> before = prior == null ? Map.of() : prior.files().stream()
         .collect(Collectors.toMap(CompletedFile::path, f -> f, (a, b) -> a));
     for (RemoteFile f : manifest.files()) {
@@ -99,12 +100,10 @@ public final class Pull {
       }
       if (c != null && c.size() == f.size() && Objects.equals(c.version(), f.version())) {
         out.put(f.path(), c);
-      } else {
-        String digest = Journal.verifiedDigest(destination.journal(f.path()), FileTask.identity(f));
-        if (digest != null) {
-          List<Digest> digests = digest.isEmpty() ? f.digests() : List.of(Digest.parse(digest));
-          out.put(f.path(), new CompletedFile(f.path(), f.size(), digests, f.version()));
-        }
+      } else if (interrupted.containsKey(f.path()) && interrupted.get(f.path())[0].equals(FileTask.identity(f))) {
+        String digest = interrupted.get(f.path())[1];
+        List<Digest> digests = digest.isEmpty() ? f.digests() : List.of(Digest.parse(digest));
+        out.put(f.path(), new CompletedFile(f.path(), f.size(), digests, f.version()));
       }
     }
     return out;
@@ -128,9 +127,11 @@ public final class Pull {
         preallocate(t);
         progress.resumed(t.bytesOnDisk());
       }
-      Verifier verifier = new Verifier(destination, progress, verified);
-      new Scheduler(source, settings, progress).run(tasks, verifier::finish);
-      makeDurable(verifier.fetched());
+      try (VerifiedLog log = new VerifiedLog(destination.verifiedLog())) {
+        Verifier verifier = new Verifier(destination, progress, verified, log);
+        new Scheduler(source, settings, progress).run(tasks, verifier::finish);
+        makeDurable(verifier.fetched());
+      }
     } finally {
       for (FileTask t : tasks) {
         t.close();

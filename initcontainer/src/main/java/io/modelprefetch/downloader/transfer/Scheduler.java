@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Scheduler {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+  /** Hashing is CPU-bound but renames and small files are not: a few more threads than cores. */
+  private static final int VERIFY_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
   private final Source source;
   private final TransferSettings settings;
   private final ProgressTracker progress;
@@ -45,7 +47,7 @@ final class Scheduler {
     WorkQueue queue = new WorkQueue(settings);
     tasks.forEach(queue::add);
     try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
-        ExecutorService finishing = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("verify-", 0).daemon().factory())) {
+        ExecutorService finishing = Executors.newFixedThreadPool(VERIFY_THREADS, Thread.ofPlatform().name("verify-", 0).daemon().factory())) {
       for (FileTask t : tasks) {
         if (t.complete()) {
           finishing.submit(() -> finish(t, queue, finisher));

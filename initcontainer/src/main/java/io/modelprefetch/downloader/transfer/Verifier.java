@@ -24,7 +24,10 @@ final class Verifier {
   private final Map<String, CompletedFile> verified;
   private final java.util.Queue<String> fetched = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-  Verifier(Destination destination, ProgressTracker progress, Map<String, CompletedFile> verified) {
+  private final VerifiedLog log;
+
+  Verifier(Destination destination, ProgressTracker progress, Map<String, CompletedFile> verified, VerifiedLog log) {
+    this.log = log;
     this.destination = destination;
     this.progress = progress;
     this.verified = verified;
@@ -63,8 +66,8 @@ final class Verifier {
       recorded = List.of(Hashing.digest(task.partial(), Digest.Algorithm.SHA256));
     }
     destination.moveIntoPlace(file.path());
-    task.markVerified(recorded.isEmpty() ? "" : recorded.getFirst().toString());
-    task.close();
+    log.add(FileTask.identity(file), recorded.isEmpty() ? "" : recorded.getFirst().toString(), file.path());
+    task.discardJournal();
     fetched.add(file.path());
     verified.put(file.path(), new CompletedFile(file.path(), file.size(), recorded, file.version()));
     progress.fileDone();
