@@ -22,3 +22,20 @@ JAVA_HOME=$(find_java_home)
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
 export MODELPREFETCH_CACHE="${MODELPREFETCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modelprefetch}"
+
+# Starts the Hub protocol fixture serving the generated demo model (demo/tiny-model) in the
+# background. Arguments: the fixtures classpath file, a work directory. Sets hub_pid and
+# hub_endpoint; the caller kills $hub_pid when done.
+start_demo_hub() {
+  local classpath_file=$1 work=$2
+  "$JAVA_HOME/bin/java" -cp "fixtures/target/classes:$(cat "$classpath_file")" \
+    io.modelprefetch.fixtures.hub.HubFixtureMain --demo >"$work/hub.json" 2>"$work/hub.log" &
+  hub_pid=$!
+  for _ in $(seq 1 100); do
+    [ -s "$work/hub.json" ] && break
+    kill -0 "$hub_pid" 2>/dev/null || { cat "$work/hub.log" >&2; return 1; }
+    sleep 0.1
+  done
+  hub_endpoint=$(sed -n 's/.*"endpoint":"\([^"]*\)".*/\1/p' "$work/hub.json")
+  [ -n "$hub_endpoint" ] || { echo "the demo Hub did not start" >&2; cat "$work/hub.log" >&2; return 1; }
+}

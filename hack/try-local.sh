@@ -20,15 +20,8 @@ hub_pid=
 cleanup() { [ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$JAVA_HOME/bin/java" -cp "fixtures/target/classes:$(cat fixtures/target/try-local-classpath.txt)" \
-  io.modelprefetch.fixtures.hub.HubFixtureMain --demo >"$work/hub.json" 2>"$work/hub.log" &
-hub_pid=$!
-for _ in $(seq 1 100); do
-  [ -s "$work/hub.json" ] && break
-  kill -0 "$hub_pid" 2>/dev/null || { cat "$work/hub.log" >&2; exit 1; }
-  sleep 0.1
-done
-endpoint=$(sed -n 's/.*"endpoint":"\([^"]*\)".*/\1/p' "$work/hub.json")
+start_demo_hub fixtures/target/try-local-classpath.txt "$work"
+endpoint=$hub_endpoint
 echo "==> local Hub (protocol fixture) serving demo/tiny-model at $endpoint" >&2
 
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \

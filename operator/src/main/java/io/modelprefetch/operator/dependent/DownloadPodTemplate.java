@@ -1,9 +1,8 @@
 package io.modelprefetch.operator.dependent;
 
+import io.modelprefetch.operator.downloader.DownloaderCommand;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -25,7 +24,7 @@ import java.util.List;
 public final class DownloadPodTemplate {
   public static final String PULL_CONTAINER = "pull";
   public static final String MOUNT_PATH = "/models";
-  public static final String TERMINATION_LOG = "/dev/termination-log";
+  public static final String TERMINATION_LOG = DownloaderCommand.TERMINATION_LOG;
   private static final long USER = 65532;
   private final OperatorConfig config;
 
@@ -59,45 +58,17 @@ public final class DownloadPodTemplate {
         .build();
   }
 
-  /** The arguments of {@code modelprefetch pull} for this artifact (the image's entrypoint is the CLI). */
+  /** The arguments of {@code modelprefetch pull} for this artifact, reporting to its status. */
   public static List<String> pullArgs(ModelArtifact ma) {
     Source s = ma.getSpec().source();
-    List<String> args = new ArrayList<>(List.of("pull", s.uri(), "--dest", MOUNT_PATH));
-    if (s.revision() != null && s.uri().startsWith("hf://")) {
-      args.addAll(List.of("--revision", s.revision()));
-    }
-    for (String glob : nullToEmpty(s.include())) {
-      args.addAll(List.of("--include", glob));
-    }
-    for (String glob : nullToEmpty(s.exclude())) {
-      args.addAll(List.of("--exclude", glob));
-    }
-    if (s.endpoint() != null) {
-      args.addAll(List.of("--endpoint", s.endpoint()));
-    }
-    if (s.region() != null) {
-      args.addAll(List.of("--region", s.region()));
-    }
-    if (s.sha256() != null) {
-      args.addAll(List.of("--sha256", s.sha256()));
-    }
-    args.addAll(List.of("--progress", "json", "--termination-message-path", TERMINATION_LOG,
-        "--status-artifact", ma.getMetadata().getNamespace() + "/" + ma.getMetadata().getName()));
+    List<String> args = new ArrayList<>(DownloaderCommand.pullArgs(s, MOUNT_PATH,
+        s.uri().startsWith("hf://") ? s.revision() : null));
+    args.addAll(List.of("--status-artifact", ma.getMetadata().getNamespace() + "/" + ma.getMetadata().getName()));
     return args;
   }
 
-  /** Credentials by scheme from {@code source.credentialsSecret}; values never appear in the spec or logs. */
-  static List<EnvVar> credentials(Source s) {
-    if (s.credentialsSecret() == null) {
-      return List.of();
-    }
-    List<String> keys = s.uri().startsWith("hf://") ? List.of("HF_TOKEN")
-        : s.uri().startsWith("s3://") ? List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
-        : List.of("BEARER_TOKEN");
-    return keys.stream().map(key -> new EnvVarBuilder().withName(key)
-        .withNewValueFrom().withNewSecretKeyRef(key, s.credentialsSecret(), true).endValueFrom()
-        .build()).toList();
-  }
+
+
 
   private Container pull(ModelArtifact ma) {
     OperatorConfig.DownloaderResources r = config.downloader();
@@ -105,7 +76,7 @@ public final class DownloadPodTemplate {
         .withName(PULL_CONTAINER)
         .withImage(config.downloaderImage())
         .withArgs(pullArgs(ma))
-        .withEnv(credentials(ma.getSpec().source()))
+        .withEnv(DownloaderCommand.credentials(ma.getSpec().source()))
         .addNewEnv().withName("JAVA_TOOL_OPTIONS").withValue("-XX:-UsePerfData -XX:MaxRAMPercentage=60").endEnv()
         .withTerminationMessagePath(TERMINATION_LOG)
         .withTerminationMessagePolicy("FallbackToLogsOnError")

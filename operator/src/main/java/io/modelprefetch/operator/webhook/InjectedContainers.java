@@ -1,16 +1,13 @@
 package io.modelprefetch.operator.webhook;
 
+import io.modelprefetch.operator.downloader.DownloaderCommand;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
-import io.modelprefetch.api.v1alpha1.Source;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,7 +17,7 @@ import java.util.List;
  */
 public final class InjectedContainers {
   public static final long USER = 65532;
-  public static final String TERMINATION_LOG = "/dev/termination-log";
+  public static final String TERMINATION_LOG = DownloaderCommand.TERMINATION_LOG;
   private final WebhookConfig.Injection config;
 
   public InjectedContainers(WebhookConfig.Injection config) {
@@ -52,49 +49,18 @@ public final class InjectedContainers {
     InjectionNames names = new InjectionNames(d.ref().name());
     return base(names.pullContainer(), config.pullResources(), "-XX:-UsePerfData -XX:MaxRAMPercentage=60")
         .withArgs(pullArgs(d))
-        .addAllToEnv(credentials(d.source()))
+        .addAllToEnv(DownloaderCommand.credentials(d.source()))
         .addNewVolumeMount().withName(names.volume()).withMountPath(d.ref().mountPath()).endVolumeMount()
         .build();
   }
 
-  /** {@code pull <uri> --dest <mount> [--revision <pinned>] [--include …] [--exclude …] …}. */
+  /** {@code pull <uri> --dest <mount> [--revision <pinned>] …}, as the download Job runs it. */
   static List<String> pullArgs(ResolvedArtifact.PerPodDownload d) {
-    Source s = d.source();
-    List<String> args = new ArrayList<>(List.of("pull", s.uri(), "--dest", d.ref().mountPath()));
-    if (d.revision() != null) {
-      args.addAll(List.of("--revision", d.revision()));
-    }
-    for (String glob : s.include() == null ? List.<String>of() : s.include()) {
-      args.addAll(List.of("--include", glob));
-    }
-    for (String glob : s.exclude() == null ? List.<String>of() : s.exclude()) {
-      args.addAll(List.of("--exclude", glob));
-    }
-    if (s.endpoint() != null) {
-      args.addAll(List.of("--endpoint", s.endpoint()));
-    }
-    if (s.region() != null) {
-      args.addAll(List.of("--region", s.region()));
-    }
-    if (s.sha256() != null) {
-      args.addAll(List.of("--sha256", s.sha256()));
-    }
-    args.addAll(List.of("--progress", "json", "--termination-message-path", TERMINATION_LOG));
-    return args;
+    return DownloaderCommand.pullArgs(d.source(), d.ref().mountPath(), d.revision());
   }
 
-  /** Credentials by scheme from {@code source.credentialsSecret}, each key optional; values never enter the spec. */
-  static List<EnvVar> credentials(Source s) {
-    if (s.credentialsSecret() == null) {
-      return List.of();
-    }
-    List<String> keys = s.uri().startsWith("hf://") ? List.of("HF_TOKEN")
-        : s.uri().startsWith("s3://") ? List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
-        : List.of("BEARER_TOKEN");
-    return keys.stream().map(key -> new EnvVarBuilder().withName(key)
-        .withNewValueFrom().withNewSecretKeyRef(key, s.credentialsSecret(), true).endValueFrom()
-        .build()).toList();
-  }
+
+
 
   private ContainerBuilder base(String name, WebhookConfig.Resources resources, String javaOptions) {
     return new ContainerBuilder()

@@ -77,7 +77,7 @@ class PodInjectorTest {
   @Test
   void s3CredentialsComeFromTheAwsKeys() {
     Source s3 = new Source("s3://models/llama/", null, null, null, "s3-creds", "http://minio:9000", "eu-west-1", null);
-    assertThat(InjectedContainers.credentials(s3)).extracting(EnvVar::getName)
+    assertThat(io.modelprefetch.operator.downloader.DownloaderCommand.credentials(s3)).extracting(EnvVar::getName)
         .containsExactly("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
     var args = InjectedContainers.pullArgs(new ResolvedArtifact.PerPodDownload(
         new ArtifactReference("llama", "/models/llama"), s3, null, null));

@@ -1,0 +1,61 @@
+package io.modelprefetch.operator.downloader;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.modelprefetch.api.v1alpha1.Source;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The downloader's command line and credentials for a source: one definition for the operator's
+ * download Job and the webhook's per-pod download, so both fetch exactly the same way.
+ */
+public final class DownloaderCommand {
+  /** Where Kubernetes reads a container's termination message from. */
+  public static final String TERMINATION_LOG = "/dev/termination-log";
+
+  private DownloaderCommand() {}
+
+  /**
+   * {@code pull <uri> --dest <dest> [--revision <revision>] [--include …] [--exclude …] …}; the
+   * image's entrypoint is the CLI.
+   *
+   * @param revision the revision to pin, or null
+   */
+  public static List<String> pullArgs(Source s, String dest, String revision) {
+    List<String> args = new ArrayList<>(List.of("pull", s.uri(), "--dest", dest));
+    if (revision != null) {
+      args.addAll(List.of("--revision", revision));
+    }
+    for (String glob : s.include() == null ? List.<String>of() : s.include()) {
+      args.addAll(List.of("--include", glob));
+    }
+    for (String glob : s.exclude() == null ? List.<String>of() : s.exclude()) {
+      args.addAll(List.of("--exclude", glob));
+    }
+    if (s.endpoint() != null) {
+      args.addAll(List.of("--endpoint", s.endpoint()));
+    }
+    if (s.region() != null) {
+      args.addAll(List.of("--region", s.region()));
+    }
+    if (s.sha256() != null) {
+      args.addAll(List.of("--sha256", s.sha256()));
+    }
+    args.addAll(List.of("--progress", "json", "--termination-message-path", TERMINATION_LOG));
+    return args;
+  }
+
+  /** Credentials by scheme from {@code source.credentialsSecret}, each key optional; values never enter the spec. */
+  public static List<EnvVar> credentials(Source s) {
+    if (s.credentialsSecret() == null) {
+      return List.of();
+    }
+    List<String> keys = s.uri().startsWith("hf://") ? List.of("HF_TOKEN")
+        : s.uri().startsWith("s3://") ? List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+        : List.of("BEARER_TOKEN");
+    return keys.stream().map(key -> new EnvVarBuilder().withName(key)
+        .withNewValueFrom().withNewSecretKeyRef(key, s.credentialsSecret(), true).endValueFrom()
+        .build()).toList();
+  }
+}
