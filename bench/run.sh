@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark: modelprefetch vs peer tools through shaped loopback origins (see README "Benchmarks").
-#   bash bench/run.sh            full datasets, 3 runs each (about 2 x 2 GiB, 4 x 512 MiB + 30, 2000 x 64 KiB)
+#   bash bench/run.sh            default datasets, 3 runs each (2 x 512 MiB, 4 x 128 MiB + 30, 1000 x 64 KiB; sizes are flags)
 #   bash bench/run.sh --quick    tiny datasets, 1 run (CI)
 #   bash bench/run.sh --help     every option (link shape, sizes, sources, tools, modelprefetch variants)
 # Results: bench/results/<UTC timestamp>/{results.md,results.json,chart.png,logs/}.

@@ -57,11 +57,11 @@ public final class BenchMain implements Callable<Integer> {
     private long rttMillis;
     @Option(names = "--aggregate-mbps", defaultValue = "300", description = "MB/s over all connections (default ${DEFAULT-VALUE})")
     private double aggregate;
-    @Option(names = "--large-mib", description = "size of each of the 2 large files (default 2048, quick 24)")
+    @Option(names = "--large-mib", description = "size of each of the 2 large files (default 512, quick 24)")
     private Long largeMib;
-    @Option(names = "--mixed-mib", description = "size of each of the 4 big mixed files (default 512, quick 6)")
+    @Option(names = "--mixed-mib", description = "size of each of the 4 big mixed files (default 128, quick 6)")
     private Long mixedMib;
-    @Option(names = "--many-small-count", description = "number of 64 KiB files (default 2000, quick 100)")
+    @Option(names = "--many-small-count", description = "number of 64 KiB files (default 1000, quick 100)")
     private Integer manySmallCount;
     @Option(names = "--modelprefetch-flags", description = "an extra modelprefetch variant, e.g. '--connections 32 --chunk-size 16MiB' (repeatable)")
     private List<String> modelprefetchFlags = List.of();

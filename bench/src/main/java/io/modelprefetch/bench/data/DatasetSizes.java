@@ -9,7 +9,7 @@ public record DatasetSizes(long largeFile, long mixedBigFile, long mixedSmallMax
     private static final long MIB = 1024 * KIB;
 
     public static DatasetSizes full() {
-        return new DatasetSizes(2048 * MIB, 512 * MIB, 20 * MIB, 2000, 64 * KIB);
+        return new DatasetSizes(512 * MIB, 128 * MIB, 20 * MIB, 1000, 64 * KIB);
     }
 
     /** Small enough for CI to push every peer through every source in a minute or two. */
