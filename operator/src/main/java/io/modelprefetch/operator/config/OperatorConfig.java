@@ -78,7 +78,8 @@ public record OperatorConfig(
         Duration.ofSeconds(integer(env, "MODELPREFETCH_RESYNC_SECONDS", 300)));
   }
 
-  private static int integer(Map<String, String> env, String name, int fallback) {
+  /** An integer environment variable, or {@code fallback} when unset; a clear error when malformed. */
+  public static int integer(Map<String, String> env, String name, int fallback) {
     String v = env.get(name);
     if (v == null || v.isBlank()) {
       return fallback;

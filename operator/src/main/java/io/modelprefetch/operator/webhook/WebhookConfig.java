@@ -1,5 +1,6 @@
 package io.modelprefetch.operator.webhook;
 
+import static io.modelprefetch.operator.config.OperatorConfig.integer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -92,18 +93,6 @@ public record WebhookConfig(int port, Tls tls, Injection injection) {
         Arrays.stream(env.getOrDefault("MODELPREFETCH_WEBHOOK_EXTRA_SANS", "").split(","))
             .map(String::strip).filter(s -> !s.isEmpty()).toList());
     return new WebhookConfig(integer(env, "MODELPREFETCH_WEBHOOK_PORT", 9443), tls, injection);
-  }
-
-  private static int integer(Map<String, String> env, String name, int fallback) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(v.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be an integer, got '" + v + "'", e);
-    }
   }
 
   private static Duration duration(Map<String, String> env, String name, Duration fallback) {
