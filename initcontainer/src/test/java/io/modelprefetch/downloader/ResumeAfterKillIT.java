@@ -69,7 +69,10 @@ class ResumeAfterKillIT {
       String[] args = {"pull", "hf://acme/shards", "--endpoint", hub.endpoint().toString(), "--dest", dest.toString(),
           "--progress", "none", "--connections", "4", "--chunk-size", "4MiB", "--stall-timeout", "60s"};
       Process first = new Cli().start(args);
-      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dest.resolve("shard-3.bin")));
+      // Shard 3 is done once the verified log names it (it is logged just after its rename).
+      Path log = dest.resolve(".modelprefetch/verified.log");
+      await().atMost(Duration.ofSeconds(60))
+          .until(() -> Files.exists(log) && Files.readString(log).contains("\tshard-3.bin\n"));
       first.destroyForcibly().waitFor();
       assertThat(dest.resolve("shard-4.bin")).doesNotExist();
 
