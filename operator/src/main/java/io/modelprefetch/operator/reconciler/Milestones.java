@@ -7,7 +7,7 @@ import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
 import io.modelprefetch.api.v1alpha1.Phase;
 import io.modelprefetch.operator.events.ArtifactEvents;
 import io.modelprefetch.operator.metrics.ArtifactMetrics;
-import io.modelprefetch.operator.webhook.NotInjectedPodWatcher;
+import io.modelprefetch.operator.events.NotInjectedPodWatcher;
 import io.modelprefetch.operator.status.ModelArtifactStatusAggregator;
 import java.time.Duration;
 import java.time.Instant;

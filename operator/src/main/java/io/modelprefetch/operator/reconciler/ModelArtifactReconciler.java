@@ -31,7 +31,7 @@ import io.modelprefetch.operator.dependent.StatusWriterRoleDependentResource;
 import io.modelprefetch.operator.status.DownloadState;
 import io.modelprefetch.operator.status.ModelArtifactStatusAggregator;
 import io.modelprefetch.operator.webhook.ArtifactsAnnotation;
-import io.modelprefetch.operator.webhook.ConsumerPods;
+import io.modelprefetch.operator.status.ConsumerPods;
 import io.modelprefetch.operator.webhook.PodLabels;
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package io.modelprefetch.operator.webhook;
 
+import io.modelprefetch.operator.config.WebhookConfig;
 import io.modelprefetch.operator.downloader.DownloaderCommand;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;

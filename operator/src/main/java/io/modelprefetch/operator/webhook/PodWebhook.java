@@ -1,6 +1,8 @@
 package io.modelprefetch.operator.webhook;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelprefetch.operator.config.WebhookConfig;
+import io.modelprefetch.operator.tls.WebhookTls;
 import java.io.IOException;
 import java.time.Clock;
 

@@ -19,7 +19,7 @@ import io.modelprefetch.operator.events.ArtifactEvents;
 import io.modelprefetch.operator.metrics.ArtifactMetrics;
 import io.modelprefetch.operator.reconciler.ModelArtifactReconciler;
 import io.modelprefetch.operator.status.ModelArtifactStatusAggregator;
-import io.modelprefetch.operator.web.OperatorHttpServer;
+import io.modelprefetch.operator.metrics.OperatorHttpServer;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;

@@ -2,6 +2,9 @@ package io.modelprefetch.operator.webhook;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.modelprefetch.operator.config.WebhookConfig;
+import io.modelprefetch.operator.tls.CertificateGenerator;
+import io.modelprefetch.operator.tls.TlsBundle;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.modelprefetch.api.v1alpha1.Source;
+import io.modelprefetch.operator.config.WebhookConfig;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

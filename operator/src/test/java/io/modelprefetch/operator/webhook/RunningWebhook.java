@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
+import io.modelprefetch.operator.config.WebhookConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -5,11 +5,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 
 /** Pods as users write them: Pod Security "restricted" compliant, optionally opted in. */
-final class TestPods {
+public final class TestPods {
   private TestPods() {}
 
   /** An opted-in pod with one app container and one init container of its own. */
-  static PodBuilder optedIn(String name, String artifacts) {
+  public static PodBuilder optedIn(String name, String artifacts) {
     return plain(name)
         .editMetadata()
           .addToLabels(PodLabels.INJECT_LABEL, "true")
@@ -18,7 +18,7 @@ final class TestPods {
   }
 
   /** A restricted-compliant pod with no opt-in. */
-  static PodBuilder plain(String name) {
+  public static PodBuilder plain(String name) {
     return new PodBuilder()
         .withNewMetadata().withName(name).addToLabels("app", "server").endMetadata()
         .withNewSpec()
@@ -31,7 +31,7 @@ final class TestPods {
         .endSpec();
   }
 
-  static io.fabric8.kubernetes.api.model.Container restricted(String name, String image) {
+  public static io.fabric8.kubernetes.api.model.Container restricted(String name, String image) {
     return new ContainerBuilder().withName(name).withImage(image)
         .withNewSecurityContext()
           .withAllowPrivilegeEscalation(false)
@@ -40,7 +40,7 @@ final class TestPods {
         .build();
   }
 
-  static Pod withSidecar(Pod pod) {
+  public static Pod withSidecar(Pod pod) {
     return new PodBuilder(pod).editSpec().addToContainers(restricted("proxy", "envoy:1.31")).endSpec().build();
   }
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.modelprefetch.operator.tls.TlsBundle;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,12 +16,12 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** Plays the API server: POSTs AdmissionReviews over TLS, trusting only the webhook's CA. */
-final class WebhookClient {
+public final class WebhookClient {
   private final HttpClient http;
   private final URI uri;
   private final KubernetesSerialization serialization = new KubernetesSerialization();
 
-  WebhookClient(String caPem, int port) throws Exception {
+  public WebhookClient(String caPem, int port) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("ca", TlsBundle.certificates(caPem).getFirst());
@@ -32,7 +33,7 @@ final class WebhookClient {
     this.uri = URI.create("https://127.0.0.1:" + port + WebhookServer.PATH);
   }
 
-  String reviewJson(Pod pod, String namespace) {
+  public String reviewJson(Pod pod, String namespace) {
     return serialization.asJson(new AdmissionReviewBuilder().withApiVersion("admission.k8s.io/v1").withKind("AdmissionReview")
         .withNewRequest().withUid(UUID.randomUUID().toString()).withOperation("CREATE").withNamespace(namespace)
           .withNewKind("", "Pod", "v1")
@@ -42,12 +43,12 @@ final class WebhookClient {
         .build());
   }
 
-  HttpResponse<String> post(String body) throws IOException, InterruptedException {
+  public HttpResponse<String> post(String body) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  AdmissionReview review(Pod pod, String namespace) throws IOException, InterruptedException {
+  public AdmissionReview review(Pod pod, String namespace) throws IOException, InterruptedException {
     HttpResponse<String> response = post(reviewJson(pod, namespace));
     if (response.statusCode() != 200) {
       throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());

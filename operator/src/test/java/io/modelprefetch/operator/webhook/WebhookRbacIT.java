@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.modelprefetch.operator.events.NotInjectedPodWatcher;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;

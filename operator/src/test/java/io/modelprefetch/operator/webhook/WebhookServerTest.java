@@ -3,6 +3,9 @@ package io.modelprefetch.operator.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.modelprefetch.operator.config.WebhookConfig;
+import io.modelprefetch.operator.tls.CertificateGenerator;
+import io.modelprefetch.operator.tls.TlsBundle;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Base64;

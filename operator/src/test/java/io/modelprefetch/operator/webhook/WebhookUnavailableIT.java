@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelprefetch.operator.events.NotInjectedPodWatcher;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

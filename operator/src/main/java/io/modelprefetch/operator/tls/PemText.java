@@ -1,4 +1,4 @@
-package io.modelprefetch.operator.webhook;
+package io.modelprefetch.operator.tls;
 
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;

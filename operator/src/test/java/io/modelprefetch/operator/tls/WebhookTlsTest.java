@@ -1,9 +1,22 @@
-package io.modelprefetch.operator.webhook;
+package io.modelprefetch.operator.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.modelprefetch.operator.config.WebhookConfig;
+import io.modelprefetch.operator.tls.CertificateGenerator;
+import io.modelprefetch.operator.tls.TlsBundle;
+import io.modelprefetch.operator.webhook.AdmissionReviewHandler;
+import io.modelprefetch.operator.webhook.ArtifactResolver;
+import io.modelprefetch.operator.webhook.InjectedContainers;
+import io.modelprefetch.operator.webhook.PodInjector;
+import io.modelprefetch.operator.webhook.PodMutator;
+import io.modelprefetch.operator.webhook.PodPatch;
+import io.modelprefetch.operator.webhook.TestArtifacts;
+import io.modelprefetch.operator.webhook.TestPods;
+import io.modelprefetch.operator.webhook.WebhookClient;
+import io.modelprefetch.operator.webhook.WebhookServer;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.modelprefetch.operator.web;
+package io.modelprefetch.operator.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package io.modelprefetch.operator.webhook;
+package io.modelprefetch.operator.events;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.modelprefetch.operator.webhook.ArtifactsAnnotation;
+import io.modelprefetch.operator.webhook.PodLabels;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.modelprefetch.operator.webhook;
+package io.modelprefetch.operator.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

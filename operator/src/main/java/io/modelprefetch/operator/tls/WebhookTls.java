@@ -1,6 +1,7 @@
-package io.modelprefetch.operator.webhook;
+package io.modelprefetch.operator.tls;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelprefetch.operator.config.WebhookConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.modelprefetch.operator.webhook;
+package io.modelprefetch.operator.tls;
 
 import java.io.IOException;
 import java.net.Socket;

@@ -1,8 +1,12 @@
-package io.modelprefetch.operator.webhook;
+package io.modelprefetch.operator.status;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.modelprefetch.api.v1alpha1.Consumers;
+import io.modelprefetch.operator.events.NotInjectedPodWatcher;
+import io.modelprefetch.operator.webhook.ArtifactsAnnotation;
+import io.modelprefetch.operator.webhook.InjectionNames;
+import io.modelprefetch.operator.webhook.PodLabels;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.modelprefetch.operator.webhook;
+package io.modelprefetch.operator.tls;
 
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;

@@ -1,4 +1,4 @@
-package io.modelprefetch.operator.webhook;
+package io.modelprefetch.operator.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -77,7 +77,7 @@ public record TlsBundle(String caPem, String certPem, String keyPem) {
     }
   }
 
-  static List<X509Certificate> certificates(String pem) {
+  public static List<X509Certificate> certificates(String pem) {
     try {
       return CertificateFactory.getInstance("X.509")
           .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))

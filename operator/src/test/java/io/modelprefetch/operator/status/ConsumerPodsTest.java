@@ -1,4 +1,4 @@
-package io.modelprefetch.operator.webhook;
+package io.modelprefetch.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.modelprefetch.api.v1alpha1.Consumers;
+import io.modelprefetch.operator.webhook.PodLabels;
+import io.modelprefetch.operator.webhook.TestPods;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
-package io.modelprefetch.operator.webhook;
+package io.modelprefetch.operator.config;
 
 import static io.modelprefetch.operator.config.OperatorConfig.integer;
+import io.modelprefetch.operator.webhook.PodWebhookConfiguration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
