@@ -48,7 +48,7 @@ class DashboardMetricsTest {
   private static Set<String> exported() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ArtifactMetrics metrics = new ArtifactMetrics(registry);
-    Progress progress = new Progress(10L, 100L, 0, 2, 5L, 18L, "10%", "5 B/s", "18s", null);
+    Progress progress = new Progress(Phase.Downloading, 10L, 100L, 0, 2, 5L, 18L, "10%", "5 B/s", "18s", null);
     metrics.observe(Artifacts.hf("ns", "llama").build(),
         new ModelArtifactStatus(Phase.Downloading, null, 1L, null, progress, null, null, 1, null, null), progress);
     metrics.downloadSucceeded(Duration.ofSeconds(42));

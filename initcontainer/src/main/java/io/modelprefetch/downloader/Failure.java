@@ -1,31 +1,34 @@
 package io.modelprefetch.downloader;
 
+import io.modelprefetch.api.downloader.ExitCode;
+
 /**
- * Why a command failed; each kind maps to one documented exit code.
+ * Why a command failed; each kind maps to one documented exit code, defined with the operator's
+ * side of the contract in {@link ExitCode}.
  */
 public enum Failure {
   /** Unexpected internal error. */
-  INTERNAL(1),
+  INTERNAL(ExitCode.INTERNAL),
   /** Invalid arguments. */
-  USAGE(2),
+  USAGE(ExitCode.USAGE),
   /** The source could not be resolved or refused us: not found, no access, unsafe listing. */
-  SOURCE(3),
+  SOURCE(ExitCode.SOURCE),
   /** A transfer gave up after its retries. */
-  TRANSFER(4),
+  TRANSFER(ExitCode.TRANSFER),
   /** A file's bytes did not match its digest, also after one re-fetch. */
-  VERIFY(5),
+  VERIFY(ExitCode.VERIFY),
   /** The destination is unwritable, full, or contains a symlink we refuse to follow. */
-  DESTINATION(6),
+  DESTINATION(ExitCode.DESTINATION),
   /** {@code wait} timed out. */
-  TIMEOUT(7);
+  TIMEOUT(ExitCode.TIMEOUT);
 
-  private final int exitCode;
+  private final ExitCode exitCode;
 
-  Failure(int exitCode) {
+  Failure(ExitCode exitCode) {
     this.exitCode = exitCode;
   }
 
   public int exitCode() {
-    return exitCode;
+    return exitCode.code();
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  * A snapshot of download progress, patched by the downloader at most every two seconds.
  */
 public record Progress(
+    @JsonPropertyDescription("what the downloader is doing: Resolving, Downloading or Verifying") Phase phase,
     @JsonPropertyDescription("bytes written and journalled (resumed bytes included)") Long bytesDone,
     @JsonPropertyDescription("bytes of all files") Long bytesTotal,
     @JsonPropertyDescription("files verified and in place") Integer filesDone,

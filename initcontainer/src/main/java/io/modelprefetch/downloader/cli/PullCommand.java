@@ -10,7 +10,7 @@ import io.modelprefetch.downloader.report.ProgressTracker;
 import io.modelprefetch.downloader.report.Reporter;
 import io.modelprefetch.downloader.report.StatusPatchSink;
 import io.modelprefetch.downloader.report.TerminalSink;
-import io.modelprefetch.downloader.report.TerminationMessage;
+import io.modelprefetch.downloader.report.TerminationMessageSink;
 import io.modelprefetch.downloader.source.Source;
 import io.modelprefetch.downloader.source.SourceOptions;
 import io.modelprefetch.downloader.source.Sources;
@@ -103,7 +103,7 @@ public final class PullCommand implements Callable<Integer> {
   public Integer call() {
     ProgressTracker tracker = new ProgressTracker();
     List<ProgressSink> sinks = new ArrayList<>();
-    TerminationMessage termination = terminationMessagePath == null ? null : new TerminationMessage(terminationMessagePath);
+    TerminationMessageSink termination = terminationMessagePath == null ? null : new TerminationMessageSink(terminationMessagePath);
     if (termination != null) {
       sinks.add(termination);
     }

@@ -1,5 +1,7 @@
 package io.modelprefetch.downloader.report;
 
+import io.modelprefetch.api.v1alpha1.Phase;
+
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,11 +16,14 @@ public final class ProgressTracker {
   private volatile long bytesTotal;
   private volatile int filesTotal;
   private volatile long startNanos = System.nanoTime();
+  private volatile boolean resolved;
 
+  /** The listing is known: resolving is over, downloading begins. */
   public void start(long bytesTotal, int filesTotal) {
     this.bytesTotal = bytesTotal;
     this.filesTotal = filesTotal;
     this.startNanos = System.nanoTime();
+    this.resolved = true;
   }
 
   /** Files already in place from an earlier pull. */
@@ -42,6 +47,17 @@ public final class ProgressTracker {
     filesDone.incrementAndGet();
   }
 
+  /**
+   * What the pull is doing, from its own exact counters: before the listing it resolves; once every
+   * byte is on disk, the files still missing are being hashed and moved into place.
+   */
+  private Phase phase(long done, int files) {
+    if (!resolved) {
+      return Phase.Resolving;
+    }
+    return done >= bytesTotal && files < filesTotal ? Phase.Verifying : Phase.Downloading;
+  }
+
   public synchronized Snapshot snapshot() {
     long now = System.nanoTime();
     long moved = transferred.sum();
@@ -54,7 +70,8 @@ public final class ProgressTracker {
     long rate = span > 0 ? (long) ((moved - first[1]) * 1e9 / span) : 0;
     long done = onDisk.sum();
     long eta = rate > 0 ? (bytesTotal - done) / rate : done >= bytesTotal ? 0 : -1;
-    return new Snapshot(done, bytesTotal, filesDone.get(), filesTotal, Math.max(rate, 0), eta,
-        (now - startNanos) / 1_000_000, moved);
+    int files = filesDone.get();
+    return new Snapshot(done, bytesTotal, files, filesTotal, Math.max(rate, 0), eta,
+        (now - startNanos) / 1_000_000, moved, phase(done, files));
   }
 }

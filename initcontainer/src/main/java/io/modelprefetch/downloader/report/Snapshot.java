@@ -1,5 +1,7 @@
 package io.modelprefetch.downloader.report;
 
+import io.modelprefetch.api.v1alpha1.Phase;
+
 /**
  * Progress at one moment.
  *
@@ -11,10 +13,12 @@ package io.modelprefetch.downloader.report;
  * @param etaSeconds seconds to go at that speed, or -1 when unknown
  * @param elapsedMillis time since the download started
  * @param transferred bytes fetched from the network by this process
+ * @param phase Resolving (no listing yet), Downloading, or Verifying (every byte fetched, files still
+ *     being hashed and moved into place)
  */
 public record Snapshot(
     long bytesDone, long bytesTotal, int filesDone, int filesTotal, long bytesPerSecond, long etaSeconds,
-    long elapsedMillis, long transferred) {
+    long elapsedMillis, long transferred, Phase phase) {
 
   /** Average download speed since the start (for final reports). */
   public long averageBytesPerSecond() {
@@ -24,7 +28,7 @@ public record Snapshot(
   /** The same snapshot with the average speed in place of the recent one. */
   public Snapshot withAverageSpeed() {
     return new Snapshot(bytesDone, bytesTotal, filesDone, filesTotal, averageBytesPerSecond(), 0, elapsedMillis,
-        transferred);
+        transferred, phase);
   }
 
   public String percent() {

@@ -1,8 +1,11 @@
 package io.modelprefetch.downloader.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
+import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
+import io.modelprefetch.api.v1alpha1.Progress;
+import io.modelprefetch.api.v1alpha1.Resolved;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -19,7 +22,7 @@ import java.time.temporal.ChronoUnit;
 public final class StatusPatchSink implements ProgressSink {
   /** The field manager that owns {@code status.progress} and {@code status.resolved}. */
   public static final String FIELD_MANAGER = "modelprefetch-downloader";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   /** Timer jitter: a tick a few ms early must not skip a whole interval. */
   private static final long JITTER_MILLIS = 100;
   private final String namespace;
@@ -29,6 +32,8 @@ public final class StatusPatchSink implements ProgressSink {
   private final Clock clock;
   private volatile String revision;
   private long lastPatchMillis = Long.MIN_VALUE;
+  /** After the final patch nothing else goes out (a timer tick racing the end must not undo it). */
+  private boolean finished;
 
   public StatusPatchSink(String namespace, String name, StatusApplier applier, Duration minInterval, Clock clock) {
     this.namespace = namespace;
@@ -47,49 +52,37 @@ public final class StatusPatchSink implements ProgressSink {
   public synchronized void progress(Snapshot s) {
     long now = clock.millis();
     boolean resolved = s.filesTotal() > 0 || s.bytesTotal() > 0;
-    if (!resolved || (lastPatchMillis != Long.MIN_VALUE && now - lastPatchMillis < minInterval.toMillis() - JITTER_MILLIS)) {
+    if (finished || !resolved || (lastPatchMillis != Long.MIN_VALUE && now - lastPatchMillis < minInterval.toMillis() - JITTER_MILLIS)) {
       return;
     }
     lastPatchMillis = now;
-    applier.apply(document(s, null));
+    applier.apply(document(s, null, false));
   }
 
   @Override
   public synchronized void finished(Snapshot s, String error) {
+    finished = true;
     try {
-      applier.apply(document(s, error == null ? revision : null));
+      applier.apply(document(s, error == null ? revision : null, true));
     } catch (RuntimeException e) {
       // The exit code and termination message still tell the operator how the pull ended.
       System.err.println("cannot patch the status of ModelArtifact " + namespace + "/" + name + ": " + e.getMessage());
     }
   }
 
-  String document(Snapshot s, String finalRevision) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("apiVersion", ModelArtifact.GROUP + "/" + ModelArtifact.VERSION);
-    root.put("kind", "ModelArtifact");
-    root.putObject("metadata").put("name", name).put("namespace", namespace);
-    ObjectNode status = root.putObject("status");
-    ObjectNode resolved = status.putObject("resolved");
-    if (finalRevision != null) {
-      resolved.put("revision", finalRevision);
-    }
-    resolved.put("files", s.filesTotal());
-    resolved.put("totalBytes", s.bytesTotal());
-    resolved.put("size", Human.bytes(s.bytesTotal()));
-    ObjectNode progress = status.putObject("progress");
-    progress.put("bytesDone", s.bytesDone());
-    progress.put("bytesTotal", s.bytesTotal());
-    progress.put("filesDone", s.filesDone());
-    progress.put("filesTotal", s.filesTotal());
-    progress.put("bytesPerSecond", s.bytesPerSecond());
-    progress.put("percent", s.percent());
-    progress.put("speed", Human.rate(s.bytesPerSecond()));
-    if (s.etaSeconds() >= 0) {
-      progress.put("etaSeconds", s.etaSeconds());
-      progress.put("eta", Human.duration(s.etaSeconds()));
-    }
-    progress.put("updatedAt", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-    return root.toString();
+  /**
+   * The apply document: the {@code crds} status records, serialised; only {@code progress} and
+   * {@code resolved} are set. A final snapshot carries the average speed of the attempt and no ETA.
+   */
+  String document(Snapshot s, String finalRevision, boolean last) {
+    Resolved resolved = new Resolved(finalRevision, s.filesTotal(), s.bytesTotal(), Human.bytes(s.bytesTotal()));
+    boolean eta = !last && s.etaSeconds() >= 0;
+    Progress progress = new Progress(s.phase(), s.bytesDone(), s.bytesTotal(), s.filesDone(), s.filesTotal(),
+        s.bytesPerSecond(), eta ? s.etaSeconds() : null, s.percent(), Human.rate(s.bytesPerSecond()),
+        eta ? Human.duration(s.etaSeconds()) : null, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+    ModelArtifact artifact = new ModelArtifact();
+    artifact.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    artifact.setStatus(new ModelArtifactStatus(null, null, null, resolved, progress, null, null, null, null, null));
+    return SERIALIZATION.asJson(artifact);
   }
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.modelprefetch.api.downloader.ExitCode;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.operator.config.OperatorConfig;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,6 @@ import java.util.HexFormat;
  * or a new downloader image gets a new Job, and the reconciler removes the older ones.
  */
 public final class DownloadJobs {
-  /** Exit codes of {@code modelprefetch pull} that another attempt cannot fix: usage, source, verify, destination. */
-  private static final int[] PERMANENT_EXIT_CODES = {2, 3, 5, 6};
   private final DownloadPodTemplate template;
   private final OperatorConfig config;
   private final KubernetesSerialization serialization = new KubernetesSerialization();
@@ -45,10 +44,11 @@ public final class DownloadJobs {
         .endMetadata()
         .withNewSpec()
           .withBackoffLimit(config.downloader().backoffLimit())
+          // Exit codes another attempt cannot fix (usage, source, verify, destination) fail the Job at once.
           .withNewPodFailurePolicy()
             .addNewRule().withAction("FailJob")
               .withNewOnExitCodes().withContainerName(DownloadPodTemplate.PULL_CONTAINER).withOperator("In")
-                .withValues(java.util.Arrays.stream(PERMANENT_EXIT_CODES).boxed().toList())
+                .withValues(ExitCode.permanentCodes())
               .endOnExitCodes()
             .endRule()
             .addNewRule().withAction("Ignore")

@@ -10,8 +10,12 @@ import java.util.Optional;
 /** Whether the artifact's volume can take the download. */
 public sealed interface StorageVerdict {
 
-  /** The claim exists and, as far as we know, is big enough. {@code capacityBytes} is null when unknown. */
-  record Usable(String claim, Long capacityBytes) implements StorageVerdict {}
+  /**
+   * The claim exists and, as far as we know, is big enough. {@code capacityBytes} is null when
+   * unknown. An unbound claim still takes the download (with WaitForFirstConsumer it binds when the
+   * download pod is scheduled), but the storage is not ready until it is bound.
+   */
+  record Usable(String claim, Long capacityBytes, boolean bound) implements StorageVerdict {}
 
   /** The claim does not exist (yet, or someone deleted the named one). */
   record Missing(String claim) implements StorageVerdict {}
@@ -41,7 +45,11 @@ public sealed interface StorageVerdict {
     if (capacity != null && needed != null && needed > capacity) {
       return new TooSmall(name, capacity, needed);
     }
-    return new Usable(name, capacity);
+    return new Usable(name, capacity, bound(claim.get()));
+  }
+
+  private static boolean bound(PersistentVolumeClaim pvc) {
+    return pvc.getStatus() != null && "Bound".equals(pvc.getStatus().getPhase());
   }
 
   private static Long capacity(PersistentVolumeClaim pvc) {

@@ -6,12 +6,13 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Kubernetes Events on an artifact's milestones ({@code kubectl describe ma/x}). Best effort. */
+/**
+ * Kubernetes Events on an artifact's milestones ({@code kubectl describe ma/x}), each recorded once
+ * per key. Best effort.
+ */
 public final class ArtifactEvents {
   private static final Logger LOG = LoggerFactory.getLogger(ArtifactEvents.class);
   private static final String COMPONENT = "modelprefetch-operator";
@@ -27,12 +28,9 @@ public final class ArtifactEvents {
     this.instance = instance;
   }
 
-  public void normal(ModelArtifact ma, String reason, String message) {
-    record(ma, randomSuffix(), "Normal", reason, message);
-  }
-
-  public void warning(ModelArtifact ma, String reason, String message) {
-    record(ma, randomSuffix(), "Warning", reason, message);
+  /** A Normal Event recorded at most once per {@code key} (see {@link #warningOnce}). */
+  public void normalOnce(ModelArtifact ma, String key, String reason, String message) {
+    record(ma, key, "Normal", reason, message);
   }
 
   /**
@@ -41,10 +39,6 @@ public final class ArtifactEvents {
    */
   public void warningOnce(ModelArtifact ma, String key, String reason, String message) {
     record(ma, key, "Warning", reason, message);
-  }
-
-  private static String randomSuffix() {
-    return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
   }
 
   private void record(ModelArtifact ma, String suffix, String type, String reason, String message) {

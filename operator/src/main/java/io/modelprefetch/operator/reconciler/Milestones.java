@@ -9,9 +9,14 @@ import io.modelprefetch.operator.events.ArtifactEvents;
 import io.modelprefetch.operator.metrics.ArtifactMetrics;
 import io.modelprefetch.operator.events.NotInjectedPodWatcher;
 import io.modelprefetch.operator.status.ModelArtifactStatusAggregator;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -28,7 +33,12 @@ final class Milestones {
     this.metrics = metrics;
   }
 
-  void report(ModelArtifact ma, ModelArtifactStatus previous, ModelArtifactStatus next) {
+  /**
+   * Each milestone is recorded once per Job attempt: its Event is named after the Job (its UID, or
+   * its name before it exists), the attempt and the reason, so a reconcile that still sees the previous status (its own patch not yet in
+   * the cache) or an operator restart cannot record it twice.
+   */
+  void report(ModelArtifact ma, String job, ModelArtifactStatus previous, ModelArtifactStatus next) {
     metrics.observe(ma, next, ma.getStatus() == null ? null : ma.getStatus().progress());
     Phase before = previous == null ? null : previous.phase();
     boolean newGeneration = previous == null || !next.observedGeneration().equals(previous.observedGeneration());
@@ -38,11 +48,11 @@ final class Milestones {
     switch (next.phase()) {
       case Resolving, Downloading -> {
         if (before != Phase.Resolving && before != Phase.Downloading && before != Phase.Verifying) {
-          events.normal(ma, "DownloadStarted", next.message());
+          events.normalOnce(ma, key("DownloadStarted", job, next), "DownloadStarted", next.message());
         }
       }
       case Ready -> {
-        events.normal(ma, "Ready", next.message());
+        events.normalOnce(ma, key("Ready", job, next), "Ready", next.message());
         if (next.startedAt() != null && next.completedAt() != null) {
           metrics.downloadSucceeded(Duration.between(Instant.parse(next.startedAt()), Instant.parse(next.completedAt())));
         }
@@ -51,10 +61,21 @@ final class Milestones {
         String reason = next.conditions().stream()
             .filter(c -> ModelArtifactStatusAggregator.READY.equals(c.getType()))
             .map(c -> c.getReason()).findFirst().orElse("DownloadFailed");
-        events.warning(ma, reason, next.message());
+        events.warningOnce(ma, key(reason, job, next), reason, next.message());
         metrics.downloadFailed(reason);
       }
       default -> { }
+    }
+  }
+
+  /** A DNS label naming one milestone of one attempt of one Job. */
+  static String key(String reason, String job, ModelArtifactStatus next) {
+    String attempt = job + "#" + next.attempts() + "#" + reason;
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(attempt.getBytes(StandardCharsets.UTF_8));
+      return reason.toLowerCase(Locale.ROOT) + "-" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
 

@@ -109,7 +109,7 @@ public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
     ModelArtifactStatus next = aggregator.aggregate(ma, Claims.verdict(ma, context), DownloadState.of(job, pods),
         ConsumerPods.count(ns, ma.getMetadata().getName(), consumerPods));
     ModelArtifactStatus previous = ModelArtifactStatusAggregator.owned(ma.getStatus());
-    milestones.report(ma, previous, next);
+    milestones.report(ma, job.map(j -> j.getMetadata().getUid()).orElse(current), previous, next);
     milestones.reportNotInjected(ma, previous, next, ConsumerPods.notInjected(ns, ma.getMetadata().getName(), consumerPods));
     if (Objects.equals(previous, next)) {
       return UpdateControl.noUpdate();

@@ -1,6 +1,6 @@
 package io.modelprefetch.operator.status;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.modelprefetch.api.downloader.ExitCode;
+import io.modelprefetch.api.downloader.TerminationMessage;
 import io.modelprefetch.operator.dependent.DownloadPodTemplate;
 import java.util.Comparator;
 import java.util.List;
@@ -62,7 +64,7 @@ public sealed interface DownloadState {
       return new Failed("DownloadFailed", jobMessage, s.getStartTime(), attempts);
     }
     ContainerStateTerminated t = pull.get();
-    return new Failed(reason(t.getExitCode()), errorOf(t.getMessage()).orElse(jobMessage), s.getStartTime(), attempts);
+    return new Failed(ExitCode.reasonFor(t.getExitCode()), errorOf(t.getMessage()).orElse(jobMessage), s.getStartTime(), attempts);
   }
 
   private static Optional<ContainerStateTerminated> pullTermination(Pod pod) {
@@ -78,27 +80,14 @@ public sealed interface DownloadState {
         .findFirst();
   }
 
-  /** Condition reasons for the exit codes of {@code modelprefetch pull} (README "Exit codes"). */
-  static String reason(int exitCode) {
-    return switch (exitCode) {
-      case 2 -> "InvalidArguments";
-      case 3 -> "SourceError";
-      case 4 -> "TransferFailed";
-      case 5 -> "VerificationFailed";
-      case 6 -> "DestinationError";
-      default -> "DownloadFailed";
-    };
-  }
-
-  /** The {@code error} of the downloader's JSON termination message; raw logs (fallback) are not shown. */
+  /** The {@code error} of the downloader's termination message; raw logs (fallback) are not shown. */
   private static Optional<String> errorOf(String terminationMessage) {
     if (terminationMessage == null || terminationMessage.isBlank()) {
       return Optional.empty();
     }
     try {
-      JsonNode error = new ObjectMapper().readTree(terminationMessage).get("error");
-      return error == null ? Optional.empty() : Optional.of(error.asText());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return Optional.ofNullable(new ObjectMapper().readValue(terminationMessage, TerminationMessage.class).error());
+    } catch (JsonProcessingException e) {
       return Optional.empty();
     }
   }

@@ -73,15 +73,24 @@ public final class ModelArtifactStatusAggregator {
     return switch (download) {
       case DownloadState.NotStarted n -> new Verdict(Phase.Pending, "DownloadPending",
           n.jobCreated() ? "download Job created, waiting for its pod" : "creating the download Job");
-      case DownloadState.Running r when progress == null -> new Verdict(Phase.Resolving, "Resolving",
-          "resolving " + ma.getSpec().source().uri() + revisionSuffix(ma));
-      case DownloadState.Running r when done(progress) -> new Verdict(Phase.Verifying, "Verifying",
-          "verifying " + progress.filesTotal() + " files");
-      case DownloadState.Running r -> new Verdict(Phase.Downloading, "Downloading",
-          "downloading " + progress.filesTotal() + " files (" + progress.percent() + " of "
-              + sizeOf(ma) + ")");
+      case DownloadState.Running r -> running(ma, progress);
       case DownloadState.Succeeded s -> new Verdict(Phase.Ready, "Downloaded", readyMessage(ma));
       case DownloadState.Failed f -> new Verdict(Phase.Failed, f.reason(), f.message());
+    };
+  }
+
+  /**
+   * The phase the downloader reported; before its first report of this attempt it is resolving
+   * (it reports once the listing is known). A report without a phase counts as downloading.
+   */
+  private static Verdict running(ModelArtifact ma, Progress progress) {
+    Phase reported = progress == null ? Phase.Resolving : progress.phase() == null ? Phase.Downloading : progress.phase();
+    return switch (reported) {
+      case Resolving -> new Verdict(Phase.Resolving, "Resolving",
+          "resolving " + ma.getSpec().source().uri() + revisionSuffix(ma));
+      case Verifying -> new Verdict(Phase.Verifying, "Verifying", "verifying " + progress.filesTotal() + " files");
+      default -> new Verdict(Phase.Downloading, "Downloading",
+          "downloading " + progress.filesTotal() + " files (" + progress.percent() + " of " + sizeOf(ma) + ")");
     };
   }
 
@@ -96,11 +105,6 @@ public final class ModelArtifactStatusAggregator {
       return null;
     }
     return p;
-  }
-
-  private static boolean done(Progress p) {
-    return p.bytesTotal() != null && p.bytesDone() != null && p.bytesDone() >= p.bytesTotal()
-        && p.filesDone() != null && p.filesTotal() != null && p.filesDone() < p.filesTotal();
   }
 
   private static String readyMessage(ModelArtifact ma) {
@@ -123,12 +127,12 @@ public final class ModelArtifactStatusAggregator {
   }
 
   private static boolean storageReady(StorageVerdict s) {
-    return s instanceof StorageVerdict.Usable || s instanceof StorageVerdict.PerPod;
+    return s instanceof StorageVerdict.Usable u ? u.bound() : s instanceof StorageVerdict.PerPod;
   }
 
   private static String storageReason(StorageVerdict s) {
     return switch (s) {
-      case StorageVerdict.Usable u -> "ClaimReady";
+      case StorageVerdict.Usable u -> u.bound() ? "ClaimReady" : "ClaimPending";
       case StorageVerdict.PerPod p -> "EmptyDir";
       case StorageVerdict.Missing m -> "ClaimMissing";
       case StorageVerdict.TooSmall t -> "InsufficientCapacity";
@@ -137,6 +141,8 @@ public final class ModelArtifactStatusAggregator {
 
   private static String storageMessage(StorageVerdict s) {
     return switch (s) {
+      case StorageVerdict.Usable u when !u.bound() -> "PersistentVolumeClaim " + u.claim() + " is not bound to a"
+          + " volume yet (with a WaitForFirstConsumer StorageClass it binds when the download pod is scheduled)";
       case StorageVerdict.Usable u -> "PersistentVolumeClaim " + u.claim()
           + (u.capacityBytes() == null ? "" : " (" + Bytes.human(u.capacityBytes()) + ")");
       case StorageVerdict.PerPod p -> "an emptyDir in each consuming pod";

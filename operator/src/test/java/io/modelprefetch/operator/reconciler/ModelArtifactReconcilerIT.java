@@ -145,7 +145,24 @@ class ModelArtifactReconcilerIT {
       assertThat(c.getObservedGeneration()).isEqualTo(1);
       assertThat(c.getLastTransitionTime()).isNotBlank();
     });
-    assertThat(condition(status, "StorageReady").getStatus()).isEqualTo("True");
+    assertThat(condition(status, "StorageReady").getStatus()).as("the claim is not bound yet").isEqualTo("False");
+    assertThat(condition(status, "StorageReady").getReason()).isEqualTo("ClaimPending");
+  }
+
+  @Test
+  void theStorageIsReadyOnceTheClaimIsBound() {
+    kube.resource(Artifacts.hf(ns, "llama").createdClaim("40Gi", null).build()).create();
+    PersistentVolumeClaim pvc = await().atMost(WAIT).until(() -> kube.persistentVolumeClaims().inNamespace(ns)
+        .withName("llama-model").get(), p -> p != null);
+    awaitStatus("llama", s -> s.conditions() != null && "False".equals(condition(s, "StorageReady").getStatus()));
+
+    pvc.setStatus(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder().withPhase("Bound")
+        .addToCapacity("storage", new Quantity("40Gi")).build());
+    kube.resource(pvc).updateStatus();
+
+    ModelArtifactStatus status = awaitStatus("llama", s -> "True".equals(condition(s, "StorageReady").getStatus()));
+    assertThat(condition(status, "StorageReady").getReason()).isEqualTo("ClaimReady");
+    assertThat(condition(status, "StorageReady").getMessage()).isEqualTo("PersistentVolumeClaim llama-model (40.0 GiB)");
   }
 
   @Test
@@ -162,6 +179,8 @@ class ModelArtifactReconcilerIT {
     assertThat(condition(downloading, "Downloading").getStatus()).isEqualTo("True");
     String readyFalseSince = condition(downloading, "Ready").getLastTransitionTime();
 
+    new DownloaderStandIn(kube).progress(ns, "llama", Phase.Verifying, 1000, 1000, 1, 2);
+    assertThat(awaitStatus("llama", s -> s.phase() == Phase.Verifying).message()).isEqualTo("verifying 2 files");
     new DownloaderStandIn(kube).progress(ns, "llama", 1000, 1000, 2, 2);
     jobs.finish(job, pod, 0, "{\"status\":\"done\"}");
     ModelArtifactStatus ready = awaitStatus("llama", s -> s.phase() == Phase.Ready);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class ModelArtifactStatusAggregatorTest {
   private static final String T0 = "2026-01-01T00:00:00Z";
-  private static final StorageVerdict USABLE = new StorageVerdict.Usable("llama-model", 1L << 30);
+  private static final StorageVerdict USABLE = new StorageVerdict.Usable("llama-model", 1L << 30, true);
   private static final Consumers NO_CONSUMERS = new Consumers(0, 0, 0);
 
   private static ModelArtifactStatusAggregator at(String time) {
@@ -33,7 +33,11 @@ class ModelArtifactStatusAggregatorTest {
   }
 
   private static Progress progress(long done, long total, int filesDone, int filesTotal, String updatedAt) {
-    return new Progress(done, total, filesDone, filesTotal, 100L, 1L, "x%", "100 B/s", "1s", updatedAt);
+    return progress(Phase.Downloading, done, total, filesDone, filesTotal, updatedAt);
+  }
+
+  private static Progress progress(Phase phase, long done, long total, int filesDone, int filesTotal, String updatedAt) {
+    return new Progress(phase, done, total, filesDone, filesTotal, 100L, 1L, "x%", "100 B/s", "1s", updatedAt);
   }
 
   @Test
@@ -56,11 +60,35 @@ class ModelArtifactStatusAggregatorTest {
   }
 
   @Test
-  void allBytesOnDiskButNotAllFilesVerifiedIsVerifying() {
-    ModelArtifactStatus s = new ModelArtifactStatus(null, null, null, null, progress(10, 10, 1, 2, "2026-01-01T00:00:05Z"),
-        null, null, null, null, null);
+  void thePhaseTheDownloaderReportsIsThePhase() {
+    ModelArtifactStatus s = new ModelArtifactStatus(null, null, null, null,
+        progress(Phase.Verifying, 10, 10, 1, 2, "2026-01-01T00:00:05Z"), null, null, null, null, null);
 
-    assertThat(at(T0).aggregate(artifact(s), USABLE, new DownloadState.Running(T0, 1), NO_CONSUMERS).phase()).isEqualTo(Phase.Verifying);
+    ModelArtifactStatus next = at(T0).aggregate(artifact(s), USABLE, new DownloadState.Running(T0, 1), NO_CONSUMERS);
+
+    assertThat(next.phase()).isEqualTo(Phase.Verifying);
+    assertThat(next.message()).isEqualTo("verifying 2 files");
+  }
+
+  @Test
+  void countersAloneDoNotMakeAPhase() {
+    ModelArtifactStatus s = new ModelArtifactStatus(null, null, null, null,
+        progress(Phase.Downloading, 10, 10, 1, 2, "2026-01-01T00:00:05Z"), null, null, null, null, null);
+
+    assertThat(at(T0).aggregate(artifact(s), USABLE, new DownloadState.Running(T0, 1), NO_CONSUMERS).phase())
+        .isEqualTo(Phase.Downloading);
+  }
+
+  @Test
+  void anUnboundClaimTakesTheDownloadButIsNotReadyStorage() {
+    StorageVerdict pending = new StorageVerdict.Usable("llama-model", 1L << 30, false);
+
+    ModelArtifactStatus next = at(T0).aggregate(artifact(null), pending, new DownloadState.NotStarted(true), NO_CONSUMERS);
+
+    assertThat(next.phase()).isEqualTo(Phase.Pending);
+    assertThat(condition(next, "StorageReady").getStatus()).isEqualTo("False");
+    assertThat(condition(next, "StorageReady").getReason()).isEqualTo("ClaimPending");
+    assertThat(condition(next, "StorageReady").getMessage()).startsWith("PersistentVolumeClaim llama-model is not bound");
   }
 
   @Test
