@@ -25,6 +25,7 @@ public record OperatorConfig(
     LeaderElection leaderElection,
     Duration resyncInterval) {
 
+  /** The downloader image when none is configured (the operator's Job and the webhook's injection). */
   public static final String DEFAULT_IMAGE = "ghcr.io/modelprefetch/modelprefetch:0.1.0";
 
   public OperatorConfig {
@@ -34,10 +35,10 @@ public record OperatorConfig(
     Objects.requireNonNull(resyncInterval, "resyncInterval");
   }
 
-  /** Requests and limits of the download pod, and how often a failing pull is retried. */
-  public record DownloaderResources(String cpuRequest, String memoryRequest, String memoryLimit, int backoffLimit) {
+  /** Requests and limits of the download pod's pull container, and how often a failing pull is retried. */
+  public record DownloaderResources(ContainerResources pull, int backoffLimit) {
     public static DownloaderResources defaults() {
-      return new DownloaderResources("500m", "512Mi", "1Gi", 3);
+      return new DownloaderResources(ContainerResources.PULL, 3);
     }
   }
 
@@ -53,9 +54,7 @@ public record OperatorConfig(
   public static OperatorConfig fromEnv(Map<String, String> env) {
     DownloaderResources d = DownloaderResources.defaults();
     DownloaderResources downloader = new DownloaderResources(
-        env.getOrDefault("MODELPREFETCH_DOWNLOADER_CPU_REQUEST", d.cpuRequest()),
-        env.getOrDefault("MODELPREFETCH_DOWNLOADER_MEMORY_REQUEST", d.memoryRequest()),
-        env.getOrDefault("MODELPREFETCH_DOWNLOADER_MEMORY_LIMIT", d.memoryLimit()),
+        ContainerResources.fromEnv(env, "MODELPREFETCH_DOWNLOADER", d.pull()),
         integer(env, "MODELPREFETCH_DOWNLOADER_BACKOFF_LIMIT", d.backoffLimit()));
     boolean elect = Boolean.parseBoolean(env.getOrDefault("MODELPREFETCH_LEADER_ELECTION", "true"));
     LeaderElection leaderElection = null;

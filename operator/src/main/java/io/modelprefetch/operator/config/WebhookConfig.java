@@ -18,7 +18,6 @@ import java.util.Objects;
  * @param injection what the injected init containers look like
  */
 public record WebhookConfig(int port, Tls tls, Injection injection) {
-  public static final String DEFAULT_IMAGE = "ghcr.io/modelprefetch/modelprefetch:0.1.0";
 
   public WebhookConfig {
     Objects.requireNonNull(tls, "tls");
@@ -45,25 +44,21 @@ public record WebhookConfig(int port, Tls tls, Injection injection) {
     }
   }
 
-  /** Requests and limits of one injected container. */
-  public record Resources(String cpuRequest, String memoryRequest, String memoryLimit) {}
-
   /**
    * @param image the {@code modelprefetch} CLI image (its entrypoint is the CLI)
    * @param waitTimeout how long {@code modelprefetch wait} waits for a shared artifact before failing
    *     (the kubelet then restarts the init container with back-off)
    * @param headroomPercent extra space of a per-pod emptyDir over the resolved size
    */
-  public record Injection(String image, Duration waitTimeout, Resources waitResources, Resources pullResources,
-      int headroomPercent) {
+  public record Injection(String image, Duration waitTimeout, ContainerResources waitResources,
+      ContainerResources pullResources, int headroomPercent) {
     public Injection {
       Objects.requireNonNull(image, "image");
       Objects.requireNonNull(waitTimeout, "waitTimeout");
     }
 
     public static Injection defaults(String image) {
-      return new Injection(image, Duration.ofHours(2), new Resources("50m", "64Mi", "256Mi"),
-          new Resources("500m", "512Mi", "1Gi"), 10);
+      return new Injection(image, Duration.ofHours(2), ContainerResources.WAIT, ContainerResources.PULL, 10);
     }
   }
 
@@ -74,16 +69,12 @@ public record WebhookConfig(int port, Tls tls, Injection injection) {
    * @throws IllegalArgumentException with a message naming the variable when a value is invalid
    */
   public static WebhookConfig fromEnv(Map<String, String> env) {
-    Injection d = Injection.defaults(env.getOrDefault("MODELPREFETCH_DOWNLOADER_IMAGE", DEFAULT_IMAGE));
+    Injection d = Injection.defaults(env.getOrDefault("MODELPREFETCH_DOWNLOADER_IMAGE", OperatorConfig.DEFAULT_IMAGE));
     Injection injection = new Injection(
         env.getOrDefault("MODELPREFETCH_WEBHOOK_INIT_IMAGE", d.image()),
         duration(env, "MODELPREFETCH_WEBHOOK_WAIT_TIMEOUT", d.waitTimeout()),
-        new Resources(env.getOrDefault("MODELPREFETCH_WEBHOOK_WAIT_CPU_REQUEST", d.waitResources().cpuRequest()),
-            env.getOrDefault("MODELPREFETCH_WEBHOOK_WAIT_MEMORY_REQUEST", d.waitResources().memoryRequest()),
-            env.getOrDefault("MODELPREFETCH_WEBHOOK_WAIT_MEMORY_LIMIT", d.waitResources().memoryLimit())),
-        new Resources(env.getOrDefault("MODELPREFETCH_WEBHOOK_PULL_CPU_REQUEST", d.pullResources().cpuRequest()),
-            env.getOrDefault("MODELPREFETCH_WEBHOOK_PULL_MEMORY_REQUEST", d.pullResources().memoryRequest()),
-            env.getOrDefault("MODELPREFETCH_WEBHOOK_PULL_MEMORY_LIMIT", d.pullResources().memoryLimit())),
+        ContainerResources.fromEnv(env, "MODELPREFETCH_WEBHOOK_WAIT", d.waitResources()),
+        ContainerResources.fromEnv(env, "MODELPREFETCH_WEBHOOK_PULL", d.pullResources()),
         integer(env, "MODELPREFETCH_WEBHOOK_EMPTYDIR_HEADROOM_PERCENT", d.headroomPercent()));
     Tls tls = new Tls(
         env.getOrDefault("MODELPREFETCH_WEBHOOK_SERVICE", "modelprefetch-webhook"),

@@ -1,5 +1,8 @@
 package io.modelprefetch.operator.dependent;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -7,7 +10,6 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.modelprefetch.api.downloader.ExitCode;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.operator.config.OperatorConfig;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -18,9 +20,10 @@ import java.util.HexFormat;
  * or a new downloader image gets a new Job, and the reconciler removes the older ones.
  */
 public final class DownloadJobs {
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final ObjectMapper CANONICAL = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
   private final DownloadPodTemplate template;
   private final OperatorConfig config;
-  private final KubernetesSerialization serialization = new KubernetesSerialization();
 
   public DownloadJobs(DownloadPodTemplate template, OperatorConfig config) {
     this.template = template;
@@ -60,13 +63,20 @@ public final class DownloadJobs {
         .build();
   }
 
-  private String hash(PodTemplateSpec pod) {
+  /**
+   * The first 8 hex digits of the SHA-256 of the pod template with every map's keys sorted: maps
+   * such as the labels come from {@code Map.of}, whose iteration order changes from one JVM to the
+   * next, and a restarted operator must compute the same name.
+   */
+  static String hash(PodTemplateSpec pod) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(serialization.asJson(pod).getBytes(StandardCharsets.UTF_8));
+      Object tree = SERIALIZATION.convertValue(pod, Object.class);
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(tree));
       return HexFormat.of().formatHex(digest, 0, 4);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a pod template always serialises", e);
     }
   }
 }

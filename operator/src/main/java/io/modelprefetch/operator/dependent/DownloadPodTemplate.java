@@ -1,17 +1,16 @@
 package io.modelprefetch.operator.dependent;
 
-import io.modelprefetch.operator.downloader.DownloaderCommand;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.SecurityContext;
-import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.api.v1alpha1.Source;
+import io.modelprefetch.operator.config.ContainerResources;
 import io.modelprefetch.operator.config.OperatorConfig;
+import io.modelprefetch.operator.downloader.DownloaderCommand;
+import io.modelprefetch.operator.downloader.DownloaderContainer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,8 +23,11 @@ import java.util.List;
 public final class DownloadPodTemplate {
   public static final String PULL_CONTAINER = "pull";
   public static final String MOUNT_PATH = "/models";
-  public static final String TERMINATION_LOG = DownloaderCommand.TERMINATION_LOG;
-  private static final long USER = 65532;
+  private static final String MODELS_VOLUME = "models";
+  private static final String TMP_VOLUME = "tmp";
+  /** The pull container has finished; {@code wait} only confirms the completion record. */
+  private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(10);
+  private static final long USER = DownloaderContainer.USER;
   private final OperatorConfig config;
 
   public DownloadPodTemplate(OperatorConfig config) {
@@ -50,10 +52,10 @@ public final class DownloadPodTemplate {
           .endSecurityContext()
           .withInitContainers(pull(ma))
           .withContainers(check())
-          .addNewVolume().withName("models")
+          .addNewVolume().withName(MODELS_VOLUME)
             .withNewPersistentVolumeClaim().withClaimName(ArtifactNames.claimOf(ma)).endPersistentVolumeClaim()
           .endVolume()
-          .addNewVolume().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity("64Mi")).endEmptyDir().endVolume()
+          .addNewVolume().withName(TMP_VOLUME).withNewEmptyDir().withSizeLimit(new Quantity("64Mi")).endEmptyDir().endVolume()
         .endSpec()
         .build();
   }
@@ -67,58 +69,19 @@ public final class DownloadPodTemplate {
     return args;
   }
 
-
-
-
   private Container pull(ModelArtifact ma) {
-    OperatorConfig.DownloaderResources r = config.downloader();
-    return new ContainerBuilder()
-        .withName(PULL_CONTAINER)
-        .withImage(config.downloaderImage())
-        .withArgs(pullArgs(ma))
-        .withEnv(DownloaderCommand.credentials(ma.getSpec().source()))
-        .addNewEnv().withName("JAVA_TOOL_OPTIONS").withValue("-XX:-UsePerfData -XX:MaxRAMPercentage=60").endEnv()
-        .withTerminationMessagePath(TERMINATION_LOG)
-        .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .withSecurityContext(restricted())
-        .withResources(new ResourceRequirementsBuilder()
-            .addToRequests("cpu", new Quantity(r.cpuRequest()))
-            .addToRequests("memory", new Quantity(r.memoryRequest()))
-            .addToLimits("memory", new Quantity(r.memoryLimit()))
-            .build())
-        .addNewVolumeMount().withName("models").withMountPath(MOUNT_PATH).endVolumeMount()
-        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+    return containers().pull(PULL_CONTAINER, pullArgs(ma), ma.getSpec().source(), config.downloader().pull())
+        .addNewVolumeMount().withName(MODELS_VOLUME).withMountPath(MOUNT_PATH).endVolumeMount()
         .build();
   }
 
   private Container check() {
-    return new ContainerBuilder()
-        .withName("check")
-        .withImage(config.downloaderImage())
-        .withArgs("wait", "--dest", MOUNT_PATH, "--timeout", "10s")
-        .addNewEnv().withName("JAVA_TOOL_OPTIONS").withValue("-XX:-UsePerfData -XX:TieredStopAtLevel=1").endEnv()
-        .withSecurityContext(restricted())
-        .withResources(new ResourceRequirementsBuilder()
-            .addToRequests("cpu", new Quantity("50m"))
-            .addToRequests("memory", new Quantity("64Mi"))
-            .addToLimits("memory", new Quantity("256Mi"))
-            .build())
-        .addNewVolumeMount().withName("models").withMountPath(MOUNT_PATH).withReadOnly(true).endVolumeMount()
-        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+    return containers().waitFor("check", MOUNT_PATH, CHECK_TIMEOUT, ContainerResources.WAIT)
+        .addNewVolumeMount().withName(MODELS_VOLUME).withMountPath(MOUNT_PATH).withReadOnly(true).endVolumeMount()
         .build();
   }
 
-  private static SecurityContext restricted() {
-    return new SecurityContextBuilder()
-        .withRunAsNonRoot(true)
-        .withReadOnlyRootFilesystem(true)
-        .withAllowPrivilegeEscalation(false)
-        .withNewCapabilities().withDrop("ALL").endCapabilities()
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-        .build();
-  }
-
-  private static List<String> nullToEmpty(List<String> list) {
-    return list == null ? List.of() : list;
+  private DownloaderContainer containers() {
+    return new DownloaderContainer(config.downloaderImage(), TMP_VOLUME);
   }
 }

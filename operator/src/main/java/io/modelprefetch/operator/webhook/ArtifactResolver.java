@@ -4,16 +4,13 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
 import io.modelprefetch.api.v1alpha1.Phase;
-import io.modelprefetch.api.v1alpha1.PvcStorage;
 import io.modelprefetch.api.v1alpha1.Resolved;
-import io.modelprefetch.api.v1alpha1.Storage;
+import io.modelprefetch.operator.dependent.ArtifactNames;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Matches annotation entries to ModelArtifacts; unknown artifacts are refused, doubtful ones warned about. */
 public final class ArtifactResolver {
-  /** Suffix of the claim the operator creates for {@code persistentVolumeClaim.create} (operator's ArtifactNames). */
-  public static final String CREATED_CLAIM_SUFFIX = "-model";
   private static final long MIB = 1024 * 1024;
   private static final long MIN_HEADROOM = 256 * MIB;
   private final ArtifactLookup lookup;
@@ -45,15 +42,13 @@ public final class ArtifactResolver {
   }
 
   private ResolvedArtifact resolve(ModelArtifact ma, ArtifactReference ref, List<String> warnings) {
-    Storage storage = ma.getSpec().storage();
     ModelArtifactStatus status = ma.getStatus();
     if (status != null && status.phase() == Phase.Failed) {
       warnings.add("ModelArtifact '" + ref.name() + "' is Failed" + (status.message() == null ? "" : ": "
           + status.message()) + "; the pod waits in its init container until the artifact is Ready");
     }
-    PvcStorage pvc = storage.persistentVolumeClaim();
-    if (pvc != null) {
-      String claim = pvc.claimName() != null ? pvc.claimName() : ma.getMetadata().getName() + CREATED_CLAIM_SUFFIX;
+    String claim = ArtifactNames.claimOf(ma);
+    if (claim != null) {
       return new ResolvedArtifact.SharedClaim(ref, claim);
     }
     Resolved resolved = status == null ? null : status.resolved();

@@ -28,7 +28,7 @@ class OperatorConfigTest {
 
     assertThat(c.namespaces()).containsExactlyInAnyOrder("serving", "batch");
     assertThat(c.downloaderImage()).isEqualTo("reg/mp:1");
-    assertThat(c.downloader().memoryLimit()).isEqualTo("2Gi");
+    assertThat(c.downloader().pull().memoryLimit()).isEqualTo("2Gi");
     assertThat(c.downloader().backoffLimit()).isEqualTo(5);
     assertThat(c.leaderElection()).isNull();
   }

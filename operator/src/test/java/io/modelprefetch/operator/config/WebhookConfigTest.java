@@ -19,7 +19,7 @@ class WebhookConfigTest {
     assertThat(c.tls().subjectAlternativeNames()).containsExactly(
         "modelprefetch-webhook.mp-system.svc", "modelprefetch-webhook.mp-system.svc.cluster.local");
     assertThat(c.tls().certDir()).isEqualTo(Path.of("/etc/modelprefetch/webhook-tls"));
-    assertThat(c.injection().image()).isEqualTo(WebhookConfig.DEFAULT_IMAGE);
+    assertThat(c.injection().image()).isEqualTo(OperatorConfig.DEFAULT_IMAGE);
     assertThat(c.injection().waitTimeout()).isEqualTo(Duration.ofHours(2));
   }
 

@@ -2,9 +2,13 @@ package io.modelprefetch.operator.dependent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.operator.config.OperatorConfig;
 import io.modelprefetch.operator.testing.Artifacts;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +31,19 @@ class DownloadJobsTest {
   void aRestartedOperatorComputesTheSameJobNameSoTheRunningJobIsKept() {
     assertThat(jobs(ENV).name(artifact("llama", 3))).isEqualTo(jobs(ENV).name(artifact("llama", 3)))
         .matches("llama-g3-[0-9a-f]{8}");
+  }
+
+  @Test
+  void theJobNameDoesNotDependOnTheOrderOfMapEntries() {
+    PodTemplateSpec template = new DownloadPodTemplate(OperatorConfig.fromEnv(ENV)).build(artifact("llama", 3));
+    Map<String, String> reversed = new LinkedHashMap<>();
+    new ArrayList<>(template.getMetadata().getLabels().entrySet()).reversed()
+        .forEach(e -> reversed.put(e.getKey(), e.getValue()));
+    PodTemplateSpec reordered = new PodTemplateSpecBuilder(template).editMetadata().withLabels(reversed).endMetadata().build();
+
+    assertThat(new ArrayList<>(reordered.getMetadata().getLabels().keySet()))
+        .isNotEqualTo(new ArrayList<>(template.getMetadata().getLabels().keySet()));
+    assertThat(DownloadJobs.hash(reordered)).isEqualTo(DownloadJobs.hash(template));
   }
 
   @Test
