@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modelprefetch.operator.config.OperatorConfig;
-import io.modelprefetch.operator.events.NotInjectedPodWatcher;
 import io.modelprefetch.operator.webhook.PodWebhook;
 import io.modelprefetch.operator.config.WebhookConfig;
 import io.modelprefetch.operator.wiring.Bootstrap;
@@ -40,13 +39,11 @@ public final class Main {
       }
     };
     Bootstrap.Running running = Bootstrap.start(config, client, registry, Clock.systemUTC(), lostLeadership);
-    // Every replica serves admission (no leader needed); the watcher reports pods admitted without it.
+    // Every replica serves admission (no leader needed); the leader reports pods admitted without it.
     PodWebhook webhook = PodWebhook.start(webhookConfig, client, Clock.systemUTC());
-    NotInjectedPodWatcher notInjected = new NotInjectedPodWatcher(client, Clock.systemUTC()).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
       shuttingDown.set(true);
-      notInjected.close();
       webhook.close();
       running.close();
       client.close();

@@ -55,6 +55,13 @@ class ImpersonatedOperatorIT {
       });
       assertThat(kube.v1().events().inNamespace(ns).list().getItems()).extracting(e -> e.getReason())
           .contains("Ready", "ModelNotInjected");
+      assertThat(kube.v1().events().inNamespace(ns).list().getItems())
+          .as("the not-injected pod itself gets a Warning too, from the operator's one informer over opted-in pods")
+          .anySatisfy(e -> {
+            assertThat(e.getInvolvedObject().getKind()).isEqualTo("Pod");
+            assertThat(e.getInvolvedObject().getName()).isEqualTo("missed-0");
+            assertThat(e.getReason()).isEqualTo("ModelNotInjected");
+          });
       assertThat(kube.leases().inNamespace(OperatorServiceAccount.NAMESPACE).withName("modelprefetch-operator").get()
           .getSpec().getHolderIdentity()).isEqualTo("op-rbac");
     }

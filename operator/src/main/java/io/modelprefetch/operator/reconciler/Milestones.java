@@ -7,7 +7,7 @@ import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
 import io.modelprefetch.api.v1alpha1.Phase;
 import io.modelprefetch.operator.events.ArtifactEvents;
 import io.modelprefetch.operator.metrics.ArtifactMetrics;
-import io.modelprefetch.operator.events.NotInjectedPodWatcher;
+import io.modelprefetch.operator.events.NotInjectedPods;
 import io.modelprefetch.operator.status.ModelArtifactStatusAggregator;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -90,7 +90,7 @@ final class Milestones {
       return;
     }
     for (Pod pod : notInjected) {
-      events.warningOnce(ma, "not-injected." + pod.getMetadata().getUid(), NotInjectedPodWatcher.REASON,
+      events.warningOnce(ma, "not-injected." + pod.getMetadata().getUid(), NotInjectedPods.REASON,
           "pod " + pod.getMetadata().getName() + " was admitted without modelprefetch injection (the webhook was"
               + " unreachable): this model is not mounted in it. Delete the pod (or rollout-restart its workload)");
     }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -28,17 +29,17 @@ import io.modelprefetch.operator.dependent.DownloaderServiceAccountDependentReso
 import io.modelprefetch.operator.dependent.ModelClaimDependentResource;
 import io.modelprefetch.operator.dependent.StatusWriterRoleBindingDependentResource;
 import io.modelprefetch.operator.dependent.StatusWriterRoleDependentResource;
+import io.modelprefetch.operator.events.ArtifactEvents;
+import io.modelprefetch.operator.events.NotInjectedPods;
+import io.modelprefetch.operator.metrics.ArtifactMetrics;
 import io.modelprefetch.operator.status.DownloadState;
 import io.modelprefetch.operator.status.ModelArtifactStatusAggregator;
-import io.modelprefetch.operator.webhook.ArtifactsAnnotation;
 import io.modelprefetch.operator.status.ConsumerPods;
-import io.modelprefetch.operator.webhook.PodLabels;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * Thin: the workflow keeps the claim, the downloader's identity and the download Job in shape; this
@@ -61,16 +62,17 @@ import java.util.stream.Collectors;
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
   public static final String NAME = "modelprefetch-operator";
-  private static final String CONSUMER_PODS = "consumer-pods";
   private final DownloadJobs jobs;
   private final ModelArtifactStatusAggregator aggregator;
   private final Milestones milestones;
+  private final NotInjectedPods notInjected;
 
-  public ModelArtifactReconciler(DownloadJobs jobs, ModelArtifactStatusAggregator aggregator,
-      io.modelprefetch.operator.events.ArtifactEvents events, io.modelprefetch.operator.metrics.ArtifactMetrics metrics) {
+  public ModelArtifactReconciler(DownloadJobs jobs, ModelArtifactStatusAggregator aggregator, ArtifactEvents events,
+      ArtifactMetrics metrics, NotInjectedPods notInjected) {
     this.jobs = jobs;
     this.aggregator = aggregator;
     this.milestones = new Milestones(events, metrics);
+    this.notInjected = notInjected;
   }
 
   @Override
@@ -84,15 +86,7 @@ public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
           return artifact == null ? Set.of() : Set.of(new ResourceID(artifact, pod.getMetadata().getNamespace()));
         })
         .build();
-    // Only opted-in pods are cached; a pod maps to every artifact its annotation names (own namespace).
-    var consumerPods = InformerEventSourceConfiguration.from(Pod.class, ModelArtifact.class)
-        .withName(CONSUMER_PODS)
-        .withLabelSelector(PodLabels.INJECT_LABEL + "=true")
-        .withSecondaryToPrimaryMapper((Pod pod) -> ArtifactsAnnotation.namesOf(pod).stream()
-            .map(name -> new ResourceID(name, pod.getMetadata().getNamespace()))
-            .collect(Collectors.toSet()))
-        .build();
-    return List.of(new InformerEventSource<>(downloadPods, context), new InformerEventSource<>(consumerPods, context));
+    return List.of(new InformerEventSource<>(downloadPods, context), new ConsumerPodEventSource(context, notInjected));
   }
 
   @Override
@@ -104,7 +98,7 @@ public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
     List<Pod> pods = DownloadPods.of(ma, context).stream()
         .filter(p -> current.equals(p.getMetadata().getLabels().get("job-name"))).toList();
     String ns = ma.getMetadata().getNamespace();
-    Set<Pod> consumerPods = context.eventSourceRetriever().getEventSourceFor(Pod.class, CONSUMER_PODS)
+    Set<Pod> consumerPods = context.eventSourceRetriever().getEventSourceFor(Pod.class, ConsumerPodEventSource.NAME)
         .getSecondaryResources(ma);
     ModelArtifactStatus next = aggregator.aggregate(ma, Claims.verdict(ma, context), DownloadState.of(job, pods),
         ConsumerPods.count(ns, ma.getMetadata().getName(), consumerPods));
@@ -114,11 +108,26 @@ public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
     if (Objects.equals(previous, next)) {
       return UpdateControl.noUpdate();
     }
+    return UpdateControl.patchStatus(statusPatch(ma, next));
+  }
+
+  /** Reports the failure once in status (Reconciled=False, message); JOSDK retries with back-off. */
+  @Override
+  public ErrorStatusUpdateControl<ModelArtifact> updateErrorStatus(ModelArtifact ma, Context<ModelArtifact> context,
+      Exception e) {
+    ModelArtifactStatus next = aggregator.reconcileError(ma, e);
+    if (Objects.equals(ModelArtifactStatusAggregator.owned(ma.getStatus()), next)) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    return ErrorStatusUpdateControl.patchStatus(statusPatch(ma, next));
+  }
+
+  private static ModelArtifact statusPatch(ModelArtifact ma, ModelArtifactStatus status) {
     ModelArtifact patch = new ModelArtifact();
     patch.setMetadata(new ObjectMetaBuilder().withName(ma.getMetadata().getName())
         .withNamespace(ma.getMetadata().getNamespace()).build());
-    patch.setStatus(next);
-    return UpdateControl.patchStatus(patch);
+    patch.setStatus(status);
+    return patch;
   }
 
   /** A new generation replaces the download: the older Job (and, through it, its pod) goes. */

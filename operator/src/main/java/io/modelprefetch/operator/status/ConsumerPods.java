@@ -3,7 +3,7 @@ package io.modelprefetch.operator.status;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.modelprefetch.api.v1alpha1.Consumers;
-import io.modelprefetch.operator.events.NotInjectedPodWatcher;
+import io.modelprefetch.operator.events.NotInjectedPods;
 import io.modelprefetch.operator.webhook.ArtifactsAnnotation;
 import io.modelprefetch.operator.webhook.InjectionNames;
 import io.modelprefetch.operator.webhook.PodLabels;
@@ -16,7 +16,7 @@ import java.util.Map;
  * not being deleted) of the artifact's namespace that carry the opt-in label and list the artifact
  * in their annotation. Each is exactly one of
  * <ul>
- *   <li>not injected: admitted without our marker (see {@link NotInjectedPodWatcher});
+ *   <li>not injected: admitted without our marker (see {@link NotInjectedPods});
  *   <li>ready: injected and the files are there (the artifact's init container exited 0, or the
  *       pod is Ready, which implies it);
  *   <li>waiting: injected, neither of the above yet.
@@ -33,7 +33,7 @@ public final class ConsumerPods {
       if (!consumes(pod, namespace, artifact) || finished(pod)) {
         continue;
       }
-      if (NotInjectedPodWatcher.notInjected(pod)) {
+      if (NotInjectedPods.notInjected(pod)) {
         notInjected++;
       } else if (podReady(pod) || initDone(pod, artifact)) {
         ready++;
@@ -47,7 +47,7 @@ public final class ConsumerPods {
   /** The consumers of {@code artifact} that were admitted without injection. */
   public static List<Pod> notInjected(String namespace, String artifact, Collection<Pod> pods) {
     return pods.stream()
-        .filter(pod -> consumes(pod, namespace, artifact) && NotInjectedPodWatcher.notInjected(pod))
+        .filter(pod -> consumes(pod, namespace, artifact) && NotInjectedPods.notInjected(pod))
         .toList();
   }
 

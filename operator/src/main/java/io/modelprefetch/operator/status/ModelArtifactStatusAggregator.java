@@ -1,5 +1,6 @@
 package io.modelprefetch.operator.status;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.modelprefetch.api.v1alpha1.Consumers;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
@@ -10,6 +11,8 @@ import io.modelprefetch.operator.dependent.StorageVerdict;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The one place that turns observations into the operator-owned part of the status: phase,
@@ -22,6 +25,9 @@ public final class ModelArtifactStatusAggregator {
   public static final String STORAGE_READY = "StorageReady";
   public static final String DOWNLOADING = "Downloading";
   public static final String VERIFIED = "Verified";
+  /** Present only while reconciling fails. */
+  public static final String RECONCILED = "Reconciled";
+  private static final int MAX_ERROR = 500;
   private final Clock clock;
 
   public ModelArtifactStatusAggregator(Clock clock) {
@@ -44,6 +50,34 @@ public final class ModelArtifactStatusAggregator {
     return new ModelArtifactStatus(v.phase(), conditions.build(), generation, null, null,
         startedAt(download), download instanceof DownloadState.Succeeded s ? s.completedAt() : null,
         attempts(download), v.message(), consumers);
+  }
+
+  /**
+   * The status after a reconcile failed (JOSDK retries it): what was last reported, plus a
+   * {@code Reconciled=False} condition and a message with the error's text (one line, bounded; never
+   * a stack trace). The next successful reconcile replaces both.
+   */
+  public ModelArtifactStatus reconcileError(ModelArtifact ma, Exception error) {
+    ModelArtifactStatus previous = owned(ma.getStatus());
+    long generation = ma.getMetadata().getGeneration();
+    String text = oneLine(error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage());
+    String message = "reconciling failed, retrying: " + text;
+    List<Condition> kept = previous == null || previous.conditions() == null ? List.of() : previous.conditions().stream()
+        .filter(c -> !RECONCILED.equals(c.getType())).toList();
+    ConditionSet conditions = new ConditionSet(previous == null ? null : previous.conditions(), generation,
+        clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+    conditions.set(RECONCILED, false, "ReconcileError", message);
+    List<Condition> all = new ArrayList<>(kept);
+    all.addAll(conditions.build());
+    return new ModelArtifactStatus(previous == null || previous.phase() == null ? Phase.Pending : previous.phase(), all,
+        previous == null ? generation : previous.observedGeneration(), null, null,
+        previous == null ? null : previous.startedAt(), previous == null ? null : previous.completedAt(),
+        previous == null ? null : previous.attempts(), message, previous == null ? null : previous.consumers());
+  }
+
+  private static String oneLine(String text) {
+    String flat = text.replaceAll("\\p{Cntrl}+", " ").strip();
+    return flat.length() > MAX_ERROR ? flat.substring(0, MAX_ERROR) + "…" : flat;
   }
 
   /** The operator-owned fields of a status, to decide whether a patch is needed. */

@@ -15,7 +15,7 @@ import java.util.Base64;
  *   <li>objectSelector on {@code modelprefetch.io/inject=true}: other pods never reach us, so an
  *       operator outage cannot slow down or block them;
  *   <li>failurePolicy Ignore: with the operator down, opted-in pods are still admitted (the
- *       {@link NotInjectedPodWatcher} reports them) instead of a cluster where no pod starts;
+ *       the operator's {@code events.NotInjectedPods} reports them) instead of a cluster where no pod starts;
  *   <li>timeoutSeconds 5: admission is an in-memory lookup plus a diff;
  *   <li>reinvocationPolicy IfNeeded: injection is idempotent ("ensure present"), so when a later
  *       webhook adds containers (service-mesh sidecars) we are called again and mount the model

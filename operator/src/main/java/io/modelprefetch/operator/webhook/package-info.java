@@ -19,12 +19,12 @@
  * <pre>{@code
  * WebhookConfig webhookConfig = WebhookConfig.fromEnv(System.getenv());
  * PodWebhook webhook = PodWebhook.start(webhookConfig, client, clock);      // TLS, cache, HTTPS on :9443
- * NotInjectedPodWatcher notInjected = new NotInjectedPodWatcher(client, clock).start();
- * // status.consumers: the reconciler counts ConsumerPods from its own JOSDK pod event source
- * //                   (opted-in pods only) and reports not-injected ones on the artifact too
- * // shutdown: notInjected.close(); webhook.close();
+ * // status.consumers and the not-injected safety net: the reconciler's one informer over
+ * //   opted-in pods (status.ConsumerPods counts, events.NotInjectedPods reports)
+ * // shutdown: webhook.close();
  * }</pre>
- * Every replica serves the webhook (admission is stateless; no leader needed). TLS: mounted
+ * Every replica serves the webhook (admission is stateless; no leader needed). TLS (package
+ * {@code tls}): mounted
  * {@code tls.crt}/{@code tls.key} in {@code MODELPREFETCH_WEBHOOK_CERT_DIR} (cert-manager; renewals
  * picked up without restart; caBundle left to cert-manager's CA injector) or else a generated CA
  * and certificate kept in Secret {@code MODELPREFETCH_WEBHOOK_SECRET} with the CA kept in the

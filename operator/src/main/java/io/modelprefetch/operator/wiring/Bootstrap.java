@@ -16,6 +16,7 @@ import io.modelprefetch.operator.dependent.ModelClaimDependentResource;
 import io.modelprefetch.operator.dependent.StatusWriterRoleBindingDependentResource;
 import io.modelprefetch.operator.dependent.StatusWriterRoleDependentResource;
 import io.modelprefetch.operator.events.ArtifactEvents;
+import io.modelprefetch.operator.events.NotInjectedPods;
 import io.modelprefetch.operator.metrics.ArtifactMetrics;
 import io.modelprefetch.operator.reconciler.ModelArtifactReconciler;
 import io.modelprefetch.operator.status.ModelArtifactStatusAggregator;
@@ -49,7 +50,7 @@ public final class Bootstrap {
     ArtifactMetrics artifactMetrics = new ArtifactMetrics(registry);
     String identity = config.leaderElection() == null ? "modelprefetch-operator" : config.leaderElection().identity();
     var reconciler = new ModelArtifactReconciler(jobs, new ModelArtifactStatusAggregator(clock),
-        new ArtifactEvents(client, clock, identity), artifactMetrics);
+        new ArtifactEvents(client, clock, identity), artifactMetrics, new NotInjectedPods(client, clock));
     var dependents = new WiredDependentFactory(List.of(
         new ModelClaimDependentResource(),
         new DownloaderServiceAccountDependentResource(),

@@ -126,6 +126,25 @@ class ModelArtifactStatusAggregatorTest {
     assertThat(ModelArtifactStatusAggregator.owned(next).consumers()).isEqualTo(consumers);
   }
 
+  @Test
+  void aFailedReconcileKeepsWhatWasReportedAndSaysWhyInOneLine() {
+    ModelArtifactStatus ready = at(T0).aggregate(artifact(null), USABLE, new DownloadState.Succeeded(T0, T0, 1), NO_CONSUMERS);
+
+    ModelArtifactStatus failed = at("2026-01-01T00:01:00Z").reconcileError(artifact(ready),
+        new IllegalStateException("Failure executing: POST roles.\nMessage: forbidden"));
+
+    assertThat(failed.phase()).isEqualTo(Phase.Ready);
+    assertThat(failed.message()).isEqualTo("reconciling failed, retrying: Failure executing: POST roles. Message: forbidden");
+    assertThat(condition(failed, "Reconciled")).satisfies(c -> {
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getReason()).isEqualTo("ReconcileError");
+      assertThat(c.getLastTransitionTime()).isEqualTo("2026-01-01T00:01:00Z");
+    });
+    assertThat(condition(failed, "Ready").getStatus()).isEqualTo("True");
+    assertThat(at(T0).aggregate(artifact(failed), USABLE, new DownloadState.Succeeded(T0, T0, 1), NO_CONSUMERS).conditions())
+        .extracting(Condition::getType).doesNotContain("Reconciled");
+  }
+
   private static Condition condition(ModelArtifactStatus s, String type) {
     return s.conditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
   }

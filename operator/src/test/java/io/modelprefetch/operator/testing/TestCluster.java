@@ -20,9 +20,11 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real kube-apiserver + etcd (fabric8 kube-api-test, offline) with the ModelArtifact CRD
- * installed from the crds jar. There is no controller-manager: no Job controller, no garbage
- * collector, no kubelet; tests play those parts where they need them.
+ * A real kube-apiserver + etcd (fabric8 kube-api-test, offline; MutatingAdmissionWebhook and
+ * PodSecurity on by default) with the ModelArtifact CRD installed from the crds jar: the one API
+ * server of a test JVM, for the operator's and the webhook's tests alike. There is no
+ * controller-manager, scheduler or kubelet: no Job controller, no garbage collector; tests play
+ * those parts where they need them.
  */
 public final class TestCluster implements AutoCloseable {
   public static final String CRD_RESOURCE = "io/modelprefetch/crds/modelartifacts.modelprefetch.io-v1.yml";
@@ -97,8 +99,18 @@ public final class TestCluster implements AutoCloseable {
 
   /** A fresh namespace per test keeps tests independent on the shared server. */
   public String newNamespace(String prefix) {
+    return newNamespace(prefix, false);
+  }
+
+  /** A fresh namespace; {@code restricted} enforces Pod Security "restricted" on it (the admission plugin is on). */
+  public String newNamespace(String prefix, boolean restricted) {
     String name = prefix + "-" + namespaces.incrementAndGet();
-    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    var ns = new NamespaceBuilder().withNewMetadata().withName(name).endMetadata();
+    if (restricted) {
+      ns.editMetadata().addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+          .addToLabels("pod-security.kubernetes.io/enforce-version", "latest").endMetadata();
+    }
+    admin.namespaces().resource(ns.build()).create();
     return name;
   }
 

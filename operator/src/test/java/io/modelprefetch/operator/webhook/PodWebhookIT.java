@@ -15,6 +15,8 @@ import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
 import io.modelprefetch.api.v1alpha1.Phase;
 import io.modelprefetch.api.v1alpha1.Resolved;
+import io.modelprefetch.operator.testing.ApiServerExtension;
+import io.modelprefetch.operator.testing.TestCluster;
 import io.modelprefetch.operator.tls.CertificateGenerator;
 import io.modelprefetch.operator.tls.TlsBundle;
 import io.modelprefetch.operator.tls.TlsSecretStore;
@@ -27,19 +29,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The API server itself calls the webhook over TLS; namespaces enforce Pod Security "restricted". */
-@ExtendWith(WebhookTestCluster.Extension.class)
+@ExtendWith(ApiServerExtension.class)
 class PodWebhookIT {
   private static final long GIB = 1L << 30;
-  private static WebhookTestCluster cluster;
+  private static TestCluster cluster;
   private static KubernetesClient client;
   private static RunningWebhook webhook;
   private static String system;
   private static String ns;
 
   @BeforeAll
-  static void start(WebhookTestCluster c) throws Exception {
+  static void start(TestCluster c) throws Exception {
     cluster = c;
-    client = c.client();
+    client = c.admin();
     system = c.newNamespace("modelprefetch-system", false);
     ns = c.newNamespace("serving", true);
     client.resource(TestArtifacts.onCreatedClaim(ns, "llama")).create();

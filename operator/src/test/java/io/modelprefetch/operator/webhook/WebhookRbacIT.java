@@ -1,7 +1,6 @@
 package io.modelprefetch.operator.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -10,22 +9,21 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.modelprefetch.operator.events.NotInjectedPodWatcher;
+import io.modelprefetch.operator.testing.ApiServerExtension;
+import io.modelprefetch.operator.testing.TestCluster;
 import java.io.InputStream;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The webhook, its caBundle keeper and the safety net run under exactly the shipped webhook-rbac.yml. */
-@ExtendWith(WebhookTestCluster.Extension.class)
+/** The webhook and its caBundle keeper run under exactly the shipped webhook-rbac.yml. */
+@ExtendWith(ApiServerExtension.class)
 class WebhookRbacIT {
   private static final String RBAC = "io/modelprefetch/operator/webhook/webhook-rbac.yml";
 
   @Test
-  void theShippedRulesAreEnoughToServeKeepTheCaBundleAndReport(WebhookTestCluster cluster) throws Exception {
-    KubernetesClient admin = cluster.client();
+  void theShippedRulesAreEnoughToServeAndKeepTheCaBundle(TestCluster cluster) throws Exception {
+    KubernetesClient admin = cluster.admin();
     String system = cluster.newNamespace("modelprefetch-system", false);
     String ns = cluster.newNamespace("serving", true);
     admin.resource(TestArtifacts.onCreatedClaim(ns, "llama")).create();
@@ -36,18 +34,12 @@ class WebhookRbacIT {
         .withImpersonateGroups("system:serviceaccounts", "system:serviceaccounts:" + system, "system:authenticated")
         .build();
 
-    try (KubernetesClient operator = new KubernetesClientBuilder().withConfig(operatorIdentity).build();
-         var watcher = new NotInjectedPodWatcher(operator, Clock.systemUTC()).start()) {
+    try (KubernetesClient operator = new KubernetesClientBuilder().withConfig(operatorIdentity).build()) {
       RunningWebhook webhook = new RunningWebhook(operator, admin, system, "modelprefetch", "modelprefetch-webhook-tls");
       try {
         webhook.register();
         webhook.awaitServing(ns, TestArtifacts.onCreatedClaim(ns, "llama"));
-        webhook.close();
 
-        admin.pods().inNamespace(ns).resource(TestPods.optedIn("server-0", "llama").build()).create();
-
-        await().atMost(Duration.ofSeconds(10)).until(() -> admin.v1().events().inNamespace(ns).list().getItems().stream()
-            .anyMatch(e -> NotInjectedPodWatcher.REASON.equals(e.getReason())));
         assertThat(admin.secrets().inNamespace(system).withName("modelprefetch-webhook-tls").get()).isNotNull();
       } finally {
         webhook.unregister();

@@ -5,8 +5,6 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.modelprefetch.operator.webhook.ArtifactsAnnotation;
 import io.modelprefetch.operator.webhook.PodLabels;
 import java.time.Clock;
@@ -17,42 +15,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The safety net of failurePolicy Ignore: watches opted-in pods and gives each one admitted without
- * injection (webhook down or unreachable) a Warning Event saying so and what to do. The Event has
- * a fixed name per pod, so restarts and resyncs never report a pod twice.
+ * The safety net of failurePolicy Ignore: gives each opted-in pod admitted without injection
+ * (webhook down or unreachable) a Warning Event saying so and what to do. It sees the pods through
+ * the reconciler's informer over opted-in pods (one informer for counting consumers and for this).
+ * The Event has a fixed name per pod, so restarts, resyncs and replicas never report a pod twice.
  */
-public final class NotInjectedPodWatcher implements AutoCloseable {
+public final class NotInjectedPods {
   public static final String REASON = "ModelNotInjected";
   public static final String COMPONENT = "modelprefetch-webhook";
-  private static final Logger LOG = LoggerFactory.getLogger(NotInjectedPodWatcher.class);
+  private static final Logger LOG = LoggerFactory.getLogger(NotInjectedPods.class);
   private final KubernetesClient client;
   private final Clock clock;
-  private SharedIndexInformer<Pod> informer;
 
-  public NotInjectedPodWatcher(KubernetesClient client, Clock clock) {
+  public NotInjectedPods(KubernetesClient client, Clock clock) {
     this.client = client;
     this.clock = clock;
-  }
-
-  /** Watches opted-in pods in all namespaces. */
-  public NotInjectedPodWatcher start() {
-    informer = client.pods().inAnyNamespace().withLabel(PodLabels.INJECT_LABEL, "true").inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod pod) {
-        check(pod);
-      }
-
-      @Override
-      public void onUpdate(Pod old, Pod pod) {
-        check(pod);
-      }
-
-      @Override
-      public void onDelete(Pod pod, boolean unknownFinalState) {
-        // nothing to report
-      }
-    });
-    return this;
   }
 
   /** True for a live opted-in pod without our marker. */
@@ -64,7 +41,8 @@ public final class NotInjectedPodWatcher implements AutoCloseable {
         && !"Succeeded".equals(phase) && !"Failed".equals(phase);
   }
 
-  private void check(Pod pod) {
+  /** Records the Event when {@code pod} (added or updated) was admitted without injection. */
+  public void check(Pod pod) {
     if (!notInjected(pod)) {
       return;
     }
@@ -103,12 +81,5 @@ public final class NotInjectedPodWatcher implements AutoCloseable {
         .withLastTimestamp(now)
         .withCount(1)
         .build();
-  }
-
-  @Override
-  public void close() {
-    if (informer != null) {
-      informer.close();
-    }
   }
 }
