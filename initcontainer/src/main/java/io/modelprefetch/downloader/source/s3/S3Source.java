@@ -7,6 +7,7 @@ import io.modelprefetch.downloader.manifest.Manifest;
 import io.modelprefetch.downloader.manifest.PathFilter;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.source.Body;
+import io.modelprefetch.downloader.source.Retry;
 import io.modelprefetch.downloader.source.Source;
 import io.modelprefetch.downloader.source.SourceException;
 import io.modelprefetch.downloader.source.SourceOptions;
@@ -92,7 +93,7 @@ public final class S3Source implements Source {
   }
 
   @Override
-  public Manifest resolve() throws DownloadException, IOException {
+  public Manifest resolve(Retry retry) throws DownloadException, IOException {
     PathFilter filter = PathFilter.of(options.include(), options.exclude());
     String listPrefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : singleObjectOrFolder();
     List<RemoteFile> files = new ArrayList<>();
