@@ -64,6 +64,15 @@ public final class Destination {
     return missing;
   }
 
+  /** The path on the way to {@code file} that is a file where a directory must be. */
+  private static String notADirectory(String file) {
+    Path p = file == null ? null : Path.of(file);
+    while (p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      p = p.getParent();
+    }
+    return p != null && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? p.toString() : file;
+  }
+
   /** A failure of the destination's file system as a sentence for people (exit 6). */
   static DownloadException failure(IOException e) {
     return new DownloadException(Failure.DESTINATION, e instanceof SymlinkRefused ? e.getMessage()
@@ -87,7 +96,7 @@ public final class Destination {
       return file + " is on a read-only file system: mount the volume read-write";
     }
     if (e instanceof NotDirectoryException || e instanceof FileAlreadyExistsException || why.contains("Not a directory")) {
-      return file + " exists and is not a directory";
+      return notADirectory(file) + " exists and is not a directory";
     }
     if (why.contains("No space left") || why.contains("Disk quota exceeded")) {
       return "no space left on the volume of " + file + ": give it more space";

@@ -13,8 +13,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -22,8 +22,9 @@ import java.util.function.Consumer;
  * {@code .modelprefetch/lock}, held for the whole pull. A second pull (a retried pod while the old
  * one still runs) waits for it, up to a bound, then fails as a destination error.
  *
- * <p>The holder writes a fresh token into the locked file and reads it back through the path: a
- * lock taken on a file that a failed pull has just removed is dropped and taken again.
+ * <p>The holder checks (by stat) that the path still names the file it locked: a lock taken on a
+ * file that a failed pull has just removed is dropped and taken again. The file says who holds it
+ * ("pid N") for the waiter's message.
  */
 public final class DestinationLock implements AutoCloseable {
   static final String FILE = "lock";
@@ -69,6 +70,7 @@ public final class DestinationLock implements AutoCloseable {
   }
 
   private static DestinationLock tryAcquire(Path path) throws IOException {
+    Object before = fileKey(path);
     FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     try {
@@ -77,14 +79,16 @@ public final class DestinationLock implements AutoCloseable {
         ch.close();
         return null;
       }
-      byte[] token = ("pid " + ProcessHandle.current().pid() + " " + UUID.randomUUID() + "\n")
-          .getBytes(StandardCharsets.UTF_8);
-      ch.truncate(0);
-      ch.write(ByteBuffer.wrap(token), 0);
-      if (!sameFile(path, token)) {
+      // The path must still name the file we locked (a failed pull may have removed it meanwhile).
+      // Compared by stat, never by opening it again: closing any other descriptor of the file
+      // would drop this process's fcntl lock.
+      if (before == null || !before.equals(fileKey(path))) {
         ch.close();
         return tryAcquire(path);
       }
+      byte[] token = ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8);
+      ch.truncate(0);
+      ch.write(ByteBuffer.wrap(token), 0);
       return new DestinationLock(ch, lock);
     } catch (IOException | RuntimeException e) {
       ch.close();
@@ -92,11 +96,12 @@ public final class DestinationLock implements AutoCloseable {
     }
   }
 
-  private static boolean sameFile(Path path, byte[] token) throws IOException {
+  /** Device and inode of {@code path} (by stat), or null when it does not exist. */
+  private static Object fileKey(Path path) throws IOException {
     try {
-      return java.util.Arrays.equals(Files.readAllBytes(path), token);
+      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
     } catch (NoSuchFileException gone) {
-      return false;
+      return null;
     }
   }
 

@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * The {@code modelprefetch.io/artifacts} annotation as users write it: a refusal, or references
- * whose mount paths are absolute, never climb, and are distinct, with distinct names.
+ * whose mount paths are absolute, printable, never climb, and are distinct, with distinct names;
+ * an accepted annotation written back parses to the same references.
  */
 class ArtifactsAnnotationFuzzTest {
 
@@ -30,6 +31,7 @@ class ArtifactsAnnotationFuzzTest {
       assertThat(names.add(ref.name())).isTrue();
       assertThat(paths.add(ref.mountPath())).isTrue();
       assertThat(ref.mountPath()).startsWith("/").doesNotContain("//").doesNotContain(":").doesNotEndWith("/");
+      assertThat(ref.mountPath().chars().noneMatch(Character::isISOControl)).as("printable: %s", ref.mountPath()).isTrue();
       for (String segment : ref.mountPath().split("/")) {
         assertThat(segment).isNotIn(".", "..");
       }
