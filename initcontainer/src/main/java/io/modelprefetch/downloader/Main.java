@@ -18,10 +18,10 @@ import picocli.CommandLine.Command;
       "0:success",
       "1:unexpected internal error",
       "2:invalid arguments",
-      "3:source error: not found, no access, unsafe or empty listing",
+      "3:source error: not found, no access, unsafe or empty listing, listing retries exhausted",
       "4:transfer gave up after retries",
       "5:verification failed (digest mismatch, also after one re-fetch)",
-      "6:destination error: unwritable, full, or a symlink inside it",
+      "6:destination error: unwritable, full, a symlink inside it, in use by another pull, or (verify) no completed pull",
       "7:wait timed out"
     })
 public final class Main implements Runnable {

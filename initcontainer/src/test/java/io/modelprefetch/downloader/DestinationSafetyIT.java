@@ -53,28 +53,20 @@ class DestinationSafetyIT {
 
   @Test
   void aFullVolumeIsReportedBeforeDownloadingWithExitCode6() throws Exception {
-    Path small = Files.createDirectories(tmp.resolve("small"));
-    mount("-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString());
-    try {
-      Cli.Run run = new Cli().run("pull", origin.uri("model.bin").toString(), "--dest", small.resolve("m").toString(),
-          "--progress", "none");
-      run.assertExit(6);
+    onTmpfs("size=4m", small -> {
+      Cli.Run run = pullInto(small.resolve("m")).assertExit(6);
       assertThat(run.stderr()).contains("free but the download needs").contains("give the volume more space");
       assertThat(small.resolve("m/model.bin")).doesNotExist();
       assertThat(origin.stats().totalBodyBytes()).isZero();
-    } finally {
-      mount(null, small.toString());
-    }
+    });
   }
 
   @Test
   void anUnwritableDestinationIsExitCode6() throws Exception {
     Path locked = Files.createDirectories(tmp.resolve("locked"));
     Files.writeString(locked.resolve("file"), "x");
-    Cli.Run run = new Cli().run("pull", origin.uri("model.bin").toString(), "--dest", locked.resolve("file/m").toString(),
-        "--progress", "none");
-    run.assertExit(6);
-    assertThat(run.stderr()).contains("cannot use destination");
+    Cli.Run run = pullInto(locked.resolve("file/m")).assertExit(6);
+    assertThat(run.stderr()).contains("cannot use destination").contains(locked.resolve("file") + " exists and is not a directory");
     Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
   }
 
@@ -89,8 +81,38 @@ class DestinationSafetyIT {
   }
 
   @Test
+  void aDestinationThatCannotBeCreatedSaysWhy() throws Exception {
+    Cli.Run run = pullInto(Path.of("/proc/modelprefetch-test")).assertExit(6);
+    assertThat(run.stderr()).contains("cannot use destination /proc/modelprefetch-test: cannot create /proc/modelprefetch-test")
+        .contains("does not allow new directories");
+  }
+
+  @Test
+  void aReadOnlyDestinationSaysItIsReadOnly() throws Exception {
+    onTmpfs("ro,size=1m", readOnly -> assertThat(pullInto(readOnly.resolve("m")).assertExit(6).stderr())
+        .contains("is on a read-only file system: mount the volume read-write"));
+  }
+
+  @Test
+  void verifyWithoutACompletedPullIsADestinationErrorNotAMismatch() throws Exception {
+    Files.createDirectories(dest);
+    Cli.Run run = new Cli().run("verify", "--dest", dest.toString()).assertExit(6);
+    assertThat(run.stderr()).contains("holds no completed pull").contains("run modelprefetch pull first");
+  }
+
+  @Test
+  void anEmptyRevisionIsAUsageError() throws Exception {
+    Cli.Run run = new Cli().run("pull", "hf://acme/model", "--revision", "", "--dest", dest.toString(),
+        "--progress", "none").assertExit(2);
+    assertThat(run.stderr()).contains("--revision must name a branch, tag or commit");
+    assertThat(dest).doesNotExist();
+  }
+
+  @Test
   void verifyFindsATamperedFileAndWaitReturnsOnceComplete() throws Exception {
-    new Cli().run("wait", "--dest", dest.toString(), "--timeout", "1s", "--poll-interval", "100ms").assertExit(7);
+    Cli.Run timedOut = new Cli().run("wait", "--dest", dest.toString(), "--timeout", "1s", "--poll-interval", "100ms")
+        .assertExit(7);
+    assertThat(timedOut.stderr()).contains("no completed pull in " + dest + " after 1s").doesNotContain("PT");
     pull("model.bin").assertExit(0);
     new Cli().run("wait", "--dest", dest.toString(), "--timeout", "5s").assertExit(0);
     new Cli().run("verify", "--dest", dest.toString()).assertExit(0);
@@ -110,6 +132,25 @@ class DestinationSafetyIT {
     new Cli().run("pull", origin.uri("missing.bin").toString(), "--dest", dest.toString(), "--progress", "none",
         "--termination-message-path", message.toString()).assertExit(3);
     assertThat(Files.readString(message)).contains("\"status\":\"failed\"").contains("404");
+  }
+
+  private Cli.Run pullInto(Path target) throws Exception {
+    return new Cli().run("pull", origin.uri("model.bin").toString(), "--dest", target.toString(), "--progress", "none");
+  }
+
+  private interface OnMount {
+    void run(Path mountPoint) throws Exception;
+  }
+
+  /** Runs {@code test} against a fresh tmpfs mounted with {@code options} (the tests run as root on CI). */
+  private void onTmpfs(String options, OnMount test) throws Exception {
+    Path mountPoint = Files.createDirectories(tmp.resolve("mnt-" + options.replaceAll("\\W", "")));
+    mount("-t", "tmpfs", "-o", options, "tmpfs", mountPoint.toString());
+    try {
+      test.run(mountPoint);
+    } finally {
+      mount(null, mountPoint.toString());
+    }
   }
 
   private static void mount(String... args) throws Exception {

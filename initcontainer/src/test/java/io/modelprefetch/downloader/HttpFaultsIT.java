@@ -24,11 +24,15 @@ class HttpFaultsIT {
   Path dest;
 
   private HttpOrigin serve(boolean ranges) throws Exception {
+    return serve(HttpOrigin.builder().rangeSupport(ranges));
+  }
+
+  private HttpOrigin serve(HttpOrigin.Builder builder) throws Exception {
     Path root = Files.createDirectories(tmp.resolve("origin"));
     Datasets.writeFile(root.resolve("model.bin"), 24 * MIB, 7);
     sha256 = Datasets.sha256(root.resolve("model.bin"));
     dest = tmp.resolve("dest");
-    origin = HttpOrigin.builder().root(root).rangeSupport(ranges).start();
+    origin = builder.root(root).start();
     return origin;
   }
 
@@ -133,7 +137,7 @@ class HttpFaultsIT {
   void aSourceThatKeepsFailingToResolveIsASourceError() throws Exception {
     serve(true).faults().inject(MODEL, 1000, new Fault.Status(502));
     Cli.Run run = pull("--retries", "1").assertExit(3);
-    assertThat(run.stderr()).contains("cannot resolve the source").contains("502");
+    assertThat(run.stderr()).contains("gave up on resolving the source after 2 attempts").contains("502");
   }
 
   @Test
@@ -143,5 +147,38 @@ class HttpFaultsIT {
         "--sha256", "0".repeat(64), "--progress", "none");
     run.assertExit(5);
     assertThat(run.stderr()).contains("instead of " + "0".repeat(64));
+  }
+
+  @Test
+  void eachRefusedRequestWaitsItsOwnFullRetryAfter() throws Exception {
+    serve(true).faults().inject(MODEL, 8, new Fault.Status(429, Duration.ofSeconds(1)));
+    pull().assertExit(0);
+    assertModelIntact();
+    assertThat(origin.faults().pending()).isZero();
+    assertThat(origin.stats().retryAfterViolations()).isEmpty();
+  }
+
+  @Test
+  void aServerThatIgnoresRangeIsReadAsOneWholeFileStreamAndSaidOnce() throws Exception {
+    serve(HttpOrigin.builder().ignoresRange());
+    Cli.Run run = pull().assertExit(0);
+    assertModelIntact();
+    assertThat(run.stderr().split("ignores Range", -1)).as("said once:%n%s", run.stderr()).hasSize(2);
+    assertThat(origin.stats().requests()).as("one whole-file stream, without a Range header")
+        .filteredOn(r -> r.method().equals("GET") && r.headers().firstValue("Range").isEmpty()).hasSize(1);
+  }
+
+  @Test
+  void aRefusedConnectionNamesTheHostAndPort() throws Exception {
+    int port;
+    try (java.net.ServerSocket unused = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = unused.getLocalPort();
+    }
+    dest = tmp.resolve("dest");
+    Cli.Run run = new Cli().run("pull", "http://127.0.0.1:" + port + "/model.bin", "--dest", dest.toString(),
+        "--progress", "none", "--retries", "1");
+    run.assertExit(3);
+    assertThat(run.stderr()).contains("cannot connect to 127.0.0.1:" + port).contains("Connection refused");
+    assertThat(dest).doesNotExist();
   }
 }

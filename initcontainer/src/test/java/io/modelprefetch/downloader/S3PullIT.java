@@ -93,4 +93,21 @@ class S3PullIT {
       assertThat(dest.resolve("ok.bin")).doesNotExist();
     }
   }
+
+  @Test
+  void keysWithControlCharactersAreRefusedAndPrintedEscaped() throws Exception {
+    try (S3Fixture s3 = S3Fixture.start()) {
+      s3.createBucket("ctl");
+      s3.put("ctl", "m/ok.bin", new byte[] {1});
+      s3.put("ctl", "m/tab\there.bin", new byte[] {6});
+      s3.put("ctl", "m/forged\n2026-01-01 [INFO] done.bin", new byte[] {6});
+      Path dest = tmp.resolve("dest");
+      Cli.Run run = cli(s3.accessKey(), s3.secretKey()).run("pull", "s3://ctl/m/", "--endpoint",
+          s3.endpoint().toString(), "--dest", dest.toString(), "--progress", "none");
+      run.assertExit(3);
+      assertThat(run.stderr()).contains("control character").contains("'tab\\x09here.bin'")
+          .contains("'forged\\x0a2026-01-01 [INFO] done.bin'").doesNotContain("\t").doesNotContain("\n2026");
+      assertThat(dest).doesNotExist();
+    }
+  }
 }

@@ -2,6 +2,7 @@ package io.modelprefetch.downloader.cli;
 
 import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
+import io.modelprefetch.downloader.Printable;
 import io.modelprefetch.downloader.report.Human;
 import io.modelprefetch.downloader.report.JsonLinesSink;
 import io.modelprefetch.downloader.report.KubeStatusApplier;
@@ -15,6 +16,7 @@ import io.modelprefetch.downloader.source.Source;
 import io.modelprefetch.downloader.source.SourceOptions;
 import io.modelprefetch.downloader.source.Sources;
 import io.modelprefetch.downloader.transfer.Destination;
+import io.modelprefetch.downloader.transfer.DestinationLock;
 import io.modelprefetch.downloader.transfer.Pull;
 import io.modelprefetch.downloader.transfer.TransferSettings;
 import java.io.IOException;
@@ -81,6 +83,10 @@ public final class PullCommand implements Callable<Integer> {
       description = "re-issue a range that received no byte for this long (default ${DEFAULT-VALUE})")
   Duration stallTimeout;
 
+  @Option(names = "--lock-timeout", defaultValue = "30m", converter = Converters.DurationConverter.class,
+      description = "wait this long for another pull into DIR to finish before giving up with exit 6 (default ${DEFAULT-VALUE})")
+  Duration lockTimeout;
+
   @Option(names = "--retries", defaultValue = "8", description = "attempts per range without progress before giving up (default ${DEFAULT-VALUE})")
   int retries;
 
@@ -122,23 +128,26 @@ public final class PullCommand implements Callable<Integer> {
       TransferSettings settings = settings();
       try (Source src = Sources.open(options); Reporter reporter = new Reporter(tracker, sinks, progressInterval)) {
         Destination destination = Destination.open(dest);
-        try {
+        try (DestinationLock lock = destination.lock(lockTimeout, System.err::println)) {
           Pull.Result result = new Pull(src, destination, settings, tracker).run();
+          String revision = Printable.escape(result.completion().revision());
           if (termination != null) {
-            termination.revision(result.completion().revision());
+            termination.revision(revision);
           }
           if (status != null) {
-            status.revision(result.completion().revision());
+            status.revision(revision);
           }
           reporter.finish(null);
           System.err.println((result.upToDate() ? "up to date: " : "done: ") + result.completion().files().size()
-              + " files, " + Human.bytes(result.completion().totalBytes()) + " at revision "
-              + result.completion().revision() + " in " + dest);
+              + " files, " + Human.bytes(result.completion().totalBytes()) + " at revision " + revision + " in " + dest);
           return 0;
         } catch (DownloadException e) {
+          destination.discardIfUnused();
           reporter.finish(e.getMessage());
           throw e;
         }
+      } catch (IOException e) {
+        throw new DownloadException(Failure.DESTINATION, "cannot release the lock of " + dest + ": " + e.getMessage(), e);
       }
     } catch (DownloadException e) {
       if (termination != null && tracker.snapshot().bytesTotal() == 0) {
@@ -177,6 +186,10 @@ public final class PullCommand implements Callable<Integer> {
     }
     if (retries < 0) {
       throw new DownloadException(Failure.USAGE, "--retries must not be negative");
+    }
+    if (revision != null && (revision.isBlank() || Printable.hasUnsafe(revision))) {
+      throw new DownloadException(Failure.USAGE, "--revision must name a branch, tag or commit (got '"
+          + Printable.escape(revision) + "')");
     }
     if (sha256 != null && !sha256.matches("[0-9a-fA-F]{64}")) {
       throw new DownloadException(Failure.USAGE, "--sha256 must be 64 hex digits");

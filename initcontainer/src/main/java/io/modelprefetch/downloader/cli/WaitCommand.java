@@ -1,6 +1,8 @@
 package io.modelprefetch.downloader.cli;
 
 import io.modelprefetch.downloader.Failure;
+import io.modelprefetch.downloader.Printable;
+import io.modelprefetch.downloader.report.Human;
 import io.modelprefetch.downloader.manifest.Completion;
 import io.modelprefetch.downloader.transfer.Destination;
 import io.modelprefetch.downloader.verify.CompletionCheck;
@@ -42,17 +44,17 @@ public final class WaitCommand implements Callable<Integer> {
         if (c != null) {
           List<String> problems = CompletionCheck.problems(d.root(), c, verify);
           if (problems.isEmpty()) {
-            System.err.println("ready: " + c.files().size() + " files at revision " + c.revision());
+            System.err.println("ready: " + c.files().size() + " files at revision " + Printable.escape(c.revision()));
             return 0;
           }
-          problems.forEach(p -> System.err.println("mismatch: " + p));
+          problems.forEach(p -> System.err.println("mismatch: " + Printable.escape(p)));
           return Failure.VERIFY.exitCode();
         }
       } catch (IOException e) {
         System.err.println("cannot read " + d.completionFile() + " yet: " + e.getMessage());
       }
       if (System.nanoTime() > deadline) {
-        System.err.println("error: no completed pull in " + dest + " after " + timeout
+        System.err.println("error: no completed pull in " + dest + " after " + Human.duration(timeout)
             + " (is the download running? see the ModelArtifact's status)");
         return Failure.TIMEOUT.exitCode();
       }

@@ -28,4 +28,8 @@ public record RemoteFile(
   public RemoteFile withDigests(List<Digest> newDigests) {
     return new RemoteFile(path, size, newDigests, locator, version, ranged);
   }
+
+  public RemoteFile withRanged(boolean byteRanges) {
+    return new RemoteFile(path, size, digests, locator, version, byteRanges);
+  }
 }

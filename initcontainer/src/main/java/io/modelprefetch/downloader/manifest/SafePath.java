@@ -1,5 +1,6 @@
 package io.modelprefetch.downloader.manifest;
 
+import io.modelprefetch.downloader.Printable;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -7,7 +8,8 @@ import java.util.Set;
 
 /**
  * Checks names from a remote listing before they touch the file system: a remote name never
- * escapes the destination and never collides with our own state directory.
+ * escapes the destination, never collides with our own state directory and holds no character
+ * that could forge a log line or disguise itself ({@link Printable}).
  */
 public final class SafePath {
   /** The destination's hidden state directory (partial files, journals, completion manifest). */
@@ -20,8 +22,12 @@ public final class SafePath {
     if (name == null || name.isEmpty()) {
       return "it is empty";
     }
-    if (name.indexOf('\0') >= 0 || name.indexOf('\\') >= 0) {
-      return "it contains a NUL or backslash";
+    if (name.indexOf('\\') >= 0) {
+      return "it contains a backslash";
+    }
+    if (Printable.hasUnsafe(name)) {
+      return "it contains a control character (or a bidirectional override, line separator or broken"
+          + " surrogate) that could forge log lines or hide the real name";
     }
     if (name.startsWith("/")) {
       return "it is an absolute path";
@@ -58,7 +64,7 @@ public final class SafePath {
     for (RemoteFile f : files) {
       String problem = problem(f.path());
       if (problem != null) {
-        out.add("'" + printable(f.path()) + "': " + problem);
+        out.add("'" + Printable.escape(f.path()) + "': " + problem);
         continue;
       }
       if (!names.add(f.path())) {
@@ -74,9 +80,5 @@ public final class SafePath {
       }
     }
     return out;
-  }
-
-  private static String printable(String name) {
-    return name == null ? "null" : name.replace("\0", "\\0");
   }
 }

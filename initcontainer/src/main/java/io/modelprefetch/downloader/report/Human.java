@@ -35,6 +35,17 @@ public final class Human {
     return h > 0 ? h + "h" + m + "m" : m > 0 ? m + "m" + s + "s" : s + "s";
   }
 
+  /** A duration as people write it: 2s, 1m30s, 2h, 500ms. */
+  public static String duration(java.time.Duration d) {
+    if (d.toMillis() < 1000) {
+      return d.toMillis() + "ms";
+    }
+    long h = d.toHours();
+    long m = d.toMinutesPart();
+    long sec = d.toSecondsPart();
+    return (h > 0 ? h + "h" : "") + (m > 0 ? m + "m" : "") + (sec > 0 || (h == 0 && m == 0) ? sec + "s" : "");
+  }
+
   public static String percent(long done, long total) {
     return (total == 0 ? 100 : done * 100 / total) + "%";
   }

@@ -31,7 +31,11 @@ public record Snapshot(
         transferred, phase);
   }
 
+  /** Bytes done of the total; with nothing to count (not resolved yet, or only empty files) 100 % only once every file is done. */
   public String percent() {
+    if (bytesTotal == 0) {
+      return filesTotal > 0 && filesDone == filesTotal ? "100%" : "0%";
+    }
     return Human.percent(bytesDone, bytesTotal);
   }
 }

@@ -8,8 +8,11 @@ import java.io.IOException;
 /** A place files come from: resolves to a pinned manifest, then serves byte ranges of its files. */
 public interface Source extends AutoCloseable {
 
-  /** Lists the files (filtered) at a pinned revision. */
-  Manifest resolve() throws DownloadException, IOException, InterruptedException;
+  /**
+   * Lists the files (filtered) at a pinned revision; a source that needs several requests sends
+   * each through {@code retry}, so one refused page does not cost the pages already read.
+   */
+  Manifest resolve(Retry retry) throws DownloadException, IOException, InterruptedException;
 
   /**
    * Opens bytes {@code [from, to)} of the file; for a file that is not {@link RemoteFile#ranged()},

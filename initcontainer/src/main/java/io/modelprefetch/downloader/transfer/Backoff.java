@@ -1,14 +1,14 @@
 package io.modelprefetch.downloader.transfer;
 
+import io.modelprefetch.downloader.source.Retry;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Exponential back-off with jitter, and a gate shared by all connections: when a server says
- * Retry-After (429, 503), every connection waits, not just the one that was told.
+ * Back-off for the transfers ({@link Retry#delay}), and a gate shared by all connections: when a
+ * server says Retry-After (429, 503), every connection waits, not just the one that was told. The
+ * gate only ever extends a wait: a refused request still waits its own full delay.
  */
 final class Backoff {
-  private static final long BASE_MILLIS = 250;
   private final Duration max;
   private long notBeforeNanos = System.nanoTime();
 
@@ -16,29 +16,28 @@ final class Backoff {
     this.max = max;
   }
 
-  /** Delay before attempt {@code failures + 1}: 250 ms doubling, capped, with ±50 % jitter. */
+  /** Delay before attempt {@code failures + 1}. */
   Duration delay(int failures, Duration retryAfter) {
-    if (retryAfter != null) {
-      return retryAfter.compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : retryAfter;
-    }
-    long exp = BASE_MILLIS << Math.min(failures - 1, 16);
-    long capped = Math.min(exp, max.toMillis());
-    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    return Retry.delay(failures, retryAfter, max);
   }
 
-  /** Everyone waits at least until now + {@code retryAfter}. */
-  synchronized void pauseAll(Duration retryAfter) {
-    notBeforeNanos = Math.max(notBeforeNanos, System.nanoTime() + retryAfter.toNanos());
+  /** Everyone waits at least until {@code notBeforeNanos} ({@link System#nanoTime()}). */
+  synchronized void pauseAllUntil(long notBeforeNanos) {
+    this.notBeforeNanos = Math.max(this.notBeforeNanos, notBeforeNanos);
+  }
+
+  /** Blocks until {@code ownNotBeforeNanos} has passed and the gate is open. */
+  void awaitUntil(long ownNotBeforeNanos) throws InterruptedException {
+    Retry.sleepUntil(ownNotBeforeNanos);
+    awaitOpen();
   }
 
   /** Blocks while the gate is closed. */
   void awaitOpen() throws InterruptedException {
-    long wait;
+    long gate;
     synchronized (this) {
-      wait = notBeforeNanos - System.nanoTime();
+      gate = notBeforeNanos;
     }
-    if (wait > 0) {
-      Thread.sleep(Duration.ofNanos(wait));
-    }
+    Retry.sleepUntil(gate);
   }
 }

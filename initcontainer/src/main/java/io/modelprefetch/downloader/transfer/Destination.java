@@ -8,12 +8,16 @@ import io.modelprefetch.downloader.manifest.SafePath;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 
 /**
  * The directory a pull writes to. Files are staged under {@code .modelprefetch/partial/}, journals
@@ -26,33 +30,122 @@ public final class Destination {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path root;
   private final Path state;
+  /** The outermost directory this pull created for the destination, or null. */
+  private final Path created;
 
-  private Destination(Path root) {
+  private Destination(Path root, Path created) {
     this.root = root;
     this.state = root.resolve(SafePath.STATE_DIR);
+    this.created = created;
   }
 
   /** Opens (creating it) a destination directory; checks it is writable. */
   public static Destination open(Path dir) throws DownloadException {
+    Path created = firstMissing(dir.toAbsolutePath().normalize());
     try {
       Files.createDirectories(dir);
       Path root = dir.toRealPath();
-      Destination d = new Destination(root);
+      Destination d = new Destination(root, created == null ? null : created.toRealPath());
       d.ensureDirectory(d.state);
       Path probe = Files.createTempFile(d.state, "write-check", ".tmp");
       Files.delete(probe);
       return d;
-    } catch (AccessDeniedException e) {
-      throw new DownloadException(Failure.DESTINATION, "destination " + dir + " is not writable (" + e.getFile()
-          + "): mount the volume read-write and run as a user that owns it");
     } catch (IOException e) {
-      throw new DownloadException(Failure.DESTINATION, "cannot use destination " + dir + ": " + e.getMessage(), e);
+      throw new DownloadException(Failure.DESTINATION, "cannot use destination " + dir + ": " + reason(e), e);
+    }
+  }
+
+  /** The outermost directory of {@code dir} that does not exist yet (null when it exists). */
+  private static Path firstMissing(Path dir) {
+    Path missing = null;
+    for (Path p = dir; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+      missing = p;
+    }
+    return missing;
+  }
+
+  /** The path on the way to {@code file} that is a file where a directory must be. */
+  private static String notADirectory(String file) {
+    Path p = file == null ? null : Path.of(file);
+    while (p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      p = p.getParent();
+    }
+    return p != null && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? p.toString() : file;
+  }
+
+  /** A failure of the destination's file system as a sentence for people (exit 6). */
+  static DownloadException failure(IOException e) {
+    return new DownloadException(Failure.DESTINATION, e instanceof SymlinkRefused ? e.getMessage()
+        : "destination error: " + reason(e), e);
+  }
+
+  /** Why a file-system call failed, in words: permission, read-only, not a directory, no space. */
+  static String reason(IOException e) {
+    if (e instanceof SymlinkRefused) {
+      return e.getMessage();
+    }
+    if (!(e instanceof FileSystemException fse)) {
+      return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+    String file = fse.getFile();
+    String why = fse.getReason() == null ? "" : fse.getReason();
+    if (e instanceof AccessDeniedException || why.contains("Permission denied")) {
+      return "permission denied on " + file + ": mount the volume read-write and run as a user that may write to it";
+    }
+    if (why.contains("Read-only file system")) {
+      return file + " is on a read-only file system: mount the volume read-write";
+    }
+    if (e instanceof NotDirectoryException || e instanceof FileAlreadyExistsException || why.contains("Not a directory")) {
+      return notADirectory(file) + " exists and is not a directory";
+    }
+    if (why.contains("No space left") || why.contains("Disk quota exceeded")) {
+      return "no space left on the volume of " + file + ": give it more space";
+    }
+    if (e instanceof NoSuchFileException) {
+      Path parent = file == null ? null : Path.of(file).getParent();
+      return parent != null && Files.isDirectory(parent)
+          ? "cannot create " + file + ": " + parent + " does not allow new directories (a virtual or special file system?)"
+          : file + " does not exist and cannot be created";
+    }
+    return file + (why.isEmpty() ? "" : ": " + why);
+  }
+
+  /** Takes the destination's exclusive lock (one pull at a time), waiting up to {@code timeout}. */
+  public DestinationLock lock(Duration timeout, java.util.function.Consumer<String> waiting)
+      throws DownloadException, InterruptedException {
+    return DestinationLock.acquire(state.resolve(DestinationLock.FILE), root, timeout, waiting);
+  }
+
+  /**
+   * After a failed pull that wrote nothing (the state directory holds only the lock): removes the
+   * state directory, and the directories this pull created, so a failure leaves no empty trace.
+   * Call it while holding the lock.
+   */
+  public void discardIfUnused() {
+    try (var entries = Files.list(state)) {
+      if (entries.anyMatch(p -> !p.getFileName().toString().equals(DestinationLock.FILE))) {
+        return;
+      }
+      Files.deleteIfExists(state.resolve(DestinationLock.FILE));
+      Files.delete(state);
+      if (created != null) {
+        for (Path p = root; p != null && p.startsWith(created); p = p.getParent()) {
+          try (var left = Files.list(p)) {
+            if (left.findAny().isPresent()) {
+              break;
+            }
+          }
+          Files.delete(p);
+        }
+      }
+    } catch (IOException e) {
+      // Best effort: an empty directory left behind does no harm to the next pull.
     }
   }
 
   /** Opens an existing destination for reading only (wait, verify). */
   public static Destination existing(Path dir) {
-    return new Destination(dir.toAbsolutePath().normalize());
+    return new Destination(dir.toAbsolutePath().normalize(), null);
   }
 
   public Path root() {
@@ -125,6 +218,22 @@ public final class Destination {
         throw new IOException(current + " exists and is not a directory");
       }
     }
+  }
+
+  /**
+   * Whether {@code path} (relative to the root) can be looked at without following a symlink: no
+   * directory on its way is one. {@link LinkOption#NOFOLLOW_LINKS} covers only the last name.
+   */
+  boolean reachableWithoutSymlinks(String path) {
+    Path current = root;
+    Path relative = Path.of(path).getParent();
+    for (Path segment : relative == null ? java.util.List.<Path>of() : relative) {
+      current = current.resolve(segment);
+      if (!Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Thrown when a path inside the destination is a symlink. */

@@ -81,6 +81,9 @@ final class FileTask implements AutoCloseable {
 
   /** Journals {@code [start, end)} as written; returns true when that completed the file. */
   boolean record(long start, long end) throws IOException {
+    if (!file.ranged() && (start != 0 || end != file.size())) {
+      return false; // a range fetched before the file fell back to one whole-file stream
+    }
     journal().record(start, end);
     return missing.addAndGet(-(end - start)) == 0;
   }
@@ -105,6 +108,20 @@ final class FileTask implements AutoCloseable {
     Files.deleteIfExists(journalPath);
     journal = Journal.open(journalPath, identity(file));
     missing.set(file.size());
+  }
+
+  /**
+   * Falls back to one whole-file stream (the server ignores Range): forgets what was written;
+   * returns the bytes forgotten, or -1 when the file already fell back.
+   */
+  synchronized long wholeFile() throws IOException {
+    if (!file.ranged()) {
+      return -1;
+    }
+    long forgotten = file.size() - missing.get();
+    file = file.withRanged(false);
+    restart();
+    return forgotten;
   }
 
   boolean refetched() {

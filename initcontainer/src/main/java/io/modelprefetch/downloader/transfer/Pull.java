@@ -2,6 +2,7 @@ package io.modelprefetch.downloader.transfer;
 
 import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
+import io.modelprefetch.downloader.Printable;
 import io.modelprefetch.downloader.manifest.Completion;
 import io.modelprefetch.downloader.manifest.Completion.CompletedFile;
 import io.modelprefetch.downloader.manifest.Digest;
@@ -76,10 +77,8 @@ public final class Pull {
       destination.complete(done);
       destination.cleanUpStaging();
       return new Result(done, false, toFetch.size(), kept.size());
-    } catch (Destination.SymlinkRefused e) {
-      throw new DownloadException(Failure.DESTINATION, e.getMessage(), e);
     } catch (IOException e) {
-      throw new DownloadException(Failure.DESTINATION, "destination " + destination.root() + ": " + e.getMessage(), e);
+      throw Destination.failure(e);
     }
   }
 
@@ -95,7 +94,8 @@ public final class Pull {
     for (RemoteFile f : manifest.files()) {
       CompletedFile c = before.get(f.path());
       Path p = destination.finalPath(f.path());
-      if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) != f.size()) {
+      if (!destination.reachableWithoutSymlinks(f.path()) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+          || Files.size(p) != f.size()) {
         continue;
       }
       if (c != null && c.size() == f.size() && Objects.equals(c.version(), f.version())) {
@@ -172,8 +172,8 @@ public final class Pull {
     for (CompletedFile f : prior.files()) {
       if (!now.contains(f.path()) && SafePath.problem(f.path()) == null) {
         Path p = destination.finalPath(f.path());
-        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          LOG.info("removing {}: not in revision {}", f.path(), manifest.revision());
+        if (destination.reachableWithoutSymlinks(f.path()) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          LOG.info("removing {}: not in revision {}", Printable.escape(f.path()), Printable.escape(manifest.revision()));
           Files.delete(p);
         }
       }

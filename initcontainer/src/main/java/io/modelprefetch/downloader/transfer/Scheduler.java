@@ -2,6 +2,7 @@ package io.modelprefetch.downloader.transfer;
 
 import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
+import io.modelprefetch.downloader.Printable;
 import io.modelprefetch.downloader.report.ProgressTracker;
 import io.modelprefetch.downloader.source.Body;
 import io.modelprefetch.downloader.source.Source;
@@ -34,6 +35,8 @@ final class Scheduler {
   private final ProgressTracker progress;
   private final Backoff backoff;
   private final AtomicReference<Exception> failure = new AtomicReference<>();
+  private final AtomicReference<WorkQueue> queue = new AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicBoolean rangeNoticeGiven = new java.util.concurrent.atomic.AtomicBoolean();
 
   Scheduler(Source source, TransferSettings settings, ProgressTracker progress) {
     this.source = source;
@@ -45,6 +48,7 @@ final class Scheduler {
   /** Downloads and finishes every task; throws the first failure. */
   void run(List<FileTask> tasks, FileFinisher finisher) throws DownloadException, InterruptedException {
     WorkQueue queue = new WorkQueue(settings);
+    this.queue.set(queue);
     tasks.forEach(queue::add);
     // One platform thread per connection, not virtual threads: positional writes block in the
     // kernel (dirty-page throttling) and would pin the few carrier threads that also read the
@@ -76,6 +80,10 @@ final class Scheduler {
     Exception e = failure.get();
     if (e instanceof DownloadException de) {
       throw de;
+    }
+    if (e instanceof IOException io) {
+      // Only the finisher (verify, rename into place) throws these: the network's are mapped in fetch.
+      throw Destination.failure(io);
     }
     if (e != null) {
       throw new DownloadException(Failure.INTERNAL, "download failed: " + e, e);
@@ -147,6 +155,10 @@ final class Scheduler {
         }
         return task.record(journalled, pos);
       } catch (SourceException e) {
+        if (e.rangeIgnored()) {
+          wholeFile(task, e);
+          return false;
+        }
         if (!e.retryable()) {
           throw new DownloadException(Failure.SOURCE, e.getMessage(), e);
         }
@@ -157,6 +169,28 @@ final class Scheduler {
       if (!task.file().ranged()) {
         pos = chunk.start();
       }
+    }
+  }
+
+  /**
+   * The server answered a ranged GET with the whole file: that file comes again as one whole-file
+   * stream (no resume within it), still verified. Said once per pull.
+   */
+  private void wholeFile(FileTask task, SourceException e) throws DownloadException {
+    try {
+      long forgotten = task.wholeFile();
+      if (forgotten < 0) {
+        return;
+      }
+      progress.resumed(-forgotten);
+      if (rangeNoticeGiven.compareAndSet(false, true)) {
+        LOG.warn("{}: the server ignores Range requests ({}); fetching such files as one whole-file stream each,"
+            + " without resume within a file", task.file().path(), Printable.escape(e.getMessage()));
+      }
+      queue.get().wholeFile(task);
+    } catch (IOException journalFailure) {
+      throw new DownloadException(Failure.DESTINATION, "cannot reset the resume journal of " + task.file().path()
+          + ": " + journalFailure.getMessage(), journalFailure);
     }
   }
 
@@ -180,12 +214,14 @@ final class Scheduler {
           + settings.maxAttempts() + " failed attempts; last error: " + e.getMessage(), e);
     }
     Duration delay = backoff.delay(next, retryAfter);
+    // Counted from when this request was refused: its own full Retry-After, whatever the gate says.
+    long notBefore = (e instanceof SourceException se ? se.receivedAtNanos() : System.nanoTime()) + delay.toNanos();
     if (retryAfter != null) {
-      backoff.pauseAll(delay);
+      backoff.pauseAllUntil(notBefore);
     }
     LOG.warn("retrying {} bytes {}-{} in {} ms (attempt {}/{}): {}", task.file().path(), pos, chunk.end(),
-        delay.toMillis(), next + 1, settings.maxAttempts() + 1, e.getMessage());
-    Thread.sleep(delay);
+        delay.toMillis(), next + 1, settings.maxAttempts() + 1, Printable.escape(e.getMessage()));
+    backoff.awaitUntil(notBefore);
     return next;
   }
 

@@ -2,6 +2,7 @@ package io.modelprefetch.downloader.transfer;
 
 import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
+import io.modelprefetch.downloader.Printable;
 import io.modelprefetch.downloader.manifest.Completion.CompletedFile;
 import io.modelprefetch.downloader.manifest.Digest;
 import io.modelprefetch.downloader.manifest.RemoteFile;
@@ -54,7 +55,7 @@ final class Verifier {
         throw new DownloadException(Failure.VERIFY, file.path() + " failed verification twice: "
             + problem + " (the source serves corrupt bytes, or the listing's digest is wrong)");
       }
-      LOG.warn("{} failed verification ({}); fetching it again", file.path(), problem);
+      LOG.warn("{} failed verification ({}); fetching it again", Printable.escape(file.path()), problem);
       progress.transferred(-file.size());
       task.markRefetched();
       task.restart();
@@ -62,7 +63,7 @@ final class Verifier {
     }
     List<Digest> recorded = file.digests();
     if (expected == null) {
-      LOG.warn("{}: the source gives no digest; checked its size, recording its sha256 for later verify", file.path());
+      LOG.warn("{}: the source gives no digest; checked its size, recording its sha256 for later verify", Printable.escape(file.path()));
       recorded = List.of(Hashing.digest(task.partial(), Digest.Algorithm.SHA256));
     }
     destination.moveIntoPlace(file.path());

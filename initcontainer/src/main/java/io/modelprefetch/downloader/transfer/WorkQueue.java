@@ -33,6 +33,18 @@ final class WorkQueue {
     addGaps(task);
   }
 
+  /** Replaces a file's waiting ranges with one whole-file range (its server ignores Range). */
+  synchronized void wholeFile(FileTask task) {
+    gaps.removeIf(g -> {
+      if (g.task() != task) {
+        return false;
+      }
+      unclaimed -= g.end() - g.start();
+      return true;
+    });
+    addGaps(task);
+  }
+
   private void addGaps(FileTask task) {
     for (long[] g : task.gaps()) {
       gaps.addLast(new Gap(task, g[0], g[1]));

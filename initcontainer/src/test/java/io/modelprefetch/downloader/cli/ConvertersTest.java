@@ -28,4 +28,12 @@ class ConvertersTest {
     assertThat(sizes.convert("1G")).isEqualTo(1L << 30);
     assertThatThrownBy(() -> sizes.convert("lots")).isInstanceOf(TypeConversionException.class);
   }
+
+  @Test
+  void refusesNegativeAndOverflowingValues() {
+    assertThatThrownBy(() -> durations.convert("PT-5S")).isInstanceOf(TypeConversionException.class);
+    assertThatThrownBy(() -> durations.convert("PT99999999999999999H")).isInstanceOf(TypeConversionException.class);
+    assertThatThrownBy(() -> sizes.convert("9999999999999G")).isInstanceOf(TypeConversionException.class)
+        .hasMessageContaining("too large");
+  }
 }

@@ -16,6 +16,13 @@ class SafePathTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"a\u0001b", "esc\u001b[2J", "new\nline", "tab\tname", "del\u007f", "c1\u0085", "bidi\u202etxt",
+      "iso\u2066x", "sep\u2028x", "nul\u0000x", "dir/\u001bx"})
+  void refusesNamesWithControlCharacters(String name) {
+    assertThat(SafePath.problem(name)).contains("control character");
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"config.json", "onnx/model.onnx", "a/b/c/d.safetensors", "..hidden", "a..b/c", ".gitattributes"})
   void acceptsOrdinaryNames(String name) {
     assertThat(SafePath.problem(name)).isNull();

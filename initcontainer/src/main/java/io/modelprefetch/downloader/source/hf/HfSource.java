@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
-import io.modelprefetch.downloader.manifest.Digest;
 import io.modelprefetch.downloader.manifest.Manifest;
 import io.modelprefetch.downloader.manifest.PathFilter;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.source.Body;
+import io.modelprefetch.downloader.source.Retry;
 import io.modelprefetch.downloader.source.Source;
 import io.modelprefetch.downloader.source.SourceException;
 import io.modelprefetch.downloader.source.SourceOptions;
@@ -23,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A Hugging Face Hub repository. The revision is resolved once to a commit; the tree listing is
@@ -33,8 +31,6 @@ import java.util.regex.Pattern;
  * other ranges, which keeps resolve calls, and so rate-limit use, to one per file.
  */
 public final class HfSource implements Source {
-  private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
-  private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
   private static final String DEFAULT_ENDPOINT = "https://huggingface.co";
   private final SourceOptions options;
   private final HttpTransport transport;
@@ -54,21 +50,17 @@ public final class HfSource implements Source {
   }
 
   @Override
-  public Manifest resolve() throws DownloadException, IOException {
+  public Manifest resolve(Retry retry) throws DownloadException, InterruptedException {
     String revision = options.revision() == null ? "main" : options.revision();
-    commit = resolveCommit(revision);
+    commit = resolveCommit(revision, retry);
     PathFilter filter = PathFilter.of(options.include(), options.exclude());
     List<RemoteFile> files = new ArrayList<>();
     URI page = endpoint.resolve("api/" + repo.type() + "/" + repo.id() + "/tree/" + commit + "?recursive=true");
-    while (page != null) {
-      HttpTransport.Response r = api(page);
-      JsonNode entries = readJson(r);
-      for (JsonNode e : entries) {
-        if ("file".equals(e.path("type").asText()) && filter.test(e.path("path").asText())) {
-          files.add(toRemoteFile(e));
-        }
-      }
-      page = nextPage(r.header("Link"), page);
+    for (int number = 1; page != null; number++) {
+      URI uri = page;
+      Page read = retry.send("tree page " + number + " of " + repo.id(), () -> page(uri));
+      files.addAll(HfListing.files(read.entries(), filter));
+      page = HfListing.nextPage(read.link(), page);
     }
     if (files.isEmpty()) {
       throw new DownloadException(Failure.SOURCE, repo.id() + "@" + commit
@@ -77,10 +69,18 @@ public final class HfSource implements Source {
     return new Manifest(options.uri(), commit, files);
   }
 
-  private String resolveCommit(String revision) throws DownloadException, IOException {
+  /** One tree page, read whole: a failure while reading it retries this page only. */
+  private record Page(JsonNode entries, String link) {}
+
+  private Page page(URI uri) throws DownloadException, IOException {
+    HttpTransport.Response r = api(uri);
+    return new Page(readJson(r), r.header("Link"));
+  }
+
+  private String resolveCommit(String revision, Retry retry) throws DownloadException, InterruptedException {
     URI uri = endpoint.resolve("api/" + repo.type() + "/" + repo.id() + "/revision/" + encode(revision));
-    String sha = readJson(api(uri)).path("sha").asText();
-    if (!COMMIT.matcher(sha).matches()) {
+    String sha = HfListing.commit(retry.send("the revision " + revision + " of " + repo.id(), () -> readJson(api(uri))));
+    if (sha == null) {
       throw new DownloadException(Failure.SOURCE, "the Hub answered no commit for " + repo.id() + "@" + revision);
     }
     return sha;
@@ -106,34 +106,6 @@ public final class HfSource implements Source {
     }
   }
 
-  static URI nextPage(String link, URI current) {
-    if (link == null) {
-      return null;
-    }
-    Matcher m = NEXT_LINK.matcher(link);
-    return m.find() ? current.resolve(m.group(1)) : null;
-  }
-
-  private RemoteFile toRemoteFile(JsonNode e) {
-    String path = e.path("path").asText();
-    JsonNode lfs = e.path("lfs");
-    List<Digest> digests = new ArrayList<>();
-    String version;
-    long size;
-    if (lfs.isObject()) {
-      version = lfs.path("oid").asText();
-      size = lfs.path("size").asLong(e.path("size").asLong());
-      digests.add(new Digest(Digest.Algorithm.SHA256, version));
-    } else {
-      version = e.path("oid").asText();
-      size = e.path("size").asLong();
-      if (!version.isEmpty()) {
-        digests.add(new Digest(Digest.Algorithm.GIT_SHA1, version));
-      }
-    }
-    return new RemoteFile(path, size, digests, path, version, true);
-  }
-
   @Override
   public Body open(RemoteFile file, long from, long to) throws IOException {
     URI signed = signedUrls.get(file.locator());
@@ -148,7 +120,7 @@ public final class HfSource implements Source {
       }
     }
     try {
-      return RangeGet.open(transport, signed, null, from, to, file.size(), true).body();
+      return RangeGet.open(transport, signed, null, from, to, file.size(), file.ranged()).body();
     } catch (SourceException e) {
       if (e.retryable() || (e.status() != 401 && e.status() != 403 && e.status() != 404 && e.status() != 410)) {
         throw e;
@@ -160,7 +132,7 @@ public final class HfSource implements Source {
 
   private Body viaResolve(RemoteFile file, long from, long to) throws IOException {
     URI resolve = endpoint.resolve(repo.resolvePrefix() + "/resolve/" + commit + "/" + encodePath(file.locator()));
-    RangeGet.Opened opened = RangeGet.open(transport, resolve, options.token(), from, to, file.size(), true);
+    RangeGet.Opened opened = RangeGet.open(transport, resolve, options.token(), from, to, file.size(), file.ranged());
     if (!HttpTransport.sameOrigin(resolve, opened.finalUri())) {
       signedUrls.put(file.locator(), opened.finalUri());
     }

@@ -6,6 +6,7 @@ import io.modelprefetch.downloader.manifest.Digest;
 import io.modelprefetch.downloader.manifest.Manifest;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.source.Body;
+import io.modelprefetch.downloader.source.Retry;
 import io.modelprefetch.downloader.source.Source;
 import io.modelprefetch.downloader.source.SourceException;
 import io.modelprefetch.downloader.source.SourceOptions;
@@ -30,7 +31,7 @@ public final class HttpSource implements Source {
   }
 
   @Override
-  public Manifest resolve() throws DownloadException, IOException {
+  public Manifest resolve(Retry retry) throws DownloadException, IOException {
     String name = fileName();
     Probe probe = probe();
     List<Digest> digests = options.sha256() == null
@@ -73,9 +74,8 @@ public final class HttpSource implements Source {
     HttpTransport.Response r = transport.send("GET", uri, Map.of("Range", "bytes=0-0"), options.token());
     String contentRange = r.header("Content-Range");
     r.release(false);
-    if (r.status() == 206 && contentRange != null && contentRange.contains("/")) {
-      long size = Long.parseLong(contentRange.substring(contentRange.indexOf('/') + 1).trim());
-      return new Probe(size, r.header("ETag"), true);
+    if (r.status() == 206 && ContentRange.totalOf(contentRange) >= 0) {
+      return new Probe(ContentRange.totalOf(contentRange), r.header("ETag"), true);
     }
     if (r.contentLength() >= 0) {
       return new Probe(r.contentLength(), r.header("ETag"), false);

@@ -77,7 +77,7 @@ public final class HttpTransport {
       if (bearer != null && sameOrigin(uri, current)) {
         c.setRequestProperty("Authorization", "Bearer " + bearer);
       }
-      int status = c.getResponseCode();
+      int status = responseCode(c, current);
       if (status >= 300 && status < 400 && c.getHeaderField("Location") != null) {
         URI next = current.resolve(c.getHeaderField("Location"));
         drain(c);
@@ -90,6 +90,18 @@ public final class HttpTransport {
       throw errorFor(method, current, c, status);
     }
     throw SourceException.fatal("more than " + MAX_REDIRECTS + " redirects from " + redact(uri), 0);
+  }
+
+  /** The status; a refused or unreachable connection names the host and port it tried. */
+  private static int responseCode(HttpURLConnection c, URI uri) throws IOException {
+    try {
+      return c.getResponseCode();
+    } catch (java.net.ConnectException | java.net.UnknownHostException | java.net.NoRouteToHostException e) {
+      java.net.ConnectException named = new java.net.ConnectException("cannot connect to " + uri.getHost() + ":" + port(uri)
+          + " (" + (e instanceof java.net.UnknownHostException ? "unknown host" : e.getMessage()) + ")");
+      named.initCause(e);
+      throw named;
+    }
   }
 
   public static boolean sameOrigin(URI a, URI b) {

@@ -23,13 +23,13 @@ public final class RangeGet {
     HttpTransport.Response r = transport.send("GET", uri, headers, bearer);
     if (r.status() == 200 && !whole) {
       r.release(false);
-      throw SourceException.fatal(
-          "GET " + HttpTransport.redact(r.finalUri()) + " ignored the Range header (answered 200)", 200);
+      throw SourceException.rangeIgnored(
+          "GET " + HttpTransport.redact(r.finalUri()) + " ignored the Range header (answered 200)");
     }
     if (r.status() == 206) {
       String expected = "bytes " + from + "-" + (to - 1) + "/";
       String contentRange = r.header("Content-Range");
-      if (contentRange == null || !contentRange.startsWith(expected)) {
+      if (!ContentRange.covers(contentRange, from, to)) {
         r.release(false);
         throw SourceException.retryable("GET " + HttpTransport.redact(r.finalUri())
             + " answered Content-Range '" + contentRange + "', expected '" + expected + "…'", null, 206);

@@ -31,7 +31,11 @@ final class S3Checksums {
 
   private static void add(List<Digest> out, Digest.Algorithm algorithm, String base64) {
     if (base64 != null && !base64.isBlank() && !base64.contains("-")) {
-      out.add(Digest.of(algorithm, Base64.getDecoder().decode(base64)));
+      try {
+        out.add(Digest.of(algorithm, Base64.getDecoder().decode(base64.trim())));
+      } catch (IllegalArgumentException notBase64) {
+        // A header we cannot read is no digest: the next one (or the size) checks the bytes.
+      }
     }
   }
 }

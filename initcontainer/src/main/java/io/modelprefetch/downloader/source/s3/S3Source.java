@@ -7,6 +7,7 @@ import io.modelprefetch.downloader.manifest.Manifest;
 import io.modelprefetch.downloader.manifest.PathFilter;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.source.Body;
+import io.modelprefetch.downloader.source.Retry;
 import io.modelprefetch.downloader.source.Source;
 import io.modelprefetch.downloader.source.SourceException;
 import io.modelprefetch.downloader.source.SourceOptions;
@@ -92,7 +93,7 @@ public final class S3Source implements Source {
   }
 
   @Override
-  public Manifest resolve() throws DownloadException, IOException {
+  public Manifest resolve(Retry retry) throws DownloadException, IOException {
     PathFilter filter = PathFilter.of(options.include(), options.exclude());
     String listPrefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : singleObjectOrFolder();
     List<RemoteFile> files = new ArrayList<>();
@@ -102,9 +103,7 @@ public final class S3Source implements Source {
         if (o.key().endsWith("/") && o.size() == 0) {
           continue;
         }
-        String path = listPrefix.isEmpty() || o.key().length() > listPrefix.length()
-            ? o.key().substring(listPrefix.length())
-            : o.key().substring(o.key().lastIndexOf('/') + 1);
+        String path = pathOf(listPrefix, o.key());
         if (filter.test(path)) {
           files.add(toRemoteFile(path, o.key(), o.size(), o.eTag()));
           fingerprint.update((o.key() + "\0" + o.eTag() + "\0" + o.size() + "\n").getBytes());
@@ -119,6 +118,13 @@ public final class S3Source implements Source {
     }
     String revision = "sha256:" + HexFormat.of().formatHex(fingerprint.digest());
     return new Manifest(options.uri(), revision, files);
+  }
+
+  /** Where a listed key lands: below the listed prefix, or (a single object) its last segment. */
+  static String pathOf(String listPrefix, String key) {
+    return listPrefix.isEmpty() || key.length() > listPrefix.length()
+        ? key.substring(listPrefix.length())
+        : key.substring(key.lastIndexOf('/') + 1);
   }
 
   /** {@code s3://b/dir/file.bin} is that one object; {@code s3://b/dir} without slash a folder. */

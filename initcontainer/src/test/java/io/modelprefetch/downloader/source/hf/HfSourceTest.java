@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 class HfSourceTest {
 
   @Test
-  void followsGithubStyleNextLinks() {
+  void followsGithubStyleNextLinks() throws DownloadException {
     URI current = URI.create("http://hub/api/models/a/b/tree/c?recursive=true");
-    assertThat(HfSource.nextPage("<http://hub/api/models/a/b/tree/c?cursor=xyz>; rel=\"next\"", current))
+    assertThat(HfListing.nextPage("<http://hub/api/models/a/b/tree/c?cursor=xyz>; rel=\"next\"", current))
         .isEqualTo(URI.create("http://hub/api/models/a/b/tree/c?cursor=xyz"));
-    assertThat(HfSource.nextPage(null, current)).isNull();
-    assertThat(HfSource.nextPage("<http://hub/x>; rel=\"prev\"", current)).isNull();
+    assertThat(HfListing.nextPage(null, current)).isNull();
+    assertThat(HfListing.nextPage("<http://hub/x>; rel=\"prev\"", current)).isNull();
   }
 
   @Test

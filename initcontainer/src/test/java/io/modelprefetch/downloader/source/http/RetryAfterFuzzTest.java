@@ -1,0 +1,17 @@
+package io.modelprefetch.downloader.source.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.time.Duration;
+
+/** {@code Retry-After} as servers send it: no value, or a wait that is never negative. */
+class RetryAfterFuzzTest {
+
+  @FuzzTest(maxDuration = "10s")
+  void retryAfterIsNeverNegative(FuzzedDataProvider data) {
+    Duration d = HttpTransport.retryAfter(data.consumeRemainingAsString());
+    assertThat(d == null || !d.isNegative()).isTrue();
+  }
+}
