@@ -110,4 +110,34 @@ class S3PullIT {
       assertThat(dest).doesNotExist();
     }
   }
+
+  /**
+   * Issue 11 item 3: moto answers HeadObject of a multipart CRC32 upload with the composite CRC32
+   * (the CRC of the part CRCs) without its {@code -N} suffix or a checksum type. Taken for a
+   * full-object CRC it failed correct bytes twice (exit 5); now it is not used, and the multipart
+   * ETag (MD5 of the part MD5s) checks the bytes part by part.
+   */
+  @Test
+  void aCompositeCrcWithoutSuffixDoesNotFailCorrectBytes() throws Exception {
+    byte[] weights = Datasets.bytes(12 * MIB + 12345, 5);
+    try (MotoServer moto = MotoServer.start()) {
+      moto.createBucket("parts");
+      String etag = moto.putMultipart("parts", "m/model.bin", weights, 5 * MIB, ChecksumAlgorithm.CRC32);
+      assertThat(etag).endsWith("-3\"");
+      try (var s3 = moto.newClient()) {
+        var head = s3.headObject(b -> b.bucket("parts").key("m/model.bin").checksumMode("ENABLED"));
+        assertThat(head.checksumCRC32()).as("the fixture behaviour this test is about").isNotNull().doesNotContain("-");
+      }
+      Path dest = tmp.resolve("dest");
+      Cli.Run run = cli(moto.accessKey(), moto.secretKey()).run("pull", "s3://parts/m/", "--endpoint",
+          moto.endpoint().toString(), "--dest", dest.toString(), "--progress", "none", "--chunk-size", "4MiB");
+      run.assertExit(0);
+      assertThat(run.stderr()).doesNotContain("failed verification").doesNotContain("gives no digest");
+      assertThat(Files.readAllBytes(dest.resolve("model.bin"))).isEqualTo(weights);
+      String manifest = Files.readString(dest.resolve(".modelprefetch/manifest.json"));
+      assertThat(manifest).contains("\"sha256:" + Datasets.sha256(weights) + "\"")
+          .contains("\"md5:" + etag.replace("\"", "").replaceAll("-3$", "") + ";parts=5242880*2,2109497\"")
+          .contains("\"verifiedBy\" : \"md5 of 3 parts from the source\"");
+    }
+  }
 }

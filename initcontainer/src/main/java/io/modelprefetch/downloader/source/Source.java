@@ -1,9 +1,11 @@
 package io.modelprefetch.downloader.source;
 
 import io.modelprefetch.downloader.DownloadException;
+import io.modelprefetch.downloader.manifest.Digest;
 import io.modelprefetch.downloader.manifest.Manifest;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import java.io.IOException;
+import java.util.List;
 
 /** A place files come from: resolves to a pinned manifest, then serves byte ranges of its files. */
 public interface Source extends AutoCloseable {
@@ -22,6 +24,14 @@ public interface Source extends AutoCloseable {
    * @throws IOException when the connection failed (retryable)
    */
   Body open(RemoteFile file, long from, long to) throws IOException, InterruptedException;
+
+  /**
+   * Digests of the whole file that the source tells only when asked (like {@link Body#learned()}),
+   * for a file whose bytes are all on disk already (resumed) and so is never opened.
+   */
+  default List<Digest> digests(RemoteFile file) throws IOException {
+    return List.of();
+  }
 
   @Override
   void close();

@@ -58,7 +58,15 @@ final class Scheduler {
         ExecutorService finishing = Executors.newFixedThreadPool(VERIFY_THREADS, Thread.ofPlatform().name("verify-", 0).daemon().factory())) {
       for (FileTask t : tasks) {
         if (t.complete()) {
-          finishing.submit(() -> finish(t, queue, finisher));
+          finishing.submit(() -> {
+            try {
+              t.learn(source.digests(t.file()));
+            } catch (IOException e) {
+              fail(queue, e);
+              return;
+            }
+            finish(t, queue, finisher);
+          });
         }
       }
       List<Future<?>> running = new ArrayList<>();

@@ -7,7 +7,7 @@ import io.modelprefetch.downloader.manifest.Completion.CompletedFile;
 import io.modelprefetch.downloader.manifest.Digest;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.report.ProgressTracker;
-import io.modelprefetch.downloader.verify.Hashing;
+import io.modelprefetch.downloader.verify.Verification;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks a completed partial file against its strongest digest (else its size), then renames it
- * into place. A mismatch discards the file and asks for one re-fetch; a second mismatch fails.
+ * Checks a completed partial file ({@link Verification}: size, then the strongest digest, recording
+ * the sha256), then renames it into place. A mismatch discards the file and asks for one re-fetch;
+ * a second mismatch fails.
  */
 final class Verifier {
   private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
@@ -42,16 +43,11 @@ final class Verifier {
   boolean finish(FileTask task) throws DownloadException, IOException {
     RemoteFile file = task.file();
     task.close();
-    long size = java.nio.file.Files.size(task.partial());
-    Digest expected = file.strongestDigest();
-    String problem = size != file.size()
-        ? "size " + size + " instead of " + file.size()
-        : expected != null && !Hashing.matches(task.partial(), expected)
-            ? expected.algorithm().label() + " " + Hashing.digest(task.partial(), expected.algorithm()).hex()
-                + " instead of " + expected.hex()
-            : null;
-    if (problem != null) {
+    Verification check = Verification.check(task.partial(), file.size(), file.digests());
+    if (!check.passed()) {
+      String problem = check.problem();
       if (task.refetched()) {
+        task.restart(); // the next pull must fetch these bytes again, not resume them as complete
         throw new DownloadException(Failure.VERIFY, file.path() + " failed verification twice: "
             + problem + " (the source serves corrupt bytes, or the listing's digest is wrong)");
       }
@@ -61,16 +57,15 @@ final class Verifier {
       task.restart();
       return false;
     }
-    List<Digest> recorded = file.digests();
-    if (expected == null) {
+    List<Digest> recorded = check.recorded();
+    if (file.digests().isEmpty()) {
       LOG.warn("{}: the source gives no digest; checked its size, recording its sha256 for later verify", Printable.escape(file.path()));
-      recorded = List.of(Hashing.digest(task.partial(), Digest.Algorithm.SHA256));
     }
     destination.moveIntoPlace(file.path());
     log.add(FileTask.identity(file), recorded.isEmpty() ? "" : recorded.getFirst().toString(), file.path());
     task.discardJournal();
     fetched.add(file.path());
-    verified.put(file.path(), new CompletedFile(file.path(), file.size(), recorded, file.version()));
+    verified.put(file.path(), new CompletedFile(file.path(), file.size(), recorded, file.version(), check.method()));
     progress.fileDone();
     return true;
   }

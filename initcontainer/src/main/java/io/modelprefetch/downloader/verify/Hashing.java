@@ -10,42 +10,111 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 import java.util.zip.Checksum;
 
-/** Computes a digest of a file, streaming, with one fixed buffer. */
+/**
+ * Computes digests of a file, streaming, with one fixed buffer: several digests (whole-file or
+ * composite over a part layout) in one read of the file.
+ */
 public final class Hashing {
   private static final int BUFFER = 1 << 20;
 
   private Hashing() {}
 
   public static Digest digest(Path file, Digest.Algorithm algorithm) throws IOException {
+    return digests(file, List.of(new Digest(algorithm, ""))).getFirst();
+  }
+
+  /**
+   * The file's actual digests of the same kinds as {@code templates} (algorithm and part layout;
+   * their values are ignored), computed in one read. A composite digest whose layout does not add up
+   * to the file's size comes back as the digest of the parts that fit, so it cannot match.
+   */
+  public static List<Digest> digests(Path file, List<Digest> templates) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      Sink sink = sink(algorithm);
-      if (algorithm == Digest.Algorithm.GIT_SHA1) {
-        byte[] header = ("blob " + ch.size() + "\0").getBytes(StandardCharsets.US_ASCII);
-        sink.update(ByteBuffer.wrap(header));
+      List<Sink> sinks = new ArrayList<>();
+      for (Digest t : templates) {
+        Sink sink = t.composite() ? new PartsSink(t.algorithm(), t.parts()) : sink(t.algorithm());
+        if (t.algorithm() == Digest.Algorithm.GIT_SHA1) {
+          byte[] header = ("blob " + ch.size() + "\0").getBytes(StandardCharsets.US_ASCII);
+          sink.update(ByteBuffer.wrap(header));
+        }
+        sinks.add(sink);
       }
       ByteBuffer buf = ByteBuffer.allocate(BUFFER);
       while (ch.read(buf) >= 0) {
         buf.flip();
-        sink.update(buf);
+        for (Sink sink : sinks) {
+          sink.update(buf.duplicate());
+        }
         buf.clear();
       }
-      return Digest.of(algorithm, sink.value());
+      List<Digest> out = new ArrayList<>();
+      for (int i = 0; i < templates.size(); i++) {
+        out.add(templates.get(i).withValue(sinks.get(i).value()));
+      }
+      return out;
     }
   }
 
-  /** Whether the file's bytes match the expected digest. */
+  /** Whether the file's bytes match the expected digest (whole-file or composite). */
   public static boolean matches(Path file, Digest expected) throws IOException {
-    return digest(file, expected.algorithm()).equals(expected);
+    return digests(file, List.of(expected)).getFirst().equals(expected);
   }
 
   private interface Sink {
     void update(ByteBuffer data);
 
     byte[] value();
+  }
+
+  /**
+   * A composite digest: each part is hashed on its own; the part values, concatenated in order, are
+   * hashed again at the end (S3's multipart ETag and {@code COMPOSITE} checksums).
+   */
+  private static final class PartsSink implements Sink {
+    private final Digest.Algorithm algorithm;
+    private final List<Long> parts;
+    private final Sink outer;
+    private Sink current;
+    private int index;
+    private long left;
+
+    PartsSink(Digest.Algorithm algorithm, List<Long> parts) {
+      this.algorithm = algorithm;
+      this.parts = parts;
+      this.outer = sink(algorithm);
+      this.current = sink(algorithm);
+      this.left = parts.getFirst();
+    }
+
+    @Override
+    public void update(ByteBuffer data) {
+      while (data.hasRemaining() && index < parts.size()) {
+        int n = (int) Math.min(left, data.remaining());
+        ByteBuffer slice = data.slice(data.position(), n);
+        current.update(slice);
+        data.position(data.position() + n);
+        left -= n;
+        if (left == 0) {
+          outer.update(ByteBuffer.wrap(current.value()));
+          index++;
+          current = sink(algorithm);
+          left = index < parts.size() ? parts.get(index) : 0;
+        }
+      }
+      // Bytes beyond the layout are not hashed: the layout's total then differs from the size,
+      // which the caller checks first.
+    }
+
+    @Override
+    public byte[] value() {
+      return outer.value();
+    }
   }
 
   private static Sink sink(Digest.Algorithm algorithm) {

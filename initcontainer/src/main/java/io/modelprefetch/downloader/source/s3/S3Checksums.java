@@ -5,37 +5,91 @@ import io.modelprefetch.downloader.manifest.RemoteFile;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Turns S3 response checksums into digests of the whole object. */
+/**
+ * Turns what S3 says about an object (checksums, checksum type, ETag, encryption) into the digests
+ * its bytes must match. A checksum is used as a digest of the whole object only when it is known to
+ * be one: {@code x-amz-checksum-type: FULL_OBJECT}, or no type at all on an object that was not
+ * uploaded in parts (its ETag has no {@code -N}), where there is only one part. A {@code COMPOSITE}
+ * checksum (or one with a {@code -N} suffix) is a checksum of the part checksums: it becomes a
+ * composite digest when the part layout is known, else it is not used. A multipart ETag
+ * ({@code md5-of-part-md5s-N}) likewise, unless the object is encrypted with KMS or a customer key.
+ * Anything else (an unknown type, a bare checksum on a multipart object) is never used, so it can
+ * never fail correct bytes: verification falls back to the next digest.
+ */
 final class S3Checksums {
+  private static final Pattern SUFFIXED = Pattern.compile("(.*)-(\\d+)");
+  private static final Pattern MULTIPART_ETAG = Pattern.compile("([0-9a-fA-F]{32})-(\\d+)");
+
   private S3Checksums() {}
 
   /**
-   * Full-object checksums (base64, no "-N" part count) become digests; the listing's MD5 ETag is
-   * kept unless the object is encrypted with KMS or a customer key (then the ETag is no MD5).
+   * Checksums and headers of one HeadObject/GetObject response (null where absent).
+   *
+   * @param type {@code x-amz-checksum-type}
+   * @param sse {@code x-amz-server-side-encryption}
+   * @param sseCustomer {@code x-amz-server-side-encryption-customer-algorithm}
    */
-  static List<Digest> of(String sha256, String sha1, String crc32c, String crc32, String sse, RemoteFile file) {
+  record Response(String sha256, String sha1, String crc32c, String crc32, String type, String sse, String sseCustomer) {}
+
+  /** The number of parts of a multipart upload from its ETag ({@code "…-N"}), else 0. */
+  static int partsCount(String etag) {
+    Matcher m = MULTIPART_ETAG.matcher(bare(etag));
+    return m.matches() ? Integer.parseInt(m.group(2)) : 0;
+  }
+
+  /**
+   * The digests of {@code file}: the ones {@code r} proves, and the listing's own (its MD5 ETag);
+   * {@code layout} is the object's part sizes, or null when they are not known.
+   */
+  static List<Digest> of(Response r, RemoteFile file, List<Long> layout) {
+    int parts = partsCount(file.version());
     List<Digest> out = new ArrayList<>();
-    add(out, Digest.Algorithm.SHA256, sha256);
-    add(out, Digest.Algorithm.SHA1, sha1);
-    add(out, Digest.Algorithm.CRC32C, crc32c);
-    add(out, Digest.Algorithm.CRC32, crc32);
-    boolean etagIsMd5 = sse == null || sse.equals("AES256");
-    for (Digest d : file.digests()) {
-      if (d.algorithm() != Digest.Algorithm.MD5 || etagIsMd5) {
-        out.add(d);
+    add(out, Digest.Algorithm.SHA256, r.sha256(), r.type(), parts, layout);
+    add(out, Digest.Algorithm.SHA1, r.sha1(), r.type(), parts, layout);
+    add(out, Digest.Algorithm.CRC32C, r.crc32c(), r.type(), parts, layout);
+    add(out, Digest.Algorithm.CRC32, r.crc32(), r.type(), parts, layout);
+    boolean etagIsMd5 = (r.sse() == null || r.sse().equals("AES256")) && r.sseCustomer() == null;
+    if (etagIsMd5) {
+      out.addAll(file.digests().stream().filter(d -> d.algorithm() == Digest.Algorithm.MD5).toList());
+      Matcher m = MULTIPART_ETAG.matcher(bare(file.version()));
+      if (m.matches() && layout != null && layout.size() == parts) {
+        out.add(new Digest(Digest.Algorithm.MD5, m.group(1), layout));
       }
     }
+    out.addAll(file.digests().stream().filter(d -> d.algorithm() != Digest.Algorithm.MD5).toList());
     return out;
   }
 
-  private static void add(List<Digest> out, Digest.Algorithm algorithm, String base64) {
-    if (base64 != null && !base64.isBlank() && !base64.contains("-")) {
-      try {
-        out.add(Digest.of(algorithm, Base64.getDecoder().decode(base64.trim())));
-      } catch (IllegalArgumentException notBase64) {
-        // A header we cannot read is no digest: the next one (or the size) checks the bytes.
-      }
+  private static void add(List<Digest> out, Digest.Algorithm algorithm, String value, String type, int parts,
+      List<Long> layout) {
+    if (value == null || value.isBlank()) {
+      return;
     }
+    Matcher m = SUFFIXED.matcher(value.trim());
+    Integer suffix = m.matches() ? Integer.valueOf(m.group(2)) : null;
+    byte[] bytes;
+    try {
+      bytes = Base64.getDecoder().decode(suffix == null ? value.trim() : m.group(1));
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    String kind = type == null ? null : type.toUpperCase(Locale.ROOT);
+    boolean composite = "COMPOSITE".equals(kind) || (kind == null && suffix != null);
+    boolean full = suffix == null && ("FULL_OBJECT".equals(kind) || (kind == null && parts == 0));
+    if (full) {
+      out.add(Digest.of(algorithm, bytes));
+    } else if (composite && layout != null && (suffix == null || suffix == layout.size())
+        && (parts == 0 || parts == layout.size())) {
+      out.add(new Digest(algorithm, Digest.of(algorithm, bytes).hex(), layout));
+    }
+  }
+
+  /** An ETag without its quotes. */
+  static String bare(String etag) {
+    return etag == null ? "" : etag.replace("\"", "");
   }
 }

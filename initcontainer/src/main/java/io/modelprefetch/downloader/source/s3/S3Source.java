@@ -21,6 +21,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -42,21 +44,27 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Objects under an S3 prefix (any S3-compatible store with an endpoint override). Every GET carries
  * {@code If-Match: <etag>} so an object overwritten mid-download fails instead of mixing versions.
- * Digests: full-object checksums when the object has them (whole-object GETs ask for them; big
- * ranged objects get one HEAD), else the ETag when it is a single-part MD5, else the size.
+ * Digests ({@link S3Checksums}): checksums known to be of the whole object (whole-object GETs ask for
+ * them; big ranged objects get one HEAD), else the ETag when it is a single-part MD5. A multipart
+ * object ({@code -N} ETag) gets one HEAD and its part layout ({@link PartLayouts}), so its composite
+ * checksum or multipart ETag can be checked part by part; only when the server tells neither is it
+ * checked by size.
  */
 public final class S3Source implements Source {
+  private static final Logger LOG = LoggerFactory.getLogger(S3Source.class);
   private final SourceOptions options;
   private final S3Client s3;
   private final String bucket;
   private final String prefix;
   private final Map<String, List<Digest>> headDigests = new ConcurrentHashMap<>();
+  private final PartLayouts layouts;
 
   private S3Source(SourceOptions options, S3Client s3, String bucket, String prefix) {
     this.options = options;
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix;
+    this.layouts = new PartLayouts(s3, bucket);
   }
 
   public static S3Source create(SourceOptions options) throws DownloadException {
@@ -153,6 +161,7 @@ public final class S3Source implements Source {
   @Override
   public Body open(RemoteFile file, long from, long to) throws IOException {
     boolean whole = from == 0 && to == file.size();
+    boolean multipart = S3Checksums.partsCount(file.version()) > 0;
     GetObjectRequest.Builder req = GetObjectRequest.builder().bucket(bucket).key(file.locator()).ifMatch(file.version());
     if (whole) {
       req.checksumMode(ChecksumMode.ENABLED);
@@ -160,12 +169,13 @@ public final class S3Source implements Source {
       req.range("bytes=" + from + "-" + (to - 1));
     }
     try {
-      List<Digest> learned = whole ? List.of() : headDigests.computeIfAbsent(file.locator(), k -> head(file));
+      List<Digest> learned = whole && !multipart ? List.of() : headDigests.computeIfAbsent(file.locator(), k -> head(file));
       ResponseInputStream<GetObjectResponse> in = s3.getObject(req.build());
-      if (whole) {
-        learned = S3Checksums.of(in.response().checksumSHA256(), in.response().checksumSHA1(),
-            in.response().checksumCRC32C(), in.response().checksumCRC32(),
-            in.response().serverSideEncryptionAsString(), file);
+      if (whole && !multipart) {
+        GetObjectResponse r = in.response();
+        learned = S3Checksums.of(new S3Checksums.Response(r.checksumSHA256(), r.checksumSHA1(), r.checksumCRC32C(),
+            r.checksumCRC32(), r.checksumTypeAsString(), r.serverSideEncryptionAsString(), r.sseCustomerAlgorithm()),
+            file, null);
       }
       long length = in.response().contentLength() == null ? -1 : in.response().contentLength();
       if (length >= 0 && length != to - from) {
@@ -197,10 +207,28 @@ public final class S3Source implements Source {
     }
   }
 
+  @Override
+  public List<Digest> digests(RemoteFile file) throws IOException {
+    try {
+      return headDigests.computeIfAbsent(file.locator(), k -> head(file));
+    } catch (SdkException e) {
+      throw toSourceException(e, file);
+    }
+  }
+
+  /** What one HEAD (and, for a multipart object, its part layout) says the object's digests are. */
   private List<Digest> head(RemoteFile file) {
-    HeadObjectResponse h = s3.headObject(b -> b.bucket(bucket).key(file.locator()).checksumMode(ChecksumMode.ENABLED));
-    return S3Checksums.of(h.checksumSHA256(), h.checksumSHA1(), h.checksumCRC32C(), h.checksumCRC32(),
-        h.serverSideEncryptionAsString(), file);
+    HeadObjectResponse h = s3.headObject(b -> b.bucket(bucket).key(file.locator()).ifMatch(file.version())
+        .checksumMode(ChecksumMode.ENABLED));
+    int parts = S3Checksums.partsCount(file.version());
+    List<Long> layout = parts > 0 ? layouts.of(file.locator(), file.version(), file.size(), parts) : null;
+    if (parts > 0 && layout == null) {
+      LOG.warn("{}: the server does not tell the part sizes of this multipart object ({} parts): its composite"
+          + " checksum and ETag cannot be checked", file.path(), parts);
+    }
+    return S3Checksums.of(new S3Checksums.Response(h.checksumSHA256(), h.checksumSHA1(), h.checksumCRC32C(),
+        h.checksumCRC32(), h.checksumTypeAsString(), h.serverSideEncryptionAsString(), h.sseCustomerAlgorithm()),
+        file, layout);
   }
 
   private SourceException toSourceException(SdkException e, RemoteFile file) {

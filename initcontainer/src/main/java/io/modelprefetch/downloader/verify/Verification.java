@@ -1,0 +1,58 @@
+package io.modelprefetch.downloader.verify;
+
+import io.modelprefetch.downloader.manifest.Digest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The check of one downloaded file: its size, then the strongest digest the source gave (whole-file,
+ * or composite over the object's parts), hashed in one read together with the sha256 that the
+ * completion manifest always records.
+ *
+ * @param problem why the bytes are wrong, or null when they passed
+ * @param recorded what the completion manifest keeps: the sha256 we computed, then the source's
+ *     digest it was checked against (if any)
+ * @param method how the file was checked, in words (recorded as {@code verifiedBy})
+ */
+public record Verification(String problem, List<Digest> recorded, String method) {
+
+  public boolean passed() {
+    return problem == null;
+  }
+
+  /** Checks {@code file} against {@code size} and the strongest usable of {@code digests}. */
+  public static Verification check(Path file, long size, List<Digest> digests) throws IOException {
+    long actualSize = Files.size(file);
+    if (actualSize != size) {
+      return new Verification("size " + actualSize + " instead of " + size, List.of(), "size");
+    }
+    Digest expected = digests.stream().filter(d -> fits(d, size)).findFirst().orElse(null);
+    Digest sha256 = new Digest(Digest.Algorithm.SHA256, "");
+    List<Digest> templates = new ArrayList<>();
+    if (expected != null) {
+      templates.add(expected);
+    }
+    boolean expectedIsSha256 = expected != null && !expected.composite() && expected.algorithm() == Digest.Algorithm.SHA256;
+    if (!expectedIsSha256) {
+      templates.add(sha256);
+    }
+    List<Digest> actual = Hashing.digests(file, templates);
+    if (expected == null) {
+      return new Verification(null, List.of(actual.getFirst()), "size only (the source gives no digest)");
+    }
+    if (!actual.getFirst().equals(expected)) {
+      return new Verification(expected.kind() + " " + actual.getFirst().hex() + " instead of " + expected.hex(),
+          List.of(), expected.kind());
+    }
+    List<Digest> recorded = expectedIsSha256 ? List.of(expected) : List.of(actual.get(1), expected);
+    return new Verification(null, recorded, expected.kind() + " from the source");
+  }
+
+  /** A composite digest is usable only when its part layout adds up to the file's size. */
+  private static boolean fits(Digest d, long size) {
+    return !d.composite() || d.parts().stream().mapToLong(Long::longValue).sum() == size;
+  }
+}
