@@ -11,17 +11,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Resolves a source with the same retry rules as the transfers (429s and 5xx are common here). */
-final class Resolver {
+public final class Resolver {
   private static final Logger LOG = LoggerFactory.getLogger(Resolver.class);
   private final Source source;
   private final TransferSettings settings;
 
-  Resolver(Source source, TransferSettings settings) {
+  public Resolver(Source source, TransferSettings settings) {
     this.source = source;
     this.settings = settings;
   }
 
-  Manifest resolve() throws DownloadException, InterruptedException {
+  public Manifest resolve() throws DownloadException, InterruptedException {
     Backoff backoff = new Backoff(settings.maxBackoff());
     for (int failures = 1; ; failures++) {
       IOException last;
