@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Turns verified layer blobs into the model's files, layer by layer as a container runtime
@@ -123,7 +124,8 @@ final class LayerUnpacker {
       destination.ensureDirectory(destination.finalPath(name));
     } else if (e.isSymbolicLink() || e.isLink()) {
       link(layer, name, e);
-    } else if (e.isFile()) {
+    } else if (e.getLinkFlag() == TarConstants.LF_NORMAL || e.getLinkFlag() == TarConstants.LF_OLDNORM
+        || e.getLinkFlag() == TarConstants.LF_CONTIG) {
       file(layer, name, data);
     } else {
       throw refused(layer, name, "it is a device, FIFO or other special file, which a model never needs");

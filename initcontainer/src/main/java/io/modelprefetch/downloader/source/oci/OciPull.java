@@ -89,8 +89,8 @@ public final class OciPull {
   }
 
   private boolean upToDate(Completion prior, Manifest manifest) throws IOException {
-    if (prior == null || !Objects.equals(prior.revision(), manifest.revision())
-        || !Objects.equals(prior.source(), manifest.source())) {
+    // The manifest digest names the content: the same one by tag or by digest is the same pull.
+    if (prior == null || !Objects.equals(prior.revision(), manifest.revision())) {
       return false;
     }
     for (CompletedFile f : prior.files()) {
