@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Creates (once, cached) a Python venv with hack/python-requirements.txt: the real huggingface_hub
-# client (proves the Hub fixture is faithful) and moto (a real S3 server for hostile listings).
+# client (proves the Hub fixture is faithful), moto (a real S3 server for hostile listings),
+# transformers (AutoConfig from an hf-cache layout) and bcrypt (htpasswd for the registry tests).
 # Prints the venv's python path as the last stdout line.
 set -euo pipefail
 
 REQUIREMENTS="$(cd "$(dirname "$0")" && pwd)/python-requirements.txt"
 REQ_HASH="$(sha256sum "$REQUIREMENTS" | cut -c1-16)"
 CACHE_DIR="${MODELPREFETCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modelprefetch}"
-VENV="$CACHE_DIR/venv"
+# One venv per requirements hash: branches with different requirements never rebuild each other's.
+VENV="$CACHE_DIR/venv-$REQ_HASH"
 PY="$VENV/bin/python"
 STAMP="$VENV/.requirements-$REQ_HASH"
 
-if [[ -x "$PY" && -f "$STAMP" ]] && "$PY" -c "import huggingface_hub, moto" >/dev/null 2>&1; then
+if [[ -x "$PY" && -f "$STAMP" ]] && "$PY" -c "import huggingface_hub, moto, transformers, bcrypt" >/dev/null 2>&1; then
   echo "$PY"
   exit 0
 fi

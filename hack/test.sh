@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): provisions what the tests need, then runs every tier:
 # unit tests (*Test), integration tests (*IT) against loopback origins, the real huggingface_hub
-# client, S3Proxy, moto, MinIO and a real kube-apiserver; then a short fuzzing run and the benchmark in quick mode.
+# client, S3Proxy, moto, MinIO, a real OCI registry with the ORAS client and a real kube-apiserver;
+# then a short fuzzing run and the benchmark in quick mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . hack/lib.sh
@@ -14,6 +15,9 @@ export KUBE_API_TEST_DIR
 # MinIO for the S3 multipart verification tests (built once from Go modules; real S3 behaviour).
 MODELPREFETCH_MINIO=$(bash hack/minio-binary.sh | tail -n 1)
 export MODELPREFETCH_MINIO
+# The OCI registry server and the ORAS client for the oci:// tests (built once from Go modules).
+MODELPREFETCH_OCI_TOOLS=$(bash hack/oci-tools.sh | tail -n 1)
+export MODELPREFETCH_OCI_TOOLS
 
 ./mvnw -B -ntp verify "$@"
 

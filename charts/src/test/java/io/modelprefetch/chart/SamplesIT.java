@@ -1,6 +1,7 @@
 package io.modelprefetch.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -23,7 +24,8 @@ class SamplesIT {
   private static final Path SAMPLES = Repo.DEPLOY.resolve("samples");
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"modelartifact-hf.yaml", "modelartifact-s3.yaml", "modelartifact-https.yaml"})
+  @ValueSource(strings = {"modelartifact-hf.yaml", "modelartifact-s3.yaml", "modelartifact-https.yaml",
+      "modelartifact-oci.yaml", "modelartifact-hf-cache.yaml"})
   void eachModelArtifactSampleIsAccepted(String sample, TestCluster cluster) {
     String ns = cluster.newNamespace("samples");
     List<HasMetadata> applied = apply(cluster.admin(), ns, sample, false);
@@ -53,6 +55,16 @@ class SamplesIT {
     assertThat(vllm.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("modelprefetch.io/inject", "true");
     assertThat(vllm.getSpec().getTemplate().getMetadata().getAnnotations())
         .containsEntry("modelprefetch.io/artifacts", artifact);
+  }
+
+  @Test
+  void theApiServerRefusesTheHfCacheLayoutForAnotherScheme(TestCluster cluster) {
+    String yaml = Repo.read(SAMPLES.resolve("modelartifact-oci.yaml")).replace("spec:\n", "spec:\n  layout: hf-cache\n");
+    KubernetesClient kube = cluster.admin();
+    String ns = cluster.newNamespace("samples");
+    assertThatThrownBy(() -> kube.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()
+        .forEach(item -> kube.resource(item).inNamespace(ns).serverSideApply()))
+        .hasMessageContaining("layout hf-cache needs an hf:// source");
   }
 
   private static List<ModelArtifact> artifacts(KubernetesClient kube, List<HasMetadata> applied) {

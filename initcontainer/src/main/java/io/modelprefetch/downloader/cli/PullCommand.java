@@ -15,6 +15,9 @@ import io.modelprefetch.downloader.report.TerminationMessageSink;
 import io.modelprefetch.downloader.source.Source;
 import io.modelprefetch.downloader.source.SourceOptions;
 import io.modelprefetch.downloader.source.Sources;
+import io.modelprefetch.downloader.source.hf.HfCacheLayout;
+import io.modelprefetch.downloader.source.oci.OciPull;
+import io.modelprefetch.downloader.source.oci.OciSource;
 import io.modelprefetch.downloader.transfer.Destination;
 import io.modelprefetch.downloader.transfer.DestinationLock;
 import io.modelprefetch.downloader.transfer.Pull;
@@ -39,17 +42,19 @@ import picocli.CommandLine.Parameters;
     description = {
       "Downloads SOURCE into DIR: all files at one pinned revision, in parallel ranges, resumable,",
       "each verified before it appears under its final name; writes DIR/.modelprefetch/manifest.json last.",
-      "SOURCE is hf://org/name, hf://datasets/org/name, s3://bucket/prefix or https://host/path/file."
+      "SOURCE is hf://org/name, hf://datasets/org/name, s3://bucket/prefix, https://host/path/file",
+      "or oci://registry[:port]/repository[:tag|@sha256:digest]."
     })
 public final class PullCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "SOURCE", description = "hf://org/name, s3://bucket/prefix or https://host/file")
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "hf://org/name, s3://bucket/prefix, https://host/file or oci://registry/repo[:tag|@digest]")
   String source;
 
   @Option(names = {"-d", "--dest"}, required = true, paramLabel = "DIR", description = "destination directory")
   Path dest;
 
-  @Option(names = {"-r", "--revision"}, description = "hf:// branch, tag or commit (default main)")
+  @Option(names = {"-r", "--revision"},
+      description = "hf:// branch, tag or commit (default main); oci:// tag or sha256:digest (overrides the URI's)")
   String revision;
 
   @Option(names = {"-i", "--include"}, paramLabel = "GLOB", description = "only paths matching (repeatable; * matches /)")
@@ -71,6 +76,21 @@ public final class PullCommand implements Callable<Integer> {
 
   @Option(names = "--sha256", paramLabel = "HEX", description = "expected SHA-256 of an https:// file")
   String sha256;
+
+  @Option(names = "--layout", defaultValue = "files",
+      description = "files (repo paths under DIR) or hf-cache (hf:// only: DIR is an HF_HOME with hub/models--org--name/{blobs,snapshots,refs})")
+  String layout;
+
+  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+      description = "oci:// image index entry to pull (default this machine's, e.g. linux/amd64)")
+  String platform;
+
+  @Option(names = "--plain-http", description = "oci:// registry speaks plain HTTP (default HTTPS; or give --endpoint http://host:port)")
+  boolean plainHttp;
+
+  @Option(names = "--registry-config", paramLabel = "FILE",
+      description = "docker config.json with the oci:// registry's auths (default $MODELPREFETCH_REGISTRY_AUTH as JSON text, else $DOCKER_CONFIG/config.json, ~/.docker/config.json)")
+  Path registryConfig;
 
   @Option(names = {"-c", "--connections"}, defaultValue = "16", description = "connection budget over all files (default ${DEFAULT-VALUE})")
   int connections;
@@ -126,10 +146,12 @@ public final class PullCommand implements Callable<Integer> {
       SourceOptions options = new SourceOptions(source, revision, include, exclude, endpoint(), region, token(),
           sha256, connections, stallTimeout);
       TransferSettings settings = settings();
-      try (Source src = Sources.open(options); Reporter reporter = new Reporter(tracker, sinks, progressInterval)) {
+      try (Source src = openSource(options); Reporter reporter = new Reporter(tracker, sinks, progressInterval)) {
         Destination destination = Destination.open(dest);
         try (DestinationLock lock = destination.lock(lockTimeout, System.err::println)) {
-          Pull.Result result = new Pull(src, destination, settings, tracker).run();
+          Pull.Result result = src instanceof OciSource oci ? new OciPull(oci, destination, settings, tracker).run()
+              : src instanceof HfCacheLayout cache ? new Pull(src, destination, settings, tracker, cache).run()
+              : new Pull(src, destination, settings, tracker).run();
           String revision = Printable.escape(result.completion().revision());
           if (termination != null) {
             termination.revision(revision);
@@ -163,6 +185,41 @@ public final class PullCommand implements Callable<Integer> {
       if (statusApplier != null) {
         statusApplier.close();
       }
+    }
+  }
+
+  private Source openSource(SourceOptions options) throws DownloadException {
+    if (!layout.equals("files") && !layout.equals(HfCacheLayout.NAME)) {
+      throw new DownloadException(Failure.USAGE, "--layout must be files or hf-cache");
+    }
+    if (layout.equals(HfCacheLayout.NAME) && !source.startsWith("hf://")) {
+      throw new DownloadException(Failure.USAGE, "--layout hf-cache needs an hf:// source (it lays out a Hugging Face cache)");
+    }
+    if (source.startsWith("oci://")) {
+      return OciSource.create(options, platform != null ? platform : OciSource.hostPlatform(), plainHttp, registryAuth());
+    }
+    Source src = Sources.open(options);
+    return layout.equals(HfCacheLayout.NAME) ? new HfCacheLayout(source, revision, src) : src;
+  }
+
+  /** The docker config text for oci://, from --registry-config, the environment or the usual file; null if none. */
+  private String registryAuth() throws DownloadException {
+    Path file = registryConfig;
+    if (file == null) {
+      String inline = System.getenv("MODELPREFETCH_REGISTRY_AUTH");
+      if (inline != null && !inline.isBlank()) {
+        return inline;
+      }
+      String dir = System.getenv("DOCKER_CONFIG");
+      file = dir != null ? Path.of(dir, "config.json") : Path.of(System.getProperty("user.home"), ".docker", "config.json");
+      if (!Files.isRegularFile(file)) {
+        return null;
+      }
+    }
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new DownloadException(Failure.USAGE, "cannot read the registry config " + file + ": " + e.getMessage());
     }
   }
 

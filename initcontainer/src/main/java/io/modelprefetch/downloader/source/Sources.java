@@ -20,7 +20,7 @@ public final class Sources {
       case "s3" -> S3Source.create(options);
       case "http", "https" -> new HttpSource(options, new HttpTransport(options.stallTimeout()));
       default -> throw new DownloadException(Failure.USAGE, "unsupported scheme in '" + options.uri()
-          + "': use hf://org/repo, s3://bucket/prefix or https://host/path");
+          + "': use hf://org/repo, s3://bucket/prefix, https://host/path or oci://registry/repository[:tag]");
     };
   }
 

@@ -193,7 +193,7 @@ public final class Destination {
    * Creates {@code dir} and its parents below the root; an existing symlink (or non-directory) on
    * the way is an error rather than something to follow.
    */
-  void ensureDirectory(Path dir) throws IOException {
+  public void ensureDirectory(Path dir) throws IOException {
     Path relative = root.relativize(dir);
     Path current = root;
     for (Path segment : relative) {
@@ -257,12 +257,12 @@ public final class Destination {
   }
 
   /** Removes the completion manifest: from now on, waiters wait. */
-  void invalidate() throws IOException {
+  public void invalidate() throws IOException {
     Files.deleteIfExists(completionFile());
   }
 
   /** Writes the completion manifest atomically (temp file, fsync, rename, fsync directory). */
-  void complete(Completion completion) throws IOException {
+  public void complete(Completion completion) throws IOException {
     Path tmp = state.resolve(COMPLETION + ".tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {

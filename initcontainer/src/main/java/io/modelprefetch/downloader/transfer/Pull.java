@@ -38,12 +38,30 @@ public final class Pull {
   private final ProgressTracker progress;
   private final Libc libc = new Libc();
   private final Preallocator preallocator = new Preallocator(libc);
+  private final Finisher finisher;
 
   public Pull(Source source, Destination destination, TransferSettings settings, ProgressTracker progress) {
+    this(source, destination, settings, progress, Finisher.NONE);
+  }
+
+  public Pull(Source source, Destination destination, TransferSettings settings, ProgressTracker progress,
+      Finisher finisher) {
     this.source = source;
     this.destination = destination;
     this.settings = settings;
     this.progress = progress;
+    this.finisher = finisher;
+  }
+
+  /**
+   * What an output layout adds once every file is verified and in place, before the completion
+   * manifest is written (so a waiter never sees a half-made layout).
+   */
+  @FunctionalInterface
+  public interface Finisher {
+    Finisher NONE = (destination, manifest, prior) -> {};
+
+    void finish(Destination destination, Manifest manifest, Completion prior) throws IOException, DownloadException;
   }
 
   /** What a pull did. */
@@ -64,6 +82,7 @@ public final class Pull {
       if (prior != null && kept.size() == manifest.files().size()
           && Objects.equals(prior.revision(), manifest.revision())) {
         progress.alreadyDone(manifest.totalBytes(), manifest.files().size());
+        finisher.finish(destination, manifest, prior);
         return new Result(prior, true, 0, kept.size());
       }
       destination.invalidate();
@@ -72,6 +91,7 @@ public final class Pull {
       Map<String, CompletedFile> verified = new java.util.concurrent.ConcurrentHashMap<>(kept);
       download(toFetch, verified);
       removeStale(prior, manifest);
+      finisher.finish(destination, manifest, prior);
       Completion done = new Completion(manifest.source(), manifest.revision(), Instant.now().toString(),
           manifest.totalBytes(), manifest.files().stream().map(f -> verified.get(f.path())).toList());
       destination.complete(done);

@@ -10,16 +10,16 @@ import io.modelprefetch.downloader.source.Source;
  * source retries each listing request on its own ({@link Retry}); a failure outside those requests
  * retries the resolution.
  */
-final class Resolver {
+public final class Resolver {
   private final Source source;
   private final TransferSettings settings;
 
-  Resolver(Source source, TransferSettings settings) {
+  public Resolver(Source source, TransferSettings settings) {
     this.source = source;
     this.settings = settings;
   }
 
-  Manifest resolve() throws DownloadException, InterruptedException {
+  public Manifest resolve() throws DownloadException, InterruptedException {
     Retry retry = new Retry(settings.maxAttempts(), settings.maxBackoff());
     return retry.send("resolving the source", () -> source.resolve(retry));
   }

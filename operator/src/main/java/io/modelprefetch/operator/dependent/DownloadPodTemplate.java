@@ -63,8 +63,8 @@ public final class DownloadPodTemplate {
   /** The arguments of {@code modelprefetch pull} for this artifact, reporting to its status. */
   public static List<String> pullArgs(ModelArtifact ma) {
     Source s = ma.getSpec().source();
-    List<String> args = new ArrayList<>(DownloaderCommand.pullArgs(s, MOUNT_PATH,
-        s.uri().startsWith("hf://") ? s.revision() : null));
+    List<String> args = new ArrayList<>(DownloaderCommand.pullArgs(s, ma.getSpec().hfCache(), MOUNT_PATH,
+        s.pinsRevision() ? s.revision() : null));
     args.addAll(List.of("--status-artifact", ma.getMetadata().getNamespace() + "/" + ma.getMetadata().getName()));
     return args;
   }

@@ -13,6 +13,8 @@ import java.util.List;
 public final class DownloaderCommand {
   /** Where Kubernetes reads a container's termination message from. */
   public static final String TERMINATION_LOG = "/dev/termination-log";
+  /** The downloader's variable for a docker config JSON (oci:// registry credentials). */
+  public static final String REGISTRY_AUTH_ENV = "MODELPREFETCH_REGISTRY_AUTH";
 
   private DownloaderCommand() {}
 
@@ -23,7 +25,18 @@ public final class DownloaderCommand {
    * @param revision the revision to pin, or null
    */
   public static List<String> pullArgs(Source s, String dest, String revision) {
+    return pullArgs(s, false, dest, revision);
+  }
+
+  /** As {@link #pullArgs(Source, String, String)}; {@code hfCache} adds {@code --layout hf-cache}. */
+  public static List<String> pullArgs(Source s, boolean hfCache, String dest, String revision) {
     List<String> args = new ArrayList<>(List.of("pull", s.uri(), "--dest", dest));
+    if (hfCache) {
+      args.addAll(List.of("--layout", "hf-cache"));
+    }
+    if (s.platform() != null) {
+      args.addAll(List.of("--platform", s.platform()));
+    }
     if (revision != null) {
       args.addAll(List.of("--revision", revision));
     }
@@ -50,6 +63,11 @@ public final class DownloaderCommand {
   public static List<EnvVar> credentials(Source s) {
     if (s.credentialsSecret() == null) {
       return List.of();
+    }
+    if (s.uri().startsWith("oci://")) {
+      // A kubernetes.io/dockerconfigjson Secret; the downloader reads the JSON from this variable.
+      return List.of(new EnvVarBuilder().withName(REGISTRY_AUTH_ENV).withNewValueFrom()
+          .withNewSecretKeyRef(".dockerconfigjson", s.credentialsSecret(), true).endValueFrom().build());
     }
     List<String> keys = s.uri().startsWith("hf://") ? List.of("HF_TOKEN")
         : s.uri().startsWith("s3://") ? List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")

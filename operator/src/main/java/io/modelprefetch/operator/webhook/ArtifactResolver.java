@@ -49,19 +49,20 @@ public final class ArtifactResolver {
     }
     String claim = ArtifactNames.claimOf(ma);
     if (claim != null) {
-      return new ResolvedArtifact.SharedClaim(ref, claim);
+      return new ResolvedArtifact.SharedClaim(ref, claim, ma.getSpec().hfCache());
     }
     Resolved resolved = status == null ? null : status.resolved();
     String uri = ma.getSpec().source().uri();
     String revision = null;
-    if (uri.startsWith("hf://")) {
+    if (ma.getSpec().source().pinsRevision()) {
       revision = resolved != null && resolved.revision() != null ? resolved.revision() : ma.getSpec().source().revision();
       if (resolved == null || resolved.revision() == null) {
         warnings.add("ModelArtifact '" + ref.name() + "' has no resolved revision yet; this pod resolves '"
-            + (revision == null ? "main" : revision) + "' itself, so replicas may get different commits");
+            + (revision == null ? (uri.startsWith("oci://") ? "its tag" : "main") : revision) + "' itself, so replicas may get different commits");
       }
     }
-    return new ResolvedArtifact.PerPodDownload(ref, ma.getSpec().source(), revision, sizeLimit(ma, resolved, warnings));
+    return new ResolvedArtifact.PerPodDownload(ref, ma.getSpec().source(), revision, sizeLimit(ma, resolved, warnings),
+        ma.getSpec().hfCache());
   }
 
   private Quantity sizeLimit(ModelArtifact ma, Resolved resolved, List<String> warnings) {

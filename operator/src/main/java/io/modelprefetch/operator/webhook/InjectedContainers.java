@@ -50,6 +50,6 @@ public final class InjectedContainers {
 
   /** {@code pull <uri> --dest <mount> [--revision <pinned>] …}, as the download Job runs it. */
   static List<String> pullArgs(ResolvedArtifact.PerPodDownload d) {
-    return DownloaderCommand.pullArgs(d.source(), d.ref().mountPath(), d.revision());
+    return DownloaderCommand.pullArgs(d.source(), d.hfCache(), d.ref().mountPath(), d.revision());
   }
 }

@@ -106,10 +106,18 @@ public final class PodInjector {
     return new ContainerBuilder(container).withVolumeMounts(mounts).withEnv(env).build();
   }
 
-  /** {@code MODEL_PATH} (the first artifact) and, with several artifacts, {@code MODEL_PATH_<NAME>} for each. */
+  /**
+   * {@code MODEL_PATH} (the first artifact) and, with several artifacts, {@code MODEL_PATH_<NAME>}
+   * for each; for the first artifact laid out as a Hugging Face cache, {@code HF_HOME} (its mount)
+   * and {@code HF_HUB_OFFLINE=1}, so engines given the repo id load it from there.
+   */
   static List<EnvVar> modelPathVariables(List<ResolvedArtifact> artifacts) {
     List<EnvVar> vars = new ArrayList<>();
     vars.add(new EnvVar("MODEL_PATH", artifacts.getFirst().ref().mountPath(), null));
+    artifacts.stream().filter(ResolvedArtifact::hfCache).findFirst().ifPresent(a -> {
+      vars.add(new EnvVar("HF_HOME", a.ref().mountPath(), null));
+      vars.add(new EnvVar("HF_HUB_OFFLINE", "1", null));
+    });
     if (artifacts.size() > 1) {
       for (ResolvedArtifact a : artifacts) {
         vars.add(new EnvVar("MODEL_PATH_" + new InjectionNames(a.ref().name()).envSuffix(), a.ref().mountPath(), null));

@@ -87,6 +87,39 @@ class PodInjectorTest {
   }
 
   @Test
+  void ociCredentialsComeFromADockerConfigSecretAndThePlatformAndPinnedDigestArePassed() {
+    String digest = "sha256:" + "ab".repeat(32);
+    Source oci = new Source("oci://registry.example:5000/models/llama:v1", null, null, null, "regcred",
+        "http://registry.example:5000", null, null, "linux/arm64");
+    EnvVar auth = io.modelprefetch.operator.downloader.DownloaderCommand.credentials(oci).getFirst();
+    assertThat(auth.getName()).isEqualTo("MODELPREFETCH_REGISTRY_AUTH");
+    assertThat(auth.getValueFrom().getSecretKeyRef().getName()).isEqualTo("regcred");
+    assertThat(auth.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(".dockerconfigjson");
+    var args = InjectedContainers.pullArgs(new ResolvedArtifact.PerPodDownload(
+        new ArtifactReference("llama", "/models/llama"), oci, digest, null));
+    assertThat(String.join(" ", args)).isEqualTo("pull oci://registry.example:5000/models/llama:v1 --dest /models/llama"
+        + " --platform linux/arm64 --revision " + digest + " --endpoint http://registry.example:5000"
+        + " --progress json --termination-message-path /dev/termination-log");
+  }
+
+  @Test
+  void anHfCacheArtifactGetsHfHomeAndOfflineModeAndIsPulledInThatLayout() {
+    ResolvedArtifact cache = new ResolvedArtifact.SharedClaim(new ArtifactReference("qwen", "/models/qwen"), "qwen-model", true);
+    Pod out = injector.inject(TestPods.optedIn("server-0", "llama,qwen").build(), List.of(llama, cache));
+
+    assertThat(out.getSpec().getContainers().getFirst().getEnv()).containsExactly(
+        new EnvVar("MODEL_PATH", "/models/llama", null),
+        new EnvVar("HF_HOME", "/models/qwen", null),
+        new EnvVar("HF_HUB_OFFLINE", "1", null),
+        new EnvVar("MODEL_PATH_LLAMA", "/models/llama", null),
+        new EnvVar("MODEL_PATH_QWEN", "/models/qwen", null));
+    var args = InjectedContainers.pullArgs(new ResolvedArtifact.PerPodDownload(
+        new ArtifactReference("qwen", "/models/qwen"), TestArtifacts.hf(null), TestArtifacts.COMMIT, null, true));
+    assertThat(String.join(" ", args)).startsWith("pull hf://meta-llama/Llama-3.1-8B-Instruct --dest /models/qwen"
+        + " --layout hf-cache --revision " + TestArtifacts.COMMIT);
+  }
+
+  @Test
   void severalArtifactsGetOneVariableEachAndKeepAnnotationOrder() {
     Pod out = injector.inject(TestPods.optedIn("server-0", "llama,bge=/mnt/bge").build(), List.of(llama, bge));
 

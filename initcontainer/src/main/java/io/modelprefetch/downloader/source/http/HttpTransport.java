@@ -64,6 +64,15 @@ public final class HttpTransport {
    */
   public Response send(String method, URI uri, Map<String, String> headers, String bearer)
       throws IOException {
+    return sendAuthorized(method, uri, headers, bearer == null ? null : "Bearer " + bearer);
+  }
+
+  /**
+   * As {@link #send}, with a whole {@code Authorization} header value (Bearer or Basic), which
+   * likewise goes only to {@code uri}'s own origin, never to a redirect target on another.
+   */
+  public Response sendAuthorized(String method, URI uri, Map<String, String> headers, String authorization)
+      throws IOException {
     URI current = uri;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       HttpURLConnection c = (HttpURLConnection) current.toURL().openConnection();
@@ -74,8 +83,8 @@ public final class HttpTransport {
       c.setRequestProperty("User-Agent", USER_AGENT);
       c.setRequestProperty("Accept-Encoding", "identity");
       headers.forEach(c::setRequestProperty);
-      if (bearer != null && sameOrigin(uri, current)) {
-        c.setRequestProperty("Authorization", "Bearer " + bearer);
+      if (authorization != null && sameOrigin(uri, current)) {
+        c.setRequestProperty("Authorization", authorization);
       }
       int status = responseCode(c, current);
       if (status >= 300 && status < 400 && c.getHeaderField("Location") != null) {

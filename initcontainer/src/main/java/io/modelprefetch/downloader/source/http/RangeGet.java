@@ -18,9 +18,16 @@ public final class RangeGet {
   public static Opened open(
       HttpTransport transport, URI uri, String bearer, long from, long to, long size, boolean ranged)
       throws IOException {
+    return openAuthorized(transport, uri, bearer == null ? null : "Bearer " + bearer, from, to, size, ranged);
+  }
+
+  /** As {@link #open}, with a whole {@code Authorization} header value (sent to {@code uri}'s origin only). */
+  public static Opened openAuthorized(
+      HttpTransport transport, URI uri, String authorization, long from, long to, long size, boolean ranged)
+      throws IOException {
     boolean whole = from == 0 && to == size;
     Map<String, String> headers = whole && !ranged ? Map.of() : Map.of("Range", "bytes=" + from + "-" + (to - 1));
-    HttpTransport.Response r = transport.send("GET", uri, headers, bearer);
+    HttpTransport.Response r = transport.sendAuthorized("GET", uri, headers, authorization);
     if (r.status() == 200 && !whole) {
       r.release(false);
       throw SourceException.rangeIgnored(
