@@ -8,7 +8,7 @@
 #   hack/node.sh status              exit 0 when the API server is ready and the node is Ready
 #   hack/node.sh down                stop every process (by PID), remove mounts, netns and state
 #   hack/node.sh kubectl ARGS...     kubectl against the node (from inside its network namespace)
-#   hack/node.sh exec CMD ARGS...    any command inside the node's network namespace
+#   hack/node.sh exec CMD ARGS...    any command inside the node's network namespace (ended by down)
 #
 # `up` prints, as its LAST stdout line, the node's env file (KUBECONFIG, NODE_IP, NETNS, ...);
 # logs go to stderr and to $STATE/logs. A failed or interrupted `up` runs `down` itself.
@@ -504,9 +504,11 @@ case "${1:-}" in
     kubectl_node "$@"
     ;;
   exec)
+    # Tracked like the node's daemons: `down` ends it too.
     shift
     [ -e "$NETNS_PATH" ] || die "the node is not up (hack/node.sh up)"
     [ ! -f "$STATE/node.env" ] || export KUBECONFIG="$STATE/pki/admin.kubeconfig"
+    echo $$ >"$CGROUP_ROOT/pids/$NAME/daemons/cgroup.procs"
     exec nsenter --net="$NETNS_PATH" -- "$@"
     ;;
   *)

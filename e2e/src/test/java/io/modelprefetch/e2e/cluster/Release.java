@@ -37,6 +37,16 @@ public final class Release implements AutoCloseable {
     this.cluster = cluster;
   }
 
+  /** Installs the release, or takes over the one a previous run left (hack/try-local.sh --keep). */
+  public static Release installOrReuse(E2ECluster cluster) {
+    if (cluster.admin().apps().deployments().inNamespace(NAMESPACE).withName(OPERATOR).get() != null) {
+      Release release = new Release(cluster);
+      release.awaitWebhookCertificate();
+      return release;
+    }
+    return install(cluster);
+  }
+
   static Release install(E2ECluster cluster) {
     Release release = new Release(cluster);
     long started = System.nanoTime();
