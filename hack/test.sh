@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): provisions what the tests need, then runs every tier:
 # unit tests (*Test), integration tests (*IT) against loopback origins, the real huggingface_hub
-# client, S3Proxy and a real kube-apiserver; then the benchmark in quick mode.
+# client, S3Proxy and a real kube-apiserver; the E2E tier (*E2E) with our images on a real
+# single-node cluster built from package registries (hack/node.sh, stopped again at exit); then the
+# benchmark in quick mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . hack/lib.sh
@@ -11,6 +13,17 @@ export MODELPREFETCH_PYTHON
 # kube-apiserver, etcd and kubectl for the operator and e2e tests (built once from Go modules).
 KUBE_API_TEST_DIR=$(bash hack/kube-binaries.sh | tail -n 1)
 export KUBE_API_TEST_DIR
+
+# The E2E tier: the images (built offline, cached) on the node. A node that was already up (e.g.
+# kept by hack/try-local.sh --keep) is used and left up; one started here is removed at exit,
+# also when a test fails or the run is interrupted.
+MODELPREFETCH_IMAGES=$(bash hack/images.sh | tail -n 1)
+export MODELPREFETCH_IMAGES
+if ! bash hack/node.sh status 2>/dev/null; then
+  trap 'bash hack/node.sh down' EXIT
+fi
+MODELPREFETCH_NODE_ENV=$(bash hack/node.sh up "$MODELPREFETCH_IMAGES" | tail -n 1)
+export MODELPREFETCH_NODE_ENV
 
 ./mvnw -B -ntp verify "$@"
 

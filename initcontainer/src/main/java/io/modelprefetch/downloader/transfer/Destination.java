@@ -43,8 +43,8 @@ public final class Destination {
       Files.delete(probe);
       return d;
     } catch (AccessDeniedException e) {
-      throw new DownloadException(Failure.DESTINATION, "destination " + dir + " is not writable (" + e.getFile()
-          + "): mount the volume read-write and run as a user that owns it");
+      Path denied = e.getFile() == null ? dir : Path.of(e.getFile());
+      throw new DownloadException(Failure.DESTINATION, NotWritable.message(dir, denied, NotWritable.processIds()));
     } catch (IOException e) {
       throw new DownloadException(Failure.DESTINATION, "cannot use destination " + dir + ": " + e.getMessage(), e);
     }
