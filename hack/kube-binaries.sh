@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
-# kube-binaries.sh - build and cache the control-plane binaries for fabric8 kube-api-test.
+# kube-binaries.sh - build and cache Kubernetes binaries from Go modules.
+#
+#   kube-binaries.sh [api]  kube-apiserver, etcd, kubectl for fabric8 kube-api-test (below)
+#   kube-binaries.sh node   kubelet, kube-controller-manager, kube-scheduler, kube-proxy,
+#                           rancher's local-path-provisioner and CoreDNS for hack/node.sh,
+#                           into $MODELPREFETCH_CACHE/node-binaries/<version>-<os>-<arch>
 #
 # Why this exists: io.fabric8:kube-api-test normally downloads envtest binaries
 # (kube-apiserver, etcd, kubectl) from GitHub. Our build machines can reach package
@@ -18,7 +23,13 @@
 #   MODELPREFETCH_CACHE         cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/modelprefetch)
 #   MODELPREFETCH_KUBE_VERSION  Kubernetes version, no leading "v" (default 1.35.8)
 #   MODELPREFETCH_ETCD_VERSION  etcd version, no leading "v" (default 3.6.16)
+#   (node) local-path-provisioner v0.0.30 and CoreDNS v1.15.0, pinned here.
 set -euo pipefail
+
+MODE="${1:-api}"
+[[ "${MODE}" == api || "${MODE}" == node ]] || { echo "usage: $0 [api|node]" >&2; exit 2; }
+LOCAL_PATH_VERSION=0.0.30
+COREDNS_VERSION=1.15.0
 
 KUBE_VERSION="${MODELPREFETCH_KUBE_VERSION:-1.35.8}"
 ETCD_VERSION="${MODELPREFETCH_ETCD_VERSION:-3.6.16}"
@@ -53,12 +64,32 @@ case "$(uname -m)" in
   *) die "unsupported architecture: $(uname -m)" ;;
 esac
 
-BIN_PARENT="${KAT_DIR}/k8s"
+if [[ "${MODE}" == api ]]; then
+  BIN_PARENT="${KAT_DIR}/k8s"
+  RESULT_DIR="${KAT_DIR}"
+  KUBE_COMMANDS=(kube-apiserver kubectl)
+else
+  BIN_PARENT="${CACHE_ROOT}/node-binaries"
+  KUBE_COMMANDS=(kubelet kube-controller-manager kube-scheduler kube-proxy)
+fi
 BIN_DIR="${BIN_PARENT}/${KUBE_VERSION}-${GOOS_NAME}-${GOARCH_NAME}"
+[[ "${MODE}" == api ]] || RESULT_DIR="${BIN_DIR}"
 
-# True when dir $1 holds all three binaries, they run, and they report the wanted versions.
+# True when dir $1 holds every binary of MODE, they run, and they report the wanted versions.
 binaries_ok() {
-  local dir="$1" out
+  local dir="$1" out cmd
+  if [[ "${MODE}" == node ]]; then
+    for cmd in "${KUBE_COMMANDS[@]}"; do
+      [[ -x "${dir}/${cmd}" ]] || return 1
+      out="$("${dir}/${cmd}" --version 2>&1)" || return 1
+      grep -qxF "Kubernetes v${KUBE_VERSION}" <<<"${out}" || return 1
+    done
+    [[ -x "${dir}/local-path-provisioner" && -x "${dir}/coredns" ]] || return 1
+    out="$("${dir}/coredns" -version 2>&1)" || return 1
+    grep -qF "CoreDNS-${COREDNS_VERSION}" <<<"${out}" || return 1
+    grep -qxF "local-path-provisioner v${LOCAL_PATH_VERSION}" "${dir}/VERSIONS" 2>/dev/null || return 1
+    return 0
+  fi
   [[ -x "${dir}/kube-apiserver" && -x "${dir}/kubectl" && -x "${dir}/etcd" ]] || return 1
   out="$("${dir}/kube-apiserver" --version 2>&1)" || return 1
   grep -qxF "Kubernetes v${KUBE_VERSION}" <<<"${out}" || return 1
@@ -70,26 +101,31 @@ binaries_ok() {
 
 # Fast path: nothing to do.
 if binaries_ok "${BIN_DIR}"; then
-  printf '%s\n' "${KAT_DIR}"
+  printf '%s\n' "${RESULT_DIR}"
   exit 0
 fi
 
 command -v go >/dev/null 2>&1 || die "the Go toolchain (go) is required to build the binaries"
-mkdir -p "${BIN_PARENT}"
+mkdir -p "${BIN_PARENT}" "${KAT_DIR}"
 
-# Serialise concurrent builds (e.g. parallel Maven modules); re-check once we own the lock.
+# Serialise concurrent builds (e.g. parallel Maven modules; both modes share most packages, so
+# one build at a time uses the Go build cache best); re-check once we own the lock.
 if command -v flock >/dev/null 2>&1; then
   exec 9>"${KAT_DIR}/.kube-binaries.lock"
   flock 9
   if binaries_ok "${BIN_DIR}"; then
-    printf '%s\n' "${KAT_DIR}"
+    printf '%s\n' "${RESULT_DIR}"
     exit 0
   fi
   # Leftovers of a killed build (no other build can be running while we hold the lock).
   rm -rf -- "${CACHE_ROOT}"/.kube-build.* "${BIN_PARENT}"/.staging-* "${BIN_PARENT}"/.old.*
 fi
 
-log "building kube-apiserver/kubectl v${KUBE_VERSION} and etcd v${ETCD_VERSION} from Go modules ($(go version))"
+if [[ "${MODE}" == api ]]; then
+  log "building kube-apiserver/kubectl v${KUBE_VERSION} and etcd v${ETCD_VERSION} from Go modules ($(go version))"
+else
+  log "building ${KUBE_COMMANDS[*]} v${KUBE_VERSION}, local-path-provisioner v${LOCAL_PATH_VERSION} and CoreDNS v${COREDNS_VERSION} from Go modules ($(go version))"
+fi
 log "this is slow on a cold Go module/build cache; result goes to ${BIN_DIR}"
 start_seconds="${SECONDS}"
 
@@ -113,7 +149,7 @@ module_gomod() {
   sed -n 's/^[[:space:]]*"GoMod":[[:space:]]*"\(.*\)",\{0,1\}$/\1/p' <<<"${json}"
 }
 
-# --- kube-apiserver + kubectl (k8s.io/kubernetes consumed as a module) -------------------
+# --- Kubernetes commands (k8s.io/kubernetes consumed as a module) -------------------------
 mkdir -p "${WORK_DIR}/k8s" "${WORK_DIR}/etcd"
 cd "${WORK_DIR}/k8s"
 printf 'module modelprefetch.local/kube-binaries\n' >go.mod
@@ -145,20 +181,31 @@ for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
   ldflags+=" -X ${pkg}.gitMinor=${KUBE_MINOR} -X ${pkg}.gitTreeState=clean"
   ldflags+=" -X ${pkg}.buildDate=${build_date}"
 done
-log "go build k8s.io/kubernetes/cmd/{kube-apiserver,kubectl}@v${KUBE_VERSION}"
-go build -trimpath -ldflags "${ldflags}" -o "${STAGE_DIR}/" \
-  k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
+log "go build k8s.io/kubernetes/cmd/{$(IFS=,; echo "${KUBE_COMMANDS[*]}")}@v${KUBE_VERSION}"
+go build -trimpath -ldflags "${ldflags}" -o "${STAGE_DIR}/" "${KUBE_COMMANDS[@]/#/k8s.io/kubernetes/cmd/}"
+
+if [[ "${MODE}" == node ]]; then
+  # Neither module has replace directives, so `go install module@version` builds them as released.
+  for module in "github.com/rancher/local-path-provisioner@v${LOCAL_PATH_VERSION}" \
+    "github.com/coredns/coredns@v${COREDNS_VERSION}"; do
+    log "go install ${module}"
+    GOFLAGS=-buildvcs=false GOBIN="${STAGE_DIR}" go install -trimpath -ldflags "-s -w" "${module}"
+  done
+  printf 'local-path-provisioner v%s\n' "${LOCAL_PATH_VERSION}" >"${STAGE_DIR}/VERSIONS"
+fi
 
 # --- etcd (go.etcd.io/etcd/server/v3 is itself the etcd main package) ------------------
-cd "${WORK_DIR}/etcd"
-printf 'module modelprefetch.local/etcd-binary\n' >go.mod
-etcd_gomod="$(module_gomod "go.etcd.io/etcd/server/v3@v${ETCD_VERSION}")"
-[[ -f "${etcd_gomod}" ]] || die "no go.mod found for go.etcd.io/etcd/server/v3@v${ETCD_VERSION}"
-etcd_go="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "${etcd_gomod}")"
-printf 'module modelprefetch.local/etcd-binary\n\ngo %s\n\nrequire go.etcd.io/etcd/server/v3 v%s\n' \
-  "${etcd_go}" "${ETCD_VERSION}" >go.mod
-log "go build go.etcd.io/etcd/server/v3@v${ETCD_VERSION}"
-go build -trimpath -ldflags "-s -w" -o "${STAGE_DIR}/etcd" go.etcd.io/etcd/server/v3
+if [[ "${MODE}" == api ]]; then
+  cd "${WORK_DIR}/etcd"
+  printf 'module modelprefetch.local/etcd-binary\n' >go.mod
+  etcd_gomod="$(module_gomod "go.etcd.io/etcd/server/v3@v${ETCD_VERSION}")"
+  [[ -f "${etcd_gomod}" ]] || die "no go.mod found for go.etcd.io/etcd/server/v3@v${ETCD_VERSION}"
+  etcd_go="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "${etcd_gomod}")"
+  printf 'module modelprefetch.local/etcd-binary\n\ngo %s\n\nrequire go.etcd.io/etcd/server/v3 v%s\n' \
+    "${etcd_go}" "${ETCD_VERSION}" >go.mod
+  log "go build go.etcd.io/etcd/server/v3@v${ETCD_VERSION}"
+  go build -trimpath -ldflags "-s -w" -o "${STAGE_DIR}/etcd" go.etcd.io/etcd/server/v3
+fi
 
 # --- verify and publish atomically --------------------------------------------------------
 binaries_ok "${STAGE_DIR}" || die "freshly built binaries in ${STAGE_DIR} do not run or report wrong versions"
@@ -171,4 +218,4 @@ if [[ -e "${BIN_DIR}" ]]; then
 fi
 mv -- "${STAGE_DIR}" "${BIN_DIR}"
 log "done in $((SECONDS - start_seconds))s: $(du -sh "${BIN_DIR}" | cut -f1) in ${BIN_DIR}"
-printf '%s\n' "${KAT_DIR}"
+printf '%s\n' "${RESULT_DIR}"

@@ -24,14 +24,17 @@ export PATH="$JAVA_HOME/bin:$PATH"
 export MODELPREFETCH_CACHE="${MODELPREFETCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modelprefetch}"
 
 # Starts the Hub protocol fixture serving the generated demo model (demo/tiny-model) in the
-# background. Arguments: the fixtures classpath file, a work directory. Sets hub_pid and
-# hub_endpoint; the caller kills $hub_pid when done.
+# background. Arguments: the fixtures classpath file, a work directory, then optionally a command
+# that runs java (e.g. `bash hack/node.sh exec`, for the node's network namespace). HUB_HOST: the
+# address to serve on (default loopback). Sets hub_pid and hub_endpoint; the caller kills $hub_pid.
 start_demo_hub() {
   local classpath_file=$1 work=$2
-  "$JAVA_HOME/bin/java" -cp "fixtures/target/classes:$(cat "$classpath_file")" \
-    io.modelprefetch.fixtures.hub.HubFixtureMain --demo >"$work/hub.json" 2>"$work/hub.log" &
+  shift 2
+  "$@" "$JAVA_HOME/bin/java" -cp "fixtures/target/classes:$(cat "$classpath_file")" \
+    io.modelprefetch.fixtures.hub.HubFixtureMain --demo ${HUB_HOST:+--host "$HUB_HOST" --cdn-host "$HUB_HOST"} \
+    >"$work/hub.json" 2>"$work/hub.log" &
   hub_pid=$!
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do
     [ -s "$work/hub.json" ] && break
     kill -0 "$hub_pid" 2>/dev/null || { cat "$work/hub.log" >&2; return 1; }
     sleep 0.1

@@ -2,7 +2,8 @@
 # The test command (README, .ci/run): provisions what the tests need, then runs every tier:
 # unit tests (*Test), integration tests (*IT) against loopback origins, the real huggingface_hub
 # client, S3Proxy, moto, MinIO, a real OCI registry with the ORAS client and a real kube-apiserver;
-# then a short fuzzing run and the benchmark in quick mode.
+# the E2E tier (*E2E) with our images on a real single-node cluster built from package registries
+# (hack/node.sh, stopped again at exit); then a short fuzzing run and the benchmark in quick mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . hack/lib.sh
@@ -18,6 +19,17 @@ export MODELPREFETCH_MINIO
 # The OCI registry server and the ORAS client for the oci:// tests (built once from Go modules).
 MODELPREFETCH_OCI_TOOLS=$(bash hack/oci-tools.sh | tail -n 1)
 export MODELPREFETCH_OCI_TOOLS
+
+# The E2E tier: the images (built offline, cached) on the node. A node that was already up (e.g.
+# kept by hack/try-local.sh --keep) is used and left up; one started here is removed at exit,
+# also when a test fails or the run is interrupted.
+MODELPREFETCH_IMAGES=$(bash hack/images.sh | tail -n 1)
+export MODELPREFETCH_IMAGES
+if ! bash hack/node.sh status 2>/dev/null; then
+  trap 'bash hack/node.sh down' EXIT
+fi
+MODELPREFETCH_NODE_ENV=$(bash hack/node.sh up "$MODELPREFETCH_IMAGES" | tail -n 1)
+export MODELPREFETCH_NODE_ENV
 
 ./mvnw -B -ntp verify "$@"
 

@@ -50,6 +50,9 @@ public final class Destination {
       Path probe = Files.createTempFile(d.state, "write-check", ".tmp");
       Files.delete(probe);
       return d;
+    } catch (AccessDeniedException e) {
+      Path denied = e.getFile() == null ? dir : Path.of(e.getFile());
+      throw new DownloadException(Failure.DESTINATION, NotWritable.message(dir, denied, NotWritable.processIds()));
     } catch (IOException e) {
       throw new DownloadException(Failure.DESTINATION, "cannot use destination " + dir + ": " + reason(e), e);
     }

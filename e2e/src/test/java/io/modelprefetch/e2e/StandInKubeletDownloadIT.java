@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
 import io.modelprefetch.api.v1alpha1.Phase;
+import io.modelprefetch.e2e.cluster.Kubectl;
 import io.modelprefetch.fixtures.data.Datasets;
 import io.modelprefetch.fixtures.http.Fault;
 import io.modelprefetch.fixtures.hub.HubFixture;
@@ -38,12 +39,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Operator (as its ServiceAccount, shipped ClusterRole) + the packaged downloader CLI (as the
- * artifact's ServiceAccount) + a real API server + a loopback Hub. The test plays kubelet and Job
- * controller; everything in the status comes from the operator and the downloader themselves.
+ * Fast tier, with a STAND-IN for the kubelet: the operator (as its ServiceAccount, shipped
+ * ClusterRole) + the packaged downloader CLI run as a local process (as the artifact's
+ * ServiceAccount) + a real API server + a loopback Hub. The test plays kubelet and Job controller
+ * ({@link KubeletStandIn}); everything in the status comes from the operator and the downloader.
+ * The same flows on a real node, with the images, are the *E2E classes.
  */
 @ExtendWith(ApiServerExtension.class)
-class DownloadE2E {
+class StandInKubeletDownloadIT {
   private static final String REPO = "demo/tiny-model";
   private static final byte[] WEIGHTS = Datasets.bytes(24 << 20, 7);
   private static final byte[] CONFIG = "{\"model_type\":\"llama\",\"hidden_size\":64}".getBytes();
@@ -51,7 +54,7 @@ class DownloadE2E {
   private TestCluster cluster;
   private KubernetesClient kube;
   private HubFixture hub;
-  private LocalKubelet kubelet;
+  private KubeletStandIn kubelet;
   private String ns;
   @TempDir
   Path volume;
@@ -62,7 +65,7 @@ class DownloadE2E {
     this.kube = cluster.admin();
     this.ns = cluster.newNamespace("e2e");
     this.hub = HubFixture.builder().repo(REPO, r -> r.lfsFile("model.safetensors", WEIGHTS).file("config.json", CONFIG)).start();
-    this.kubelet = new LocalKubelet(kube, cluster.adminConfig());
+    this.kubelet = new KubeletStandIn(kube, cluster.adminConfig());
   }
 
   @AfterEach
@@ -80,12 +83,12 @@ class DownloadE2E {
     try (Operators ignored = Operators.start(identity.clientConfig(), env);
          Watch watch = kube.resources(ModelArtifact.class).inNamespace(ns).withName("llama").watch(recorder)) {
       kube.resource(artifact()).create();
-      LocalKubelet.RunningPod pod = kubelet.run(awaitJob(), volume);
+      KubeletStandIn.RunningPod pod = kubelet.run(awaitJob(), volume);
 
       ModelArtifactStatus downloading = awaitStatus(s -> s.phase() == Phase.Downloading, Duration.ofSeconds(30));
       assertThat(downloading.progress().bytesTotal()).isEqualTo(TOTAL);
       assertThat(downloading.progress().bytesDone()).isLessThan(TOTAL);
-      Kubectl.Result live = new Kubectl(cluster).run("get", "ma", "-n", ns);
+      Kubectl.Result live = new Kubectl(cluster.kubectl(), cluster.kubeconfig()).run("get", "ma", "-n", ns);
       System.out.println("MEASUREMENT kubectl get ma (downloading):\n" + live.output());
       assertThat(live.output()).contains("Downloading").contains("24.0 MiB");
       assertThat(pod.exit().get(60, TimeUnit.SECONDS)).as(Files.readString(pod.log())).isZero();
@@ -116,7 +119,7 @@ class DownloadE2E {
       assertThat(gaps.subList(1, gaps.size() - 1)).as("at most one periodic patch per 2 s")
           .allSatisfy(g -> assertThat(g).isGreaterThan(Duration.ofMillis(1500)));
 
-      Kubectl kubectl = new Kubectl(cluster);
+      Kubectl kubectl = new Kubectl(cluster.kubectl(), cluster.kubeconfig());
       assertThat(kubectl.run("wait", "--for=condition=Ready", "ma/llama", "-n", ns, "--timeout=10s").exitCode()).isZero();
       Kubectl.Result table = kubectl.run("get", "ma", "-n", ns);
       System.out.println("MEASUREMENT kubectl get ma:\n" + table.output());
@@ -130,7 +133,7 @@ class DownloadE2E {
     slowCdn(Duration.ofSeconds(8));
     Operators first = Operators.start(cluster);
     Job job;
-    LocalKubelet.RunningPod pod;
+    KubeletStandIn.RunningPod pod;
     try {
       kube.resource(artifact()).create();
       job = awaitJob();

@@ -23,11 +23,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Plays the kubelet for a download Job's pod: runs the pod's containers (same args, same env with
+ * A STAND-IN for the kubelet, for the fast ITs only (the *E2E tier runs a real one): plays the
+ * kubelet for a download Job's pod: runs the pod's containers (same args, same env with
  * secrets resolved) as local processes of the packaged CLI, with the claim mapped to a directory
  * and the pod's ServiceAccount token in a kubeconfig, then reports the outcome in pod and Job status.
  */
-final class LocalKubelet {
+final class KubeletStandIn {
   private final KubernetesClient admin;
   private final Config adminConfig;
   private final JobControllerStandIn jobController;
@@ -35,7 +36,7 @@ final class LocalKubelet {
   private final Path java = Path.of(System.getProperty("java.home.for.cli", System.getProperty("java.home")), "bin", "java");
   private final AtomicInteger pullsStarted = new AtomicInteger();
 
-  LocalKubelet(KubernetesClient admin, Config adminConfig) {
+  KubeletStandIn(KubernetesClient admin, Config adminConfig) {
     this.admin = admin;
     this.adminConfig = adminConfig;
     this.jobController = new JobControllerStandIn(admin);
