@@ -2,18 +2,24 @@
 # A private Docker engine for the image tests (Testcontainers), inside a network namespace of its own.
 #
 #   bash hack/docker.sh up     installs Debian's docker.io with apt when dockerd is missing, creates
-#                              the network namespace (a veth pair: 10.231.0.1 on this side, 10.231.0.2
-#                              inside, no default route, so containers reach nothing else), starts
+#                              the network namespace (a veth pair: 10.231.0.1 and .2 on this side,
+#                              .6 inside, no default route, so containers reach nothing else), starts
 #                              dockerd in it with its own data root, exec root, socket and pid file.
 #                              The LAST stdout line is an env file to source (set -a): DOCKER_HOST,
-#                              DOCKER_API_VERSION, MODELPREFETCH_DOCKER_HOST_ADDRESS (the address on
-#                              this side, where tests bind servers the containers reach).
+#                              DOCKER_API_VERSION, MODELPREFETCH_DOCKER_HOST_ADDRESSES (the two
+#                              addresses on this side, comma-separated, where tests bind servers the
+#                              containers reach), MODELPREFETCH_DOCKER_CONTAINER_ADDRESS (the
+#                              containers' address, for servers they run), and Testcontainers'
+#                              TESTCONTAINERS_RYUK_DISABLED=true (no reaper image here; down removes
+#                              all), TESTCONTAINERS_CHECKS_DISABLE=true (its start-up checks pull
+#                              alpine) and TESTCONTAINERS_HOST_OVERRIDE (the containers' address: there is
+#                              no "bridge" network to look it up in).
 #   bash hack/docker.sh down   stops dockerd (its containers and their shims by PID), unmounts what
 #                              it left, deletes the namespace, the veth and every directory it created.
 #
 # Containers run with `--network host`, which here is the namespace above. Needs root (CAP_NET_ADMIN,
 # CAP_SYS_ADMIN). Environment: MODELPREFETCH_DOCKER_NAME (default mp-docker; one engine per name),
-# MODELPREFETCH_DOCKER_SUBNET (default 10.231.0; a free /30 at .0).
+# MODELPREFETCH_DOCKER_SUBNET (default 10.231.0; a free /29 at .0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . hack/lib.sh
@@ -81,7 +87,14 @@ down() {
   ip link del "$host_if" 2>/dev/null || true
   rm -rf "$run" "$data"
   rmdir /run/modelprefetch 2>/dev/null || true
-  log "down: no dockerd, mount, namespace or veth of $name left"
+  # Verify: nothing of this engine may be left.
+  local left=""
+  [ -z "$(engine_pids)" ] || left+=" processes: $(engine_pids | tr '\n' ' ')"
+  ! grep -qF -e " $run" -e " $data" /proc/self/mountinfo || left+=" mounts"
+  ! ip link show "$host_if" >/dev/null 2>&1 || left+=" veth $host_if"
+  [ ! -e "$run" ] || left+=" $run"
+  [ -z "$left" ] || die "down left behind:$left"
+  log "down: no process, mount, network namespace or veth of $name left"
 }
 
 up() {
@@ -104,9 +117,10 @@ up() {
   local pid=$!
   ip link add "$host_if" type veth peer name eth0 netns "$pid" \
     || { down; die "cannot create the veth pair into the namespace"; }
-  ip addr add "$subnet.1/30" dev "$host_if"
+  ip addr add "$subnet.1/29" dev "$host_if"
+  ip addr add "$subnet.2/29" dev "$host_if"
   ip link set "$host_if" up
-  nsenter --net="$run/netns" ip addr add "$subnet.2/30" dev eth0
+  nsenter --net="$run/netns" ip addr add "$subnet.6/29" dev eth0
   nsenter --net="$run/netns" ip link set eth0 up
   for _ in $(seq 1 300); do
     if [ -S "$run/docker.sock" ] && DOCKER_HOST="unix://$run/docker.sock" docker version >/dev/null 2>&1; then break; fi
@@ -117,9 +131,13 @@ up() {
   cat >"$run/env" <<EOF
 DOCKER_HOST=unix://$run/docker.sock
 DOCKER_API_VERSION=1.41
-MODELPREFETCH_DOCKER_HOST_ADDRESS=$subnet.1
+MODELPREFETCH_DOCKER_HOST_ADDRESSES=$subnet.1,$subnet.2
+MODELPREFETCH_DOCKER_CONTAINER_ADDRESS=$subnet.6
+TESTCONTAINERS_RYUK_DISABLED=true
+TESTCONTAINERS_CHECKS_DISABLE=true
+TESTCONTAINERS_HOST_OVERRIDE=$subnet.6
 EOF
-  log "up: dockerd pid $pid, DOCKER_HOST=unix://$run/docker.sock, containers reach $subnet.1"
+  log "up: dockerd pid $pid, DOCKER_HOST=unix://$run/docker.sock, containers reach $subnet.1 and $subnet.2"
   echo "$run/env"
 }
 

@@ -41,11 +41,12 @@ done
 
 # Inputs of the base image, then of the application images.
 base_inputs() {
-  sha256sum hack/images.sh hack/lib.sh "$JAVA_HOME/release" /etc/ssl/certs/ca-certificates.crt
+  sed '/^# ---- downloader and operator/q' hack/images.sh | sha256sum
+  sha256sum hack/lib.sh "$JAVA_HOME/release" /etc/ssl/certs/ca-certificates.crt
   dpkg-query -W -f='${Package} ${Version}\n' libc6 libgcc-s1 2>/dev/null || ldd --version | head -1
 }
 app_inputs() {
-  git ls-files --cached --others --exclude-standard -- pom.xml crds fixtures/pom.xml initcontainer operator hack/images \
+  git ls-files --cached --others --exclude-standard -- hack/images.sh pom.xml crds fixtures/pom.xml initcontainer operator hack/images \
     | grep -v -e '/src/test/' -e '/target/' | sort | xargs -d '\n' sha256sum
 }
 base_key=$(base_inputs | sha256sum | cut -c1-16)
@@ -62,6 +63,7 @@ fi
 
 work=$(mktemp -d "$cache/.work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 started=$SECONDS
 
 # Writes a docker-archive tar: $1 output, $2 tag, $3 config JSON (the "config" object), then the
@@ -177,7 +179,7 @@ mkdir -p "$work/model-check/app"
 "$JAVA_HOME/bin/javac" --release 25 -d "$work/model-check/app" hack/images/ModelCheck.java
 layer_tar "$work/model-check.layer.tar" "$work/model-check"
 docker_archive "$work/out/model-check.tar" "$prefix/model-check:$tag" \
-  "{\"User\":\"65532:65532\",\"Env\":[$java_env],\"WorkingDir\":\"/home/nonroot\",\"Entrypoint\":[\"/opt/java/openjdk/bin/java\",\"-XX:+DisplayVMOutputToStderr\",\"-Xshare:auto\",\"-XX:+UseSerialGC\",\"-Xmx64m\",\"-cp\",\"/app\",\"ModelCheck\"],\"ExposedPorts\":{\"8000/tcp\":{}}}" \
+  "{\"User\":\"65532:65532\",\"Env\":[$java_env],\"WorkingDir\":\"/home/nonroot\",\"Entrypoint\":[\"/opt/java/openjdk/bin/java\",\"-XX:+DisplayVMOutputToStderr\",\"-XX:-UsePerfData\",\"-Xshare:auto\",\"-XX:+UseSerialGC\",\"-Xmx64m\",\"-cp\",\"/app\",\"ModelCheck\"],\"ExposedPorts\":{\"8000/tcp\":{}}}" \
   "$base_layer" "$work/model-check.layer.tar"
 
 cat >"$work/out/images.txt" <<EOF

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): provisions what the tests need, then runs every tier:
 # unit tests (*Test), integration tests (*IT) against loopback origins, the real huggingface_hub
-# client, S3Proxy, moto, MinIO, a real OCI registry with the ORAS client and a real kube-apiserver;
-# the E2E tier (*E2E) with our images on a real single-node cluster built from package registries
-# (hack/node.sh, stopped again at exit); then a short fuzzing run and the benchmark in quick mode.
+# client, S3Proxy, moto, MinIO, a real OCI registry with the ORAS client, a real kube-apiserver and a
+# real Docker engine (our images in Testcontainers); the E2E tier (*E2E) with our images on a real
+# single-node cluster built from package registries (hack/node.sh, stopped again at exit); then a
+# short fuzzing run and the benchmark in quick mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . hack/lib.sh
@@ -25,9 +26,14 @@ export MODELPREFETCH_OCI_TOOLS
 # also when a test fails or the run is interrupted.
 MODELPREFETCH_IMAGES=$(bash hack/images.sh | tail -n 1)
 export MODELPREFETCH_IMAGES
-if ! bash hack/node.sh status 2>/dev/null; then
-  trap 'bash hack/node.sh down' EXIT
-fi
+stop_node=false
+bash hack/node.sh status 2>/dev/null || stop_node=true
+trap '[ "$stop_node" = false ] || bash hack/node.sh down; bash hack/docker.sh down' EXIT
+# The image tests (*ImageIT, Testcontainers): a private Docker engine in a network namespace of its
+# own (hack/docker.sh), removed at exit like the node.
+set -a
+. "$(bash hack/docker.sh up | tail -n 1)"
+set +a
 MODELPREFETCH_NODE_ENV=$(bash hack/node.sh up "$MODELPREFETCH_IMAGES" | tail -n 1)
 export MODELPREFETCH_NODE_ENV
 
