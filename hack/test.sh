@@ -39,9 +39,9 @@ export MODELPREFETCH_NODE_ENV
 
 ./mvnw -B -ntp verify "$@"
 
-# Time-boxed fuzzing of every parser of remote or user input (5 s per fuzz test, about 2 minutes);
-# `bash hack/fuzz.sh 600` is the longer run for people.
-bash hack/fuzz.sh 5
+# Time-boxed fuzzing of every parser of remote or user input (two 30 s runs);
+# `bash hack/fuzz.sh --each 600` is the longer run for people.
+bash hack/fuzz.sh
 
 # Keeps the benchmark harness from rotting: every peer that installs, tiny datasets, one run.
 # Numbers are not judged here; a modelprefetch failure or a crashed harness fails the build.

@@ -53,7 +53,7 @@ public final class DestinationLock implements AutoCloseable {
         }
       } catch (IOException e) {
         throw new DownloadException(Failure.DESTINATION, "cannot lock destination " + root + ": "
-            + Destination.reason(e), e);
+            + DestinationFailure.reason(e), e);
       }
       if (System.nanoTime() - deadline > 0) {
         throw new DownloadException(Failure.DESTINATION, "destination " + root + " is in use by another "

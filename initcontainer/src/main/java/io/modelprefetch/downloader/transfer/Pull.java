@@ -98,7 +98,7 @@ public final class Pull {
       destination.cleanUpStaging();
       return new Result(done, false, toFetch.size(), kept.size());
     } catch (IOException e) {
-      throw Destination.failure(e);
+      throw DestinationFailure.of(e);
     }
   }
 

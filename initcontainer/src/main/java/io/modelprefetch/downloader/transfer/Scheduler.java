@@ -91,7 +91,7 @@ final class Scheduler {
     }
     if (e instanceof IOException io) {
       // Only the finisher (verify, rename into place) throws these: the network's are mapped in fetch.
-      throw Destination.failure(io);
+      throw DestinationFailure.of(io);
     }
     if (e != null) {
       throw new DownloadException(Failure.INTERNAL, "download failed: " + e, e);

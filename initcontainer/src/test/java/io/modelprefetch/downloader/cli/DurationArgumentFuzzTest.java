@@ -8,16 +8,21 @@ import java.time.Duration;
 import picocli.CommandLine.TypeConversionException;
 
 /** Duration arguments: either a clear conversion error or a duration that is never negative. */
-class DurationArgumentFuzzTest {
-  private final Converters.DurationConverter durations = new Converters.DurationConverter();
+public class DurationArgumentFuzzTest {
+  private static final Converters.DurationConverter DURATIONS = new Converters.DurationConverter();
 
   @FuzzTest(maxDuration = "10s")
   void durationsAreNeverNegativeAndRoundTrip(FuzzedDataProvider data) {
+    check(data);
+  }
+
+  /** One input; also called by {@link io.modelprefetch.downloader.DownloaderParsersFuzzTest}. */
+  public static void check(FuzzedDataProvider data) {
     long seconds = data.consumeLong(0, 1L << 40);
-    assertThat(durations.convert(seconds + "s")).isEqualTo(Duration.ofSeconds(seconds));
+    assertThat(DURATIONS.convert(seconds + "s")).isEqualTo(Duration.ofSeconds(seconds));
     String text = data.consumeRemainingAsString();
     try {
-      assertThat(durations.convert(text).isNegative()).as("duration of '%s'", text).isFalse();
+      assertThat(DURATIONS.convert(text).isNegative()).as("duration of '%s'", text).isFalse();
     } catch (TypeConversionException refused) {
       assertThat(refused.getMessage()).isNotBlank();
     }

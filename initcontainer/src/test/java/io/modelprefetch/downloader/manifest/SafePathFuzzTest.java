@@ -8,11 +8,16 @@ import io.modelprefetch.downloader.Printable;
 import java.nio.file.Path;
 
 /** Remote path validation: a name it accepts never escapes the destination nor hides characters. */
-class SafePathFuzzTest {
+public class SafePathFuzzTest {
   private static final Path ROOT = Path.of("/dest");
 
   @FuzzTest(maxDuration = "20s")
   void anAcceptedNameStaysInsideTheDestination(FuzzedDataProvider data) {
+    check(data);
+  }
+
+  /** One input; also called by {@link io.modelprefetch.downloader.DownloaderParsersFuzzTest}. */
+  public static void check(FuzzedDataProvider data) {
     String name = data.consumeRemainingAsString();
     String escaped = Printable.escape(name);
     assertThat(Printable.hasUnsafe(escaped)).isFalse();

@@ -88,13 +88,15 @@ public final class ArtifactsAnnotation {
 
   private static void checkPath(String name, String path) {
     boolean ok = path.startsWith("/") && path.length() > 1 && !path.endsWith("/") && !path.contains("//")
-        && !path.contains(":");
+        && !path.contains(":") && path.chars().noneMatch(Character::isISOControl);
     for (String segment : path.split("/")) {
       ok &= !segment.equals(".") && !segment.equals("..");
     }
     if (!ok) {
-      throw new AdmissionRefusal("mount path '" + path + "' of artifact '" + name + "' must be an absolute path"
-          + " such as /models/" + name + " (no '.', '..', '//', ':' or trailing '/')");
+      String shown = path.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+          .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+      throw new AdmissionRefusal("mount path '" + shown + "' of artifact '" + name + "' must be an absolute path"
+          + " such as /models/" + name + " (no '.', '..', '//', ':', control characters or trailing '/')");
     }
   }
 }

@@ -9,11 +9,16 @@ import io.modelprefetch.downloader.Failure;
 import java.net.URI;
 
 /** The tree listing's {@code Link} header: the next page is an http(s) URL, none, or a source error. */
-class HfLinkFuzzTest {
+public class HfLinkFuzzTest {
   private static final URI CURRENT = URI.create("http://hub.test/api/models/a/b/tree/c?recursive=true");
 
   @FuzzTest(maxDuration = "10s")
   void theNextPageIsAnHttpUrlOrNone(FuzzedDataProvider data) {
+    check(data);
+  }
+
+  /** One input; also called by {@link io.modelprefetch.downloader.DownloaderParsersFuzzTest}. */
+  public static void check(FuzzedDataProvider data) {
     try {
       URI next = HfListing.nextPage(data.consumeRemainingAsString(), CURRENT);
       if (next != null) {

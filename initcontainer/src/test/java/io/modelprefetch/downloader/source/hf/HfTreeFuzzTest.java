@@ -17,11 +17,16 @@ import java.util.List;
  * Tree pages and revisions as the Hub API answers them: malformed input is a source error (exit 3),
  * never a crash; what is accepted has sizes that are never negative and well-formed digests.
  */
-class HfTreeFuzzTest {
+public class HfTreeFuzzTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @FuzzTest(maxDuration = "10s")
   void aTreePageIsASourceErrorOrSaneFiles(FuzzedDataProvider data) {
+    check(data);
+  }
+
+  /** One input; also called by {@link io.modelprefetch.downloader.DownloaderParsersFuzzTest}. */
+  public static void check(FuzzedDataProvider data) {
     JsonNode page;
     try {
       page = JSON.readTree(data.consumeRemainingAsString());

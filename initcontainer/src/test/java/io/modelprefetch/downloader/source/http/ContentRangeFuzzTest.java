@@ -6,10 +6,15 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /** {@code Content-Range} as servers send it: a parsed range lies inside its total and round-trips. */
-class ContentRangeFuzzTest {
+public class ContentRangeFuzzTest {
 
   @FuzzTest(maxDuration = "10s")
   void aParsedRangeIsInsideItsTotalAndRoundTrips(FuzzedDataProvider data) {
+    check(data);
+  }
+
+  /** One input; also called by {@link io.modelprefetch.downloader.DownloaderParsersFuzzTest}. */
+  public static void check(FuzzedDataProvider data) {
     String header = data.consumeRemainingAsString();
     ContentRange r = ContentRange.parse(header);
     if (r == null) {

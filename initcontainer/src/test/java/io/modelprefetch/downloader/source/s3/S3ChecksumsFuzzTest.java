@@ -9,10 +9,15 @@ import io.modelprefetch.downloader.manifest.RemoteFile;
 import java.util.List;
 
 /** S3 checksum headers as a server sends them: unreadable ones are ignored, never fatal. */
-class S3ChecksumsFuzzTest {
+public class S3ChecksumsFuzzTest {
 
   @FuzzTest(maxDuration = "10s")
   void unreadableChecksumHeadersAreIgnoredNotFatal(FuzzedDataProvider data) {
+    check(data);
+  }
+
+  /** One input; also called by {@link io.modelprefetch.downloader.DownloaderParsersFuzzTest}. */
+  public static void check(FuzzedDataProvider data) {
     String etag = data.consumeString(48);
     RemoteFile file = new RemoteFile("a.bin", 1, List.of(), "a.bin", etag, true);
     S3Checksums.Response response = new S3Checksums.Response(data.consumeString(64), data.consumeString(64),

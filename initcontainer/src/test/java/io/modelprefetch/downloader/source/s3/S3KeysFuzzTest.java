@@ -8,11 +8,16 @@ import io.modelprefetch.downloader.manifest.SafePath;
 import java.nio.file.Path;
 
 /** S3 listing keys: one that passes validation lands inside the destination. */
-class S3KeysFuzzTest {
+public class S3KeysFuzzTest {
   private static final Path ROOT = Path.of("/dest");
 
   @FuzzTest(maxDuration = "10s")
   void aListedKeyThatPassesValidationLandsInsideTheDestination(FuzzedDataProvider data) {
+    check(data);
+  }
+
+  /** One input; also called by {@link io.modelprefetch.downloader.DownloaderParsersFuzzTest}. */
+  public static void check(FuzzedDataProvider data) {
     String prefix = data.consumeBoolean() ? "" : data.consumeString(16) + "/";
     String path = S3Source.pathOf(prefix, prefix + data.consumeRemainingAsString());
     if (SafePath.problem(path) == null) {
