@@ -31,7 +31,7 @@ class InjectionE2E {
   @Test
   void aTwoReplicaDeploymentIsInjectedAndStartsOnlyOnceTheSharedModelIsReady(Release release) throws Exception {
     try (Scenario s = new Scenario(release, "inject", true)) {
-      s.slowCdn(Duration.ofSeconds(4));
+      s.slowCdn(Duration.ofSeconds(8));
       s.create(s.artifact("llama"));
       Deployment deployment = new DeploymentBuilder().withNewMetadata().withName("server").endMetadata()
           .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "server").endSelector()

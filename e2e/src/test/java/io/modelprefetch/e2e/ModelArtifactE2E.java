@@ -19,7 +19,7 @@ class ModelArtifactE2E {
   @Test
   void anArtifactGoesFromPendingThroughDownloadingToReadyOnADynamicallyProvisionedVolume(Release release) throws Exception {
     try (Scenario s = new Scenario(release, "ready", false)) {
-      s.slowCdn(Duration.ofSeconds(3));
+      s.slowCdn(Duration.ofSeconds(8));
       Scenario.PhaseRecorder recorder = s.recordPhases("llama");
       s.create(s.artifact("llama"));
 

@@ -29,15 +29,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
- * One scenario's world on the real cluster: its own namespace and a Hub fixture serving
- * {@value #REPO} (24 MiB of weights behind the CDN redirect, plus config.json) on an address the
- * pods reach.
+ * One scenario's world on the real cluster: its own namespace and a Hub fixture, on an address the
+ * pods reach, serving {@value #REPO} (24 MiB of weights behind the CDN redirect, plus config.json)
+ * and {@value #SHARDED} (four 6 MiB shards).
  */
 final class Scenario implements AutoCloseable {
   static final String REPO = "demo/tiny-model";
   static final byte[] WEIGHTS = Datasets.bytes(24 << 20, 7);
   static final byte[] CONFIG = "{\"model_type\":\"llama\",\"hidden_size\":64}".getBytes();
   static final long TOTAL = WEIGHTS.length + CONFIG.length;
+  static final String SHARDED = "demo/sharded-model";
+  static final int SHARD_BYTES = 6 << 20;
+  static final int SHARDS = 4;
   final Release release;
   final KubernetesClient kube;
   final String ns;
@@ -49,7 +52,12 @@ final class Scenario implements AutoCloseable {
     this.ns = release.newNamespace(prefix, restricted);
     String host = release.cluster().podReachableHost();
     this.hub = HubFixture.builder().host(host).cdnHost(host)
-        .repo(REPO, r -> r.lfsFile("model.safetensors", WEIGHTS).file("config.json", CONFIG)).start();
+        .repo(REPO, r -> r.lfsFile("model.safetensors", WEIGHTS).file("config.json", CONFIG))
+        .repo(SHARDED, r -> {
+          for (int i = 1; i <= SHARDS; i++) {
+            r.lfsFile(shard(i), Datasets.bytes(SHARD_BYTES, 100 + i));
+          }
+        }).start();
   }
 
   Kubectl kubectl() {
@@ -59,6 +67,10 @@ final class Scenario implements AutoCloseable {
   /** A ModelArtifact for the fixture's repo on a claim of the default StorageClass. */
   Artifacts artifact(String name) {
     return Artifacts.hf(ns, name).uri("hf://" + REPO).revision("main").endpoint(hub.endpoint().toString());
+  }
+
+  static String shard(int i) {
+    return "model-%05d-of-%05d.safetensors".formatted(i, SHARDS);
   }
 
   ModelArtifact create(Artifacts artifact) {

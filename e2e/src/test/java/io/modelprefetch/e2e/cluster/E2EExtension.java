@@ -1,7 +1,6 @@
 package io.modelprefetch.e2e.cluster;
 
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -10,15 +9,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Gives E2E classes the {@link Release} (the chart installed with our images) on the cluster of
  * the provider named by {@code -Dmodelprefetch.e2e.cluster} ({@code node}, the default, or
  * {@code k3s}). One cluster and one release per JVM. A provider that cannot run here aborts every
- * class with the reason, printed plainly: it is reported as not run, never as passed.
+ * test with the reason, printed plainly: each is reported as skipped (not run), never as passed.
  */
-public final class E2EExtension implements BeforeAllCallback, ParameterResolver {
+public final class E2EExtension implements ParameterResolver {
   public static final String PROVIDER = "modelprefetch.e2e.cluster";
-
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    holder(context);
-  }
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -34,7 +28,7 @@ public final class E2EExtension implements BeforeAllCallback, ParameterResolver 
     Holder holder = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
         .getOrComputeIfAbsent(Holder.class, k -> Holder.start(), Holder.class);
     if (holder.release == null) {
-      String message = "E2E DID NOT RUN on " + holder.provider + ": " + holder.reason;
+      String message = "E2E DID NOT RUN on " + holder.provider + ": " + context.getDisplayName() + ": " + holder.reason;
       System.out.println(message);
       Assumptions.abort(message);
     }

@@ -120,7 +120,7 @@ public final class Release implements AutoCloseable {
       for (String ns : namespaces) {
         kube().namespaces().withName(ns).delete();
       }
-      new Helm(CHART).uninstall(NAME).withNamespace(NAMESPACE).withKubeConfig(cluster.kubeconfig()).ignoreNotFound().call();
+      Helm.uninstall(NAME).withNamespace(NAMESPACE).withKubeConfig(cluster.kubeconfig()).ignoreNotFound().call();
       kube().namespaces().withName(NAMESPACE).delete();
     } finally {
       cluster.close();
