@@ -29,7 +29,7 @@ export MODELPREFETCH_IMAGES
 stop_node=false
 bash hack/node.sh status 2>/dev/null || stop_node=true
 trap '[ "$stop_node" = false ] || bash hack/node.sh down; bash hack/docker.sh down' EXIT
-# The image tests (*ImageIT, Testcontainers): a private Docker engine in a network namespace of its
+# The image tests (*Image*IT, Testcontainers): a private Docker engine in a network namespace of its
 # own (hack/docker.sh), removed at exit like the node.
 set -a
 . "$(bash hack/docker.sh up | tail -n 1)"

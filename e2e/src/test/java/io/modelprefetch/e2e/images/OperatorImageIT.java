@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.operator.testing.Artifacts;
 import io.modelprefetch.operator.testing.TestCluster;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -113,13 +114,16 @@ class OperatorImageIT {
       HttpClient http = HttpClient.newHttpClient();
       URI readyz = URI.create("http://" + engine.containerAddress() + ":8080/readyz");
       try {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+            .ignoreExceptionsInstanceOf(IOException.class).untilAsserted(() -> {
           assertThat(operator.isRunning()).as("the operator container is running").isTrue();
           HttpResponse<String> r = http.send(HttpRequest.newBuilder(readyz).build(), HttpResponse.BodyHandlers.ofString());
           assertThat(r.statusCode()).isEqualTo(200);
         });
 
-        Lease lease = cluster.admin().leases().inNamespace(NAMESPACE).withName("modelprefetch-operator").get();
+        Lease lease = await().atMost(Duration.ofMinutes(1)).until(
+            () -> cluster.admin().leases().inNamespace(NAMESPACE).withName("modelprefetch-operator").get(),
+            l -> l != null && l.getSpec().getHolderIdentity() != null);
         assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(POD_NAME);
 
         String ns = cluster.newNamespace("image");
