@@ -74,7 +74,7 @@ timed() {
   "$@" >"$work/run.log" 2>&1 || { cat "$work/run.log" >&2; echo "FAILED: $*" >&2; exit 1; }
   end=$(date +%s.%N)
   [[ "$(cd "$dir" && sha256sum config.json model-*.safetensors)" == "$expected" ]] || { echo "wrong bytes in $dir" >&2; exit 1; }
-  echo "$end - $start" | bc
+  awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}'
 }
 
 echo "OCI pull through the shaper ($per_conn MB/s per connection, $rtt ms RTT, $aggregate MB/s total): $layers x $layer_mib MiB + config.json"
@@ -95,5 +95,6 @@ median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {p
 mp=$(median "${times[modelprefetch]}")
 for tool in modelprefetch oras oras-c16; do
   m=$(median "${times[$tool]}")
-  printf '%-14s median %6.2f s  %6.1f MB/s  modelprefetch speed-up %.2fx\n' "$tool" "$m" "$(echo "$total_mb / $m" | bc -l)" "$(echo "$m / $mp" | bc -l)"
+  awk -v t="$tool" -v m="$m" -v mb="$total_mb" -v mp="$mp" \
+    'BEGIN {printf "%-14s median %6.2f s  %6.1f MB/s  modelprefetch speed-up %.2fx\n", t, m, mb / m, m / mp}'
 done

@@ -46,3 +46,5 @@ bash hack/fuzz.sh
 # Keeps the benchmark harness from rotting: every peer that installs, tiny datasets, one run.
 # Numbers are not judged here; a modelprefetch failure or a crashed harness fails the build.
 bash bench/run.sh --quick
+# The OCI bench row (modelprefetch vs oras pull through the same shaper), tiny, so it cannot rot either.
+bash bench/oci.sh --layer-mib 8 --layers 2 --runs 1
