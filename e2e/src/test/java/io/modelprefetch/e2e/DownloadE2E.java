@@ -166,13 +166,17 @@ class DownloadE2E {
   private void assertFieldOwnership() {
     List<ManagedFieldsEntry> managed = kube.resources(ModelArtifact.class).inNamespace(ns).withName("llama").get()
         .getMetadata().getManagedFields();
-    assertThat(fieldsOf(managed, "modelprefetch-downloader")).contains("f:progress", "f:resolved").doesNotContain("f:phase");
-    assertThat(fieldsOf(managed, "modelprefetch-operator")).contains("f:phase", "f:conditions").doesNotContain("f:progress");
+    assertThat(statusFieldsOf(managed, "modelprefetch-downloader")).contains("f:progress", "f:resolved").doesNotContain("f:phase");
+    assertThat(statusFieldsOf(managed, "modelprefetch-operator")).contains("f:phase", "f:conditions").doesNotContain("f:progress");
   }
 
-  private static String fieldsOf(List<ManagedFieldsEntry> managed, String manager) {
+  /** The top-level {@code status} fields a manager owns ({@code status.progress.phase} is not {@code status.phase}). */
+  private static java.util.Set<String> statusFieldsOf(List<ManagedFieldsEntry> managed, String manager) {
     return managed.stream().filter(m -> manager.equals(m.getManager()) && "status".equals(m.getSubresource()))
-        .map(m -> String.valueOf(m.getFieldsV1().getAdditionalProperties())).findFirst().orElse("");
+        .map(m -> (java.util.Map<?, ?>) m.getFieldsV1().getAdditionalProperties().get("f:status"))
+        .filter(java.util.Objects::nonNull)
+        .flatMap(status -> status.keySet().stream().map(String::valueOf))
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   private Job awaitJob() {

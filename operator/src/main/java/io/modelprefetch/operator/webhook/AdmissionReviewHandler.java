@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,6 +69,12 @@ public final class AdmissionReviewHandler implements HttpHandler {
       String answer;
       try {
         answer = serialization.asJson(respond(review.getRequest()));
+      } catch (KubernetesClientException e) {
+        // The API server was unreachable or refused a lookup: an operational condition, not a bug.
+        LOG.warn("admission of pod {}/{} failed, the API server applies failurePolicy: {}",
+            review.getRequest().getNamespace(), review.getRequest().getName(), String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", " "));
+        reply(exchange, 500, "{\"message\":\"internal error in the modelprefetch webhook (see operator log)\"}");
+        return;
       } catch (RuntimeException e) {
         LOG.error("admission of pod {}/{} failed; the API server applies failurePolicy",
             review.getRequest().getNamespace(), review.getRequest().getName(), e);
