@@ -102,44 +102,13 @@ public final class PullCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ProgressTracker tracker = new ProgressTracker();
-    List<ProgressSink> sinks = new ArrayList<>();
     TerminationMessageSink termination = terminationMessagePath == null ? null : new TerminationMessageSink(terminationMessagePath);
-    if (termination != null) {
-      sinks.add(termination);
-    }
-    KubeStatusApplier statusApplier = null;
-    StatusPatchSink status = null;
-    try {
-      sinks.addAll(progressSinks());
-      if (statusArtifact != null) {
-        String[] ref = artifactRef();
-        statusApplier = new KubeStatusApplier();
-        status = new StatusPatchSink(ref[0], ref[1], statusApplier, STATUS_INTERVAL, Clock.systemUTC());
-        sinks.add(status);
-      }
-      SourceOptions options = new SourceOptions(source, revision, include, exclude, endpoint(), region, token(),
-          sha256, connections, stallTimeout);
-      TransferSettings settings = settings();
-      try (Source src = Sources.open(options); Reporter reporter = new Reporter(tracker, sinks, progressInterval)) {
-        Destination destination = Destination.open(dest);
-        try {
-          Pull.Result result = new Pull(src, destination, settings, tracker).run();
-          if (termination != null) {
-            termination.revision(result.completion().revision());
-          }
-          if (status != null) {
-            status.revision(result.completion().revision());
-          }
-          reporter.finish(null);
-          System.err.println((result.upToDate() ? "up to date: " : "done: ") + result.completion().files().size()
-              + " files, " + Human.bytes(result.completion().totalBytes()) + " at revision "
-              + result.completion().revision() + " in " + dest);
-          return 0;
-        } catch (DownloadException e) {
-          reporter.finish(e.getMessage());
-          throw e;
-        }
-      }
+    try (Reports reports = reports(termination)) {
+      Pull.Result result = pull(tracker, reports);
+      System.err.println((result.upToDate() ? "up to date: " : "done: ") + result.completion().files().size()
+          + " files, " + Human.bytes(result.completion().totalBytes()) + " at revision "
+          + result.completion().revision() + " in " + dest);
+      return 0;
     } catch (DownloadException e) {
       if (termination != null && tracker.snapshot().bytesTotal() == 0) {
         termination.finished(tracker.snapshot(), e.getMessage());
@@ -150,11 +119,63 @@ public final class PullCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       System.err.println("error: interrupted");
       return Failure.INTERNAL.exitCode();
-    } finally {
-      if (statusApplier != null) {
-        statusApplier.close();
+    }
+  }
+
+  /** Resolves, downloads and verifies; every sink gets the final snapshot, with the error on failure. */
+  private Pull.Result pull(ProgressTracker tracker, Reports reports) throws DownloadException, InterruptedException {
+    SourceOptions options = new SourceOptions(source, revision, include, exclude, endpoint(), region, token(),
+        sha256, connections, stallTimeout);
+    TransferSettings settings = settings();
+    try (Source src = Sources.open(options); Reporter reporter = new Reporter(tracker, reports.sinks(), progressInterval)) {
+      Destination destination = Destination.open(dest);
+      try {
+        Pull.Result result = new Pull(src, destination, settings, tracker).run();
+        reports.revision(result.completion().revision());
+        reporter.finish(null);
+        return result;
+      } catch (DownloadException e) {
+        reporter.finish(e.getMessage());
+        throw e;
       }
     }
+  }
+
+  /** Where progress goes: the termination message, stdout or the terminal, and the artifact's status. */
+  private record Reports(List<ProgressSink> sinks, TerminationMessageSink termination, StatusPatchSink status,
+      KubeStatusApplier applier) implements AutoCloseable {
+    /** The pinned revision, for the final reports of a successful pull. */
+    void revision(String revision) {
+      if (termination != null) {
+        termination.revision(revision);
+      }
+      if (status != null) {
+        status.revision(revision);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (applier != null) {
+        applier.close();
+      }
+    }
+  }
+
+  private Reports reports(TerminationMessageSink termination) throws DownloadException {
+    List<ProgressSink> sinks = new ArrayList<>();
+    if (termination != null) {
+      sinks.add(termination);
+    }
+    sinks.addAll(progressSinks());
+    if (statusArtifact == null) {
+      return new Reports(sinks, termination, null, null);
+    }
+    String[] ref = artifactRef();
+    KubeStatusApplier applier = new KubeStatusApplier();
+    StatusPatchSink status = new StatusPatchSink(ref[0], ref[1], applier, STATUS_INTERVAL, Clock.systemUTC());
+    sinks.add(status);
+    return new Reports(sinks, termination, status, applier);
   }
 
   /** At most one status patch per this interval (the API server is shared; progress is cosmetic). */
