@@ -19,6 +19,7 @@
 #   MODELPREFETCH_KUBE_VERSION  Kubernetes version, no leading "v" (default 1.35.8)
 #   MODELPREFETCH_ETCD_VERSION  etcd version, no leading "v" (default 3.6.16)
 set -euo pipefail
+. "$(dirname "$0")/progress.sh"
 
 KUBE_VERSION="${MODELPREFETCH_KUBE_VERSION:-1.35.8}"
 ETCD_VERSION="${MODELPREFETCH_ETCD_VERSION:-3.6.16}"
@@ -146,7 +147,8 @@ for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
   ldflags+=" -X ${pkg}.buildDate=${build_date}"
 done
 log "go build k8s.io/kubernetes/cmd/{kube-apiserver,kubectl}@v${KUBE_VERSION}"
-go build -trimpath -ldflags "${ldflags}" -o "${STAGE_DIR}/" \
+with_progress "[kube-binaries] go build kube-apiserver and kubectl (cold: 30 to 55 min on 2 cores)" \
+  go build -trimpath -ldflags "${ldflags}" -o "${STAGE_DIR}/" \
   k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
 
 # --- etcd (go.etcd.io/etcd/server/v3 is itself the etcd main package) ------------------
@@ -158,7 +160,7 @@ etcd_go="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "${etcd_gomod}")"
 printf 'module modelprefetch.local/etcd-binary\n\ngo %s\n\nrequire go.etcd.io/etcd/server/v3 v%s\n' \
   "${etcd_go}" "${ETCD_VERSION}" >go.mod
 log "go build go.etcd.io/etcd/server/v3@v${ETCD_VERSION}"
-go build -trimpath -ldflags "-s -w" -o "${STAGE_DIR}/etcd" go.etcd.io/etcd/server/v3
+with_progress "[kube-binaries] go build etcd" go build -trimpath -ldflags "-s -w" -o "${STAGE_DIR}/etcd" go.etcd.io/etcd/server/v3
 
 # --- verify and publish atomically --------------------------------------------------------
 binaries_ok "${STAGE_DIR}" || die "freshly built binaries in ${STAGE_DIR} do not run or report wrong versions"

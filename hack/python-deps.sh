@@ -3,6 +3,7 @@
 # client (proves the Hub fixture is faithful) and moto (a real S3 server for hostile listings).
 # Prints the venv's python path as the last stdout line.
 set -euo pipefail
+. "$(dirname "$0")/progress.sh"
 
 REQUIREMENTS="$(cd "$(dirname "$0")" && pwd)/python-requirements.txt"
 REQ_HASH="$(sha256sum "$REQUIREMENTS" | cut -c1-16)"
@@ -27,7 +28,8 @@ mkdir -p "$CACHE_DIR"
 TMP_VENV="$(mktemp -d "$CACHE_DIR/venv.tmp.XXXXXX")"
 trap 'rm -rf "$TMP_VENV"' EXIT
 "$BASE_PY" -m venv "$TMP_VENV" >&2
-"$TMP_VENV/bin/python" -m pip install --quiet -r "$REQUIREMENTS" >&2
+with_progress "python-deps.sh: pip install -r $(basename "$REQUIREMENTS") into $VENV (huggingface_hub and the bench peers)" \
+  "$TMP_VENV/bin/python" -m pip install --quiet -r "$REQUIREMENTS" >&2
 touch "$TMP_VENV/.requirements-$REQ_HASH"
 rm -rf "$VENV"
 mv "$TMP_VENV" "$VENV"

@@ -55,6 +55,8 @@ class DownloadE2E {
   private String ns;
   @TempDir
   Path volume;
+  @TempDir
+  Path kubeletWork;
 
   @BeforeEach
   void setUp(TestCluster cluster) {
@@ -62,7 +64,7 @@ class DownloadE2E {
     this.kube = cluster.admin();
     this.ns = cluster.newNamespace("e2e");
     this.hub = HubFixture.builder().repo(REPO, r -> r.lfsFile("model.safetensors", WEIGHTS).file("config.json", CONFIG)).start();
-    this.kubelet = new LocalKubelet(kube, cluster.adminConfig());
+    this.kubelet = new LocalKubelet(kube, cluster.adminConfig(), kubeletWork);
   }
 
   @AfterEach

@@ -57,7 +57,7 @@ public final class TryLocal {
         step("[local stand-in] kubelet: no node here, so the init container 'pull' of Job " + job.getMetadata().getName()
             + " runs as a local process (java -jar initcontainer/target/modelprefetch.jar, the pod's args, env and"
             + " ServiceAccount token; its claim is " + volume + ")");
-        LocalKubelet.RunningPod pod = new LocalKubelet(kube, cluster.adminConfig()).run(job, volume);
+        LocalKubelet.RunningPod pod = new LocalKubelet(kube, cluster.adminConfig(), work).run(job, volume);
         int exit = pod.exit().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         step("[local stand-in] pull exited with " + exit + " (log: " + pod.log() + ")");
         boolean ready = awaitReady(kube);
