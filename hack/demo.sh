@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . hack/lib.sh
 
-./mvnw -q -B -ntp -pl fixtures,initcontainer -am install -DskipTests
+with_progress "building the CLI and the Hub fixture with Maven (a first run downloads the dependencies: minutes)" \
+  ./mvnw -q -B -ntp -pl fixtures,initcontainer -am install -DskipTests
 ./mvnw -q -B -ntp -pl fixtures dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 
 work=$(mktemp -d)

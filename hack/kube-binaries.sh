@@ -25,6 +25,7 @@
 #   MODELPREFETCH_ETCD_VERSION  etcd version, no leading "v" (default 3.6.16)
 #   (node) local-path-provisioner v0.0.30 and CoreDNS v1.15.0, pinned here.
 set -euo pipefail
+. "$(dirname "$0")/progress.sh"
 
 MODE="${1:-api}"
 [[ "${MODE}" == api || "${MODE}" == node ]] || { echo "usage: $0 [api|node]" >&2; exit 2; }
@@ -182,14 +183,15 @@ for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
   ldflags+=" -X ${pkg}.buildDate=${build_date}"
 done
 log "go build k8s.io/kubernetes/cmd/{$(IFS=,; echo "${KUBE_COMMANDS[*]}")}@v${KUBE_VERSION}"
-go build -trimpath -ldflags "${ldflags}" -o "${STAGE_DIR}/" "${KUBE_COMMANDS[@]/#/k8s.io/kubernetes/cmd/}"
+with_progress "[kube-binaries] go build ${KUBE_COMMANDS[*]} (cold: 30 to 55 min on 2 cores)" \
+  go build -trimpath -ldflags "${ldflags}" -o "${STAGE_DIR}/" "${KUBE_COMMANDS[@]/#/k8s.io/kubernetes/cmd/}"
 
 if [[ "${MODE}" == node ]]; then
   # Neither module has replace directives, so `go install module@version` builds them as released.
   for module in "github.com/rancher/local-path-provisioner@v${LOCAL_PATH_VERSION}" \
     "github.com/coredns/coredns@v${COREDNS_VERSION}"; do
     log "go install ${module}"
-    GOFLAGS=-buildvcs=false GOBIN="${STAGE_DIR}" go install -trimpath -ldflags "-s -w" "${module}"
+    GOFLAGS=-buildvcs=false GOBIN="${STAGE_DIR}" with_progress "[kube-binaries] go install ${module}" go install -trimpath -ldflags "-s -w" "${module}"
   done
   printf 'local-path-provisioner v%s\n' "${LOCAL_PATH_VERSION}" >"${STAGE_DIR}/VERSIONS"
 fi
@@ -204,7 +206,7 @@ if [[ "${MODE}" == api ]]; then
   printf 'module modelprefetch.local/etcd-binary\n\ngo %s\n\nrequire go.etcd.io/etcd/server/v3 v%s\n' \
     "${etcd_go}" "${ETCD_VERSION}" >go.mod
   log "go build go.etcd.io/etcd/server/v3@v${ETCD_VERSION}"
-  go build -trimpath -ldflags "-s -w" -o "${STAGE_DIR}/etcd" go.etcd.io/etcd/server/v3
+  with_progress "[kube-binaries] go build etcd" go build -trimpath -ldflags "-s -w" -o "${STAGE_DIR}/etcd" go.etcd.io/etcd/server/v3
 fi
 
 # --- verify and publish atomically --------------------------------------------------------

@@ -18,6 +18,8 @@ find_java_home() {
   return 1
 }
 
+. "$(dirname "${BASH_SOURCE[0]}")/progress.sh"
+
 JAVA_HOME=$(find_java_home)
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"

@@ -4,6 +4,7 @@
 # transformers (AutoConfig from an hf-cache layout) and bcrypt (htpasswd for the registry tests).
 # Prints the venv's python path as the last stdout line.
 set -euo pipefail
+. "$(dirname "$0")/progress.sh"
 
 REQUIREMENTS="$(cd "$(dirname "$0")" && pwd)/python-requirements.txt"
 REQ_HASH="$(sha256sum "$REQUIREMENTS" | cut -c1-16)"
@@ -29,7 +30,8 @@ mkdir -p "$CACHE_DIR"
 TMP_VENV="$(mktemp -d "$CACHE_DIR/venv.tmp.XXXXXX")"
 trap 'rm -rf "$TMP_VENV"' EXIT
 "$BASE_PY" -m venv "$TMP_VENV" >&2
-"$TMP_VENV/bin/python" -m pip install --quiet -r "$REQUIREMENTS" >&2
+with_progress "python-deps.sh: pip install -r $(basename "$REQUIREMENTS") into $VENV (huggingface_hub and the bench peers)" \
+  "$TMP_VENV/bin/python" -m pip install --quiet -r "$REQUIREMENTS" >&2
 touch "$TMP_VENV/.requirements-$REQ_HASH"
 rm -rf "$VENV"
 mv "$TMP_VENV" "$VENV"

@@ -8,6 +8,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache="${MODELPREFETCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modelprefetch}"
 S5CMD_VERSION=v2.3.0
+. "$here/../../hack/progress.sh"
 
 install_venv() {
   local req="$here/requirements.txt" venv="$cache/bench-venv"
@@ -15,7 +16,8 @@ install_venv() {
   if [[ ! -f "$stamp" ]]; then
     local tmp
     tmp=$(mktemp -d "$cache/bench-venv.tmp.XXXXXX")
-    python3 -m venv "$tmp" >&2 && "$tmp/bin/python" -m pip install -q --disable-pip-version-check -r "$req" >&2 \
+    python3 -m venv "$tmp" >&2 && with_progress "install.sh: pip install the bench peers (hf, awscli, matplotlib)" \
+      "$tmp/bin/python" -m pip install -q --disable-pip-version-check -r "$req" >&2 \
       && touch "$tmp/.req-$(sha256sum "$req" | cut -c1-16)" && rm -rf "$venv" && mv "$tmp" "$venv" \
       && python3 -m venv --upgrade "$venv" >&2 || { echo "install.sh: bench venv failed" >&2; rm -rf "$tmp"; return; }
   fi
@@ -47,7 +49,7 @@ install_s5cmd() {
     # module's version list (deprecation check), which this proxy refuses.
     printf 'module benchtools\n\ngo 1.24\n\nrequire github.com/peak/s5cmd/v2 %s\n' "$S5CMD_VERSION" >"$mod/go.mod"
     printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/peak/s5cmd/v2"\n' >"$mod/tools.go"
-    (cd "$mod" && go mod tidy >&2 2>/dev/null && mkdir -p "$dir" && GOBIN="$dir" go install github.com/peak/s5cmd/v2 >&2) \
+    (cd "$mod" && go mod tidy >&2 2>/dev/null && mkdir -p "$dir" && with_progress "install.sh: go install s5cmd $S5CMD_VERSION" env GOBIN="$dir" go install github.com/peak/s5cmd/v2 >&2) \
       || echo "install.sh: s5cmd build failed" >&2
     rm -rf "$mod"
   fi

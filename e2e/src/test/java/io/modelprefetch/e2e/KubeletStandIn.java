@@ -35,8 +35,11 @@ final class KubeletStandIn {
   private final Path jar = Path.of(System.getProperty("modelprefetch.jar", "../initcontainer/target/modelprefetch.jar"));
   private final Path java = Path.of(System.getProperty("java.home.for.cli", System.getProperty("java.home")), "bin", "java");
   private final AtomicInteger pullsStarted = new AtomicInteger();
+  private final Path workRoot;
 
-  KubeletStandIn(KubernetesClient admin, Config adminConfig) {
+  /** @param workRoot where each pod's termination log, logs and kubeconfig go (the caller removes it) */
+  KubeletStandIn(KubernetesClient admin, Config adminConfig, Path workRoot) {
+    this.workRoot = workRoot;
     this.admin = admin;
     this.adminConfig = adminConfig;
     this.jobController = new JobControllerStandIn(admin);
@@ -55,7 +58,7 @@ final class KubeletStandIn {
   RunningPod run(Job job, Path volume) throws IOException {
     Pod pod = jobController.startPod(job);
     String ns = job.getMetadata().getNamespace();
-    Path work = Files.createTempDirectory("kubelet-" + pod.getMetadata().getName());
+    Path work = Files.createDirectories(workRoot.resolve("kubelet-" + pod.getMetadata().getName()));
     Path terminationLog = work.resolve("termination-log");
     Path log = work.resolve("pull.log");
     Path kubeconfig = serviceAccountKubeconfig(ns, pod.getSpec().getServiceAccountName(), work);

@@ -58,6 +58,8 @@ class StandInKubeletDownloadIT {
   private String ns;
   @TempDir
   Path volume;
+  @TempDir
+  Path kubeletWork;
 
   @BeforeEach
   void setUp(TestCluster cluster) {
@@ -65,7 +67,7 @@ class StandInKubeletDownloadIT {
     this.kube = cluster.admin();
     this.ns = cluster.newNamespace("e2e");
     this.hub = HubFixture.builder().repo(REPO, r -> r.lfsFile("model.safetensors", WEIGHTS).file("config.json", CONFIG)).start();
-    this.kubelet = new KubeletStandIn(kube, cluster.adminConfig());
+    this.kubelet = new KubeletStandIn(kube, cluster.adminConfig(), kubeletWork);
   }
 
   @AfterEach
@@ -169,13 +171,17 @@ class StandInKubeletDownloadIT {
   private void assertFieldOwnership() {
     List<ManagedFieldsEntry> managed = kube.resources(ModelArtifact.class).inNamespace(ns).withName("llama").get()
         .getMetadata().getManagedFields();
-    assertThat(fieldsOf(managed, "modelprefetch-downloader")).contains("f:progress", "f:resolved").doesNotContain("f:phase");
-    assertThat(fieldsOf(managed, "modelprefetch-operator")).contains("f:phase", "f:conditions").doesNotContain("f:progress");
+    assertThat(statusFieldsOf(managed, "modelprefetch-downloader")).contains("f:progress", "f:resolved").doesNotContain("f:phase");
+    assertThat(statusFieldsOf(managed, "modelprefetch-operator")).contains("f:phase", "f:conditions").doesNotContain("f:progress");
   }
 
-  private static String fieldsOf(List<ManagedFieldsEntry> managed, String manager) {
+  /** The top-level {@code status} fields a manager owns ({@code status.progress.phase} is not {@code status.phase}). */
+  private static java.util.Set<String> statusFieldsOf(List<ManagedFieldsEntry> managed, String manager) {
     return managed.stream().filter(m -> manager.equals(m.getManager()) && "status".equals(m.getSubresource()))
-        .map(m -> String.valueOf(m.getFieldsV1().getAdditionalProperties())).findFirst().orElse("");
+        .map(m -> (java.util.Map<?, ?>) m.getFieldsV1().getAdditionalProperties().get("f:status"))
+        .filter(java.util.Objects::nonNull)
+        .flatMap(status -> status.keySet().stream().map(String::valueOf))
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   private Job awaitJob() {

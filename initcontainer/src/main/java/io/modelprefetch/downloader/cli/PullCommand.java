@@ -128,49 +128,13 @@ public final class PullCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ProgressTracker tracker = new ProgressTracker();
-    List<ProgressSink> sinks = new ArrayList<>();
     TerminationMessageSink termination = terminationMessagePath == null ? null : new TerminationMessageSink(terminationMessagePath);
-    if (termination != null) {
-      sinks.add(termination);
-    }
-    KubeStatusApplier statusApplier = null;
-    StatusPatchSink status = null;
-    try {
-      sinks.addAll(progressSinks());
-      if (statusArtifact != null) {
-        String[] ref = artifactRef();
-        statusApplier = new KubeStatusApplier();
-        status = new StatusPatchSink(ref[0], ref[1], statusApplier, STATUS_INTERVAL, Clock.systemUTC());
-        sinks.add(status);
-      }
-      SourceOptions options = new SourceOptions(source, revision, include, exclude, endpoint(), region, token(),
-          sha256, connections, stallTimeout);
-      TransferSettings settings = settings();
-      try (Source src = openSource(options); Reporter reporter = new Reporter(tracker, sinks, progressInterval)) {
-        Destination destination = Destination.open(dest);
-        try (DestinationLock lock = destination.lock(lockTimeout, System.err::println)) {
-          Pull.Result result = src instanceof OciSource oci ? new OciPull(oci, destination, settings, tracker).run()
-              : src instanceof HfCacheLayout cache ? new Pull(src, destination, settings, tracker, cache).run()
-              : new Pull(src, destination, settings, tracker).run();
-          String revision = Printable.escape(result.completion().revision());
-          if (termination != null) {
-            termination.revision(revision);
-          }
-          if (status != null) {
-            status.revision(revision);
-          }
-          reporter.finish(null);
-          System.err.println((result.upToDate() ? "up to date: " : "done: ") + result.completion().files().size()
-              + " files, " + Human.bytes(result.completion().totalBytes()) + " at revision " + revision + " in " + dest);
-          return 0;
-        } catch (DownloadException e) {
-          destination.discardIfUnused();
-          reporter.finish(e.getMessage());
-          throw e;
-        }
-      } catch (IOException e) {
-        throw new DownloadException(Failure.DESTINATION, "cannot release the lock of " + dest + ": " + e.getMessage(), e);
-      }
+    try (Reports reports = reports(termination)) {
+      Pull.Result result = pull(tracker, reports);
+      System.err.println((result.upToDate() ? "up to date: " : "done: ") + result.completion().files().size()
+          + " files, " + Human.bytes(result.completion().totalBytes()) + " at revision "
+          + Printable.escape(result.completion().revision()) + " in " + dest);
+      return 0;
     } catch (DownloadException e) {
       if (termination != null && tracker.snapshot().bytesTotal() == 0) {
         termination.finished(tracker.snapshot(), e.getMessage());
@@ -181,46 +145,68 @@ public final class PullCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       System.err.println("error: interrupted");
       return Failure.INTERNAL.exitCode();
-    } finally {
-      if (statusApplier != null) {
-        statusApplier.close();
-      }
     }
   }
 
-  private Source openSource(SourceOptions options) throws DownloadException {
-    if (!layout.equals("files") && !layout.equals(HfCacheLayout.NAME)) {
-      throw new DownloadException(Failure.USAGE, "--layout must be files or hf-cache");
-    }
-    if (layout.equals(HfCacheLayout.NAME) && !source.startsWith("hf://")) {
-      throw new DownloadException(Failure.USAGE, "--layout hf-cache needs an hf:// source (it lays out a Hugging Face cache)");
-    }
-    if (source.startsWith("oci://")) {
-      return OciSource.create(options, platform != null ? platform : OciSource.hostPlatform(), plainHttp, registryAuth());
-    }
-    Source src = Sources.open(options);
-    return layout.equals(HfCacheLayout.NAME) ? new HfCacheLayout(source, revision, src) : src;
-  }
-
-  /** The docker config text for oci://, from --registry-config, the environment or the usual file; null if none. */
-  private String registryAuth() throws DownloadException {
-    Path file = registryConfig;
-    if (file == null) {
-      String inline = System.getenv("MODELPREFETCH_REGISTRY_AUTH");
-      if (inline != null && !inline.isBlank()) {
-        return inline;
+  /** Resolves, downloads and verifies; every sink gets the final snapshot, with the error on failure. */
+  private Pull.Result pull(ProgressTracker tracker, Reports reports) throws DownloadException, InterruptedException {
+    SourceOptions options = new SourceOptions(source, revision, include, exclude, endpoint(), region, token(),
+        sha256, connections, stallTimeout);
+    TransferSettings settings = settings();
+    try (Source src = openSource(options); Reporter reporter = new Reporter(tracker, reports.sinks(), progressInterval)) {
+      Destination destination = Destination.open(dest);
+      try (DestinationLock lock = destination.lock(lockTimeout, System.err::println)) {
+        Pull.Result result = src instanceof OciSource oci ? new OciPull(oci, destination, settings, tracker).run()
+            : src instanceof HfCacheLayout cache ? new Pull(src, destination, settings, tracker, cache).run()
+            : new Pull(src, destination, settings, tracker).run();
+        reports.revision(Printable.escape(result.completion().revision()));
+        reporter.finish(null);
+        return result;
+      } catch (DownloadException e) {
+        destination.discardIfUnused();
+        reporter.finish(e.getMessage());
+        throw e;
       }
-      String dir = System.getenv("DOCKER_CONFIG");
-      file = dir != null ? Path.of(dir, "config.json") : Path.of(System.getProperty("user.home"), ".docker", "config.json");
-      if (!Files.isRegularFile(file)) {
-        return null;
-      }
-    }
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new DownloadException(Failure.USAGE, "cannot read the registry config " + file + ": " + e.getMessage());
+      throw new DownloadException(Failure.DESTINATION, "cannot release the lock of " + dest + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Where progress goes: the termination message, stdout or the terminal, and the artifact's status. */
+  private record Reports(List<ProgressSink> sinks, TerminationMessageSink termination, StatusPatchSink status,
+      KubeStatusApplier applier) implements AutoCloseable {
+    /** The pinned revision, for the final reports of a successful pull. */
+    void revision(String revision) {
+      if (termination != null) {
+        termination.revision(revision);
+      }
+      if (status != null) {
+        status.revision(revision);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (applier != null) {
+        applier.close();
+      }
+    }
+  }
+
+  private Reports reports(TerminationMessageSink termination) throws DownloadException {
+    List<ProgressSink> sinks = new ArrayList<>();
+    if (termination != null) {
+      sinks.add(termination);
+    }
+    sinks.addAll(progressSinks());
+    if (statusArtifact == null) {
+      return new Reports(sinks, termination, null, null);
+    }
+    String[] ref = artifactRef();
+    KubeStatusApplier applier = new KubeStatusApplier();
+    StatusPatchSink status = new StatusPatchSink(ref[0], ref[1], applier, STATUS_INTERVAL, Clock.systemUTC());
+    sinks.add(status);
+    return new Reports(sinks, termination, status, applier);
   }
 
   /** At most one status patch per this interval (the API server is shared; progress is cosmetic). */

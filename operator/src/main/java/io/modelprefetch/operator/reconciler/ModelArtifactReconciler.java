@@ -115,11 +115,23 @@ public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
   @Override
   public ErrorStatusUpdateControl<ModelArtifact> updateErrorStatus(ModelArtifact ma, Context<ModelArtifact> context,
       Exception e) {
+    if (interrupted(e)) {
+      return ErrorStatusUpdateControl.noStatusUpdate(); // the operator is stopping: nothing went wrong
+    }
     ModelArtifactStatus next = aggregator.reconcileError(ma, e);
     if (Objects.equals(ModelArtifactStatusAggregator.owned(ma.getStatus()), next)) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     return ErrorStatusUpdateControl.patchStatus(statusPatch(ma, next));
+  }
+
+  private static boolean interrupted(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static ModelArtifact statusPatch(ModelArtifact ma, ModelArtifactStatus status) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,17 +66,28 @@ public final class AdmissionReviewHandler implements HttpHandler {
         reply(exchange, 400, "{\"message\":\"AdmissionReview without request\"}");
         return;
       }
-      String answer;
-      try {
-        answer = serialization.asJson(respond(review.getRequest()));
-      } catch (RuntimeException e) {
-        LOG.error("admission of pod {}/{} failed; the API server applies failurePolicy",
-            review.getRequest().getNamespace(), review.getRequest().getName(), e);
+      String answer = answer(review.getRequest());
+      if (answer == null) {
         reply(exchange, 500, "{\"message\":\"internal error in the modelprefetch webhook (see operator log)\"}");
-        return;
+      } else {
+        reply(exchange, 200, answer);
       }
-      reply(exchange, 200, answer);
     }
+  }
+
+  /** The AdmissionReview to send back, or null after a failure (logged; the API server applies failurePolicy). */
+  private String answer(AdmissionRequest request) {
+    try {
+      return serialization.asJson(respond(request));
+    } catch (KubernetesClientException e) {
+      // The API server was unreachable or refused a lookup: an operational condition, not a bug.
+      LOG.warn("admission of pod {}/{} failed, the API server applies failurePolicy: {}", request.getNamespace(),
+          request.getName(), String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", " "));
+    } catch (RuntimeException e) {
+      LOG.error("admission of pod {}/{} failed; the API server applies failurePolicy", request.getNamespace(),
+          request.getName(), e);
+    }
+    return null;
   }
 
   private AdmissionReview respond(AdmissionRequest request) {

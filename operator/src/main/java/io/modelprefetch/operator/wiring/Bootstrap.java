@@ -23,10 +23,13 @@ import io.modelprefetch.operator.status.ModelArtifactStatusAggregator;
 import io.modelprefetch.operator.metrics.OperatorHttpServer;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /** Builds every collaborator from the config and passes them by constructor; the only wiring there is. */
 public final class Bootstrap {
+  private static final Duration RECONCILE_TERMINATION = Duration.ofSeconds(10);
+
   private Bootstrap() {}
 
   /** A started operator and its HTTP endpoints. */
@@ -60,6 +63,8 @@ public final class Bootstrap {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
+          // On stop, reconciles in flight finish (JOSDK's default, zero, interrupts them mid-request).
+          .withReconciliationTerminationTimeout(RECONCILE_TERMINATION)
           .withDependentResourceFactory(dependents)
           .withMetrics(new AggregatedMetrics(List.of(
               MicrometerMetrics.withoutPerResourceMetrics(registry), artifactMetrics)));
