@@ -172,6 +172,40 @@ public final class PullCommand implements Callable<Integer> {
     }
   }
 
+  private Source openSource(SourceOptions options) throws DownloadException {
+    if (!layout.equals("files") && !layout.equals(HfCacheLayout.NAME)) {
+      throw new DownloadException(Failure.USAGE, "--layout must be files or hf-cache");
+    }
+    if (layout.equals(HfCacheLayout.NAME) && !source.startsWith("hf://")) {
+      throw new DownloadException(Failure.USAGE, "--layout hf-cache needs an hf:// source (it lays out a Hugging Face cache)");
+    }
+    if (source.startsWith("oci://")) {
+      return OciSource.create(options, platform != null ? platform : OciSource.hostPlatform(), plainHttp, registryAuth());
+    }
+    Source src = Sources.open(options);
+    return layout.equals(HfCacheLayout.NAME) ? new HfCacheLayout(source, revision, src) : src;
+  }
+
+  /** The docker config text for oci://, from --registry-config, the environment or the usual file; null if none. */
+  private String registryAuth() throws DownloadException {
+    Path file = registryConfig;
+    if (file == null) {
+      String inline = System.getenv("MODELPREFETCH_REGISTRY_AUTH");
+      if (inline != null && !inline.isBlank()) {
+        return inline;
+      }
+      String dir = System.getenv("DOCKER_CONFIG");
+      file = dir != null ? Path.of(dir, "config.json") : Path.of(System.getProperty("user.home"), ".docker", "config.json");
+      if (!Files.isRegularFile(file)) {
+        return null;
+      }
+    }
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new DownloadException(Failure.USAGE, "cannot read the registry config " + file + ": " + e.getMessage());
+    }
+  }
   /** Where progress goes: the termination message, stdout or the terminal, and the artifact's status. */
   private record Reports(List<ProgressSink> sinks, TerminationMessageSink termination, StatusPatchSink status,
       KubeStatusApplier applier) implements AutoCloseable {

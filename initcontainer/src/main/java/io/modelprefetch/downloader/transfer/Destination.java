@@ -7,6 +7,7 @@ import io.modelprefetch.downloader.manifest.Completion;
 import io.modelprefetch.downloader.manifest.SafePath;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
