@@ -14,12 +14,15 @@ import io.modelprefetch.downloader.report.TerminationMessage;
 import io.modelprefetch.downloader.source.Source;
 import io.modelprefetch.downloader.source.SourceOptions;
 import io.modelprefetch.downloader.source.Sources;
+import io.modelprefetch.downloader.source.dragonfly.DragonflyProxy;
+import io.modelprefetch.downloader.source.dragonfly.DragonflyRoute;
 import io.modelprefetch.downloader.transfer.Destination;
 import io.modelprefetch.downloader.transfer.Pull;
 import io.modelprefetch.downloader.transfer.TransferSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,6 +102,12 @@ public final class PullCommand implements Callable<Integer> {
       description = "also report progress into this ModelArtifact's status (server-side apply; in-cluster credentials or $KUBECONFIG)")
   String statusArtifact;
 
+  @Option(names = "--dragonfly-proxy", paramLabel = "URL",
+      description = "send hf:// and https:// ranges through this Dragonfly client proxy (http://HOST:PORT, "
+          + "default $MODELPREFETCH_DRAGONFLY_PROXY); tokens never go through it; on its first error the pull "
+          + "continues from the origin")
+  String dragonflyProxy;
+
   @Override
   public Integer call() {
     ProgressTracker tracker = new ProgressTracker();
@@ -120,7 +129,8 @@ public final class PullCommand implements Callable<Integer> {
       SourceOptions options = new SourceOptions(source, revision, include, exclude, endpoint(), region, token(),
           sha256, connections, stallTimeout);
       TransferSettings settings = settings();
-      try (Source src = Sources.open(options); Reporter reporter = new Reporter(tracker, sinks, progressInterval)) {
+      DragonflyRoute route = dragonflyRoute();
+      try (Source src = Sources.open(options, route); Reporter reporter = new Reporter(tracker, sinks, progressInterval)) {
         Destination destination = Destination.open(dest);
         try {
           Pull.Result result = new Pull(src, destination, settings, tracker).run();
@@ -131,6 +141,10 @@ public final class PullCommand implements Callable<Integer> {
             status.revision(result.completion().revision());
           }
           reporter.finish(null);
+          if (route.active() || route.fellBack()) {
+            System.err.println("dragonfly: " + Human.bytes(route.bytesViaDragonfly()) + " through the Dragonfly client, "
+                + Human.bytes(route.bytesDirect()) + " from the origin directly");
+          }
           System.err.println((result.upToDate() ? "up to date: " : "done: ") + result.completion().files().size()
               + " files, " + Human.bytes(result.completion().totalBytes()) + " at revision "
               + result.completion().revision() + " in " + dest);
@@ -159,6 +173,18 @@ public final class PullCommand implements Callable<Integer> {
 
   /** At most one status patch per this interval (the API server is shared; progress is cosmetic). */
   private static final Duration STATUS_INTERVAL = Duration.ofSeconds(2);
+
+  private DragonflyRoute dragonflyRoute() throws DownloadException {
+    String url = dragonflyProxy != null ? dragonflyProxy : System.getenv("MODELPREFETCH_DRAGONFLY_PROXY");
+    if (url == null || url.isBlank()) {
+      return DragonflyRoute.none();
+    }
+    try {
+      return new DragonflyRoute(new DragonflyProxy(URI.create(url.strip()), stallTimeout), System.err);
+    } catch (IllegalArgumentException e) {
+      throw new DownloadException(Failure.USAGE, "--dragonfly-proxy: " + e.getMessage());
+    }
+  }
 
   private String[] artifactRef() throws DownloadException {
     String[] ref = statusArtifact.split("/", -1);

@@ -12,6 +12,7 @@ import io.modelprefetch.downloader.source.Body;
 import io.modelprefetch.downloader.source.Source;
 import io.modelprefetch.downloader.source.SourceException;
 import io.modelprefetch.downloader.source.SourceOptions;
+import io.modelprefetch.downloader.source.dragonfly.DragonflyRoute;
 import io.modelprefetch.downloader.source.http.HttpTransport;
 import io.modelprefetch.downloader.source.http.RangeGet;
 import java.io.IOException;
@@ -31,6 +32,11 @@ import java.util.regex.Pattern;
  * followed through its {@code Link: rel="next"} pages; each file's first ranged request goes to
  * {@code /resolve/<commit>/<path>} and the redirect target (a signed CDN URL) is reused for its
  * other ranges, which keeps resolve calls, and so rate-limit use, to one per file.
+ *
+ * <p>Through Dragonfly, a HEAD on the resolve URL (with the token, to the Hub only) finds the
+ * signed CDN URL without fetching from it, and every range of the file goes to the node's
+ * Dragonfly client named by the file's digest. The token never goes through Dragonfly: a file the
+ * Hub serves itself goes there only for public repos.
  */
 public final class HfSource implements Source {
   private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
@@ -41,13 +47,20 @@ public final class HfSource implements Source {
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, URI> signedUrls = new ConcurrentHashMap<>();
   private final Map<String, Object> resolveLocks = new ConcurrentHashMap<>();
+  private final Map<String, URI> dragonflyTargets = new ConcurrentHashMap<>();
+  private final DragonflyRoute route;
   private final URI endpoint;
   private final HfRepo repo;
   private String commit;
 
   public HfSource(SourceOptions options, HttpTransport transport) throws DownloadException {
+    this(options, transport, DragonflyRoute.none());
+  }
+
+  public HfSource(SourceOptions options, HttpTransport transport, DragonflyRoute route) throws DownloadException {
     this.options = options;
     this.transport = transport;
+    this.route = route;
     this.repo = HfRepo.parse(options.uri());
     String base = options.endpoint() != null ? options.endpoint() : DEFAULT_ENDPOINT;
     this.endpoint = URI.create(base.endsWith("/") ? base : base + "/");
@@ -136,6 +149,37 @@ public final class HfSource implements Source {
 
   @Override
   public Body open(RemoteFile file, long from, long to) throws IOException {
+    URI target = route.active() ? dragonflyTarget(file) : null;
+    if (target == null) {
+      return route.direct(() -> openDirect(file, from, to));
+    }
+    Digest id = file.strongestDigest();
+    return route.open(target, id == null ? null : id.toString(), from, to, file.size(),
+        () -> openDirect(file, from, to));
+  }
+
+  /**
+   * The URL Dragonfly may fetch for this file: its signed CDN URL, or the resolve URL when the Hub
+   * serves the file itself and the repo needs no token; null when only the direct path may go.
+   */
+  private URI dragonflyTarget(RemoteFile file) throws IOException {
+    URI target = dragonflyTargets.get(file.locator());
+    if (target == null) {
+      synchronized (resolveLocks.computeIfAbsent(file.locator(), k -> new Object())) {
+        target = dragonflyTargets.get(file.locator());
+        if (target == null) {
+          URI resolve = resolveUri(file);
+          URI signed = transport.otherHostTarget(resolve, options.token());
+          target = signed != null ? signed : resolve;
+          dragonflyTargets.put(file.locator(), target);
+        }
+      }
+    }
+    boolean hubServed = HttpTransport.sameOrigin(target, endpoint);
+    return hubServed && options.token() != null ? null : target;
+  }
+
+  private Body openDirect(RemoteFile file, long from, long to) throws IOException {
     URI signed = signedUrls.get(file.locator());
     if (signed == null) {
       // The first range of a file resolves it; concurrent first ranges wait for that redirect
@@ -154,17 +198,21 @@ public final class HfSource implements Source {
         throw e;
       }
       signedUrls.remove(file.locator(), signed);
-      return open(file, from, to);
+      return openDirect(file, from, to);
     }
   }
 
   private Body viaResolve(RemoteFile file, long from, long to) throws IOException {
-    URI resolve = endpoint.resolve(repo.resolvePrefix() + "/resolve/" + commit + "/" + encodePath(file.locator()));
+    URI resolve = resolveUri(file);
     RangeGet.Opened opened = RangeGet.open(transport, resolve, options.token(), from, to, file.size(), true);
     if (!HttpTransport.sameOrigin(resolve, opened.finalUri())) {
       signedUrls.put(file.locator(), opened.finalUri());
     }
     return opened.body();
+  }
+
+  private URI resolveUri(RemoteFile file) {
+    return endpoint.resolve(repo.resolvePrefix() + "/resolve/" + commit + "/" + encodePath(file.locator()));
   }
 
   private static String encode(String segment) {
