@@ -16,4 +16,12 @@ public record Source(
     @JsonPropertyDescription("a Secret in the same namespace: HF_TOKEN for hf://, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and optional AWS_SESSION_TOKEN) for s3://, BEARER_TOKEN for https://") String credentialsSecret,
     @JsonPropertyDescription("override of the service endpoint: an HF mirror for hf://, an S3-compatible endpoint for s3:// (path-style addressing is used when set)") String endpoint,
     @JsonPropertyDescription("S3 region (default us-east-1 when an endpoint is set)") String region,
-    @Pattern("^[0-9a-f]{64}$") @JsonPropertyDescription("expected SHA-256 of the file for https:// sources") String sha256) {}
+    @Pattern("^[0-9a-f]{64}$") @JsonPropertyDescription("expected SHA-256 of the file for https:// sources") String sha256,
+    @JsonPropertyDescription("false fetches straight from the origin even where the operator routes hf:// and https:// downloads through the node's Dragonfly client (default true)") Boolean dragonfly) {
+
+  /** A source that follows the operator's Dragonfly setting. */
+  public Source(String uri, String revision, List<String> include, List<String> exclude, String credentialsSecret,
+      String endpoint, String region, String sha256) {
+    this(uri, revision, include, exclude, credentialsSecret, endpoint, region, sha256, null);
+  }
+}

@@ -16,6 +16,7 @@ import io.modelprefetch.downloader.source.SourceOptions;
 import io.modelprefetch.downloader.source.Sources;
 import io.modelprefetch.downloader.source.dragonfly.DragonflyProxy;
 import io.modelprefetch.downloader.source.dragonfly.DragonflyRoute;
+import io.modelprefetch.downloader.source.dragonfly.DragonflyTraffic;
 import io.modelprefetch.downloader.transfer.Destination;
 import io.modelprefetch.downloader.transfer.Pull;
 import io.modelprefetch.downloader.transfer.TransferSettings;
@@ -108,6 +109,11 @@ public final class PullCommand implements Callable<Integer> {
           + "continues from the origin")
   String dragonflyProxy;
 
+  @Option(names = "--dragonfly-metrics", paramLabel = "URL",
+      description = "dfdaemon's Prometheus endpoint, read to report bytes from peers vs the origin "
+          + "(default $MODELPREFETCH_DRAGONFLY_METRICS, else port 4002 of the proxy's host)")
+  String dragonflyMetrics;
+
   @Override
   public Integer call() {
     ProgressTracker tracker = new ProgressTracker();
@@ -130,6 +136,12 @@ public final class PullCommand implements Callable<Integer> {
           sha256, connections, stallTimeout);
       TransferSettings settings = settings();
       DragonflyRoute route = dragonflyRoute();
+      if (termination != null) {
+        termination.split(route::split);
+      }
+      if (status != null) {
+        status.split(route::split);
+      }
       try (Source src = Sources.open(options, route); Reporter reporter = new Reporter(tracker, sinks, progressInterval)) {
         Destination destination = Destination.open(dest);
         try {
@@ -141,9 +153,12 @@ public final class PullCommand implements Callable<Integer> {
             status.revision(result.completion().revision());
           }
           reporter.finish(null);
-          if (route.active() || route.fellBack()) {
+          DragonflyRoute.Split from = route.split();
+          if (from != null) {
             System.err.println("dragonfly: " + Human.bytes(route.bytesViaDragonfly()) + " through the Dragonfly client, "
-                + Human.bytes(route.bytesDirect()) + " from the origin directly");
+                + Human.bytes(route.bytesDirect()) + " from the origin directly"
+                + (from.fromPeers() == null ? "" : "; " + Human.bytes(from.fromPeers()) + " from peers, "
+                    + Human.bytes(from.fromOrigin()) + " from the origin in all"));
           }
           System.err.println((result.upToDate() ? "up to date: " : "done: ") + result.completion().files().size()
               + " files, " + Human.bytes(result.completion().totalBytes()) + " at revision "
@@ -179,11 +194,20 @@ public final class PullCommand implements Callable<Integer> {
     if (url == null || url.isBlank()) {
       return DragonflyRoute.none();
     }
+    DragonflyProxy proxy;
     try {
-      return new DragonflyRoute(new DragonflyProxy(URI.create(url.strip()), stallTimeout), System.err);
+      proxy = new DragonflyProxy(URI.create(url.strip()), stallTimeout);
     } catch (IllegalArgumentException e) {
       throw new DownloadException(Failure.USAGE, "--dragonfly-proxy: " + e.getMessage());
     }
+    String metrics = dragonflyMetrics != null ? dragonflyMetrics : System.getenv("MODELPREFETCH_DRAGONFLY_METRICS");
+    URI metricsUri;
+    try {
+      metricsUri = metrics == null || metrics.isBlank() ? DragonflyTraffic.besideProxy(proxy.address()) : URI.create(metrics.strip());
+    } catch (IllegalArgumentException e) {
+      throw new DownloadException(Failure.USAGE, "--dragonfly-metrics: " + e.getMessage());
+    }
+    return new DragonflyRoute(proxy, new DragonflyTraffic(metricsUri), System.err);
   }
 
   private String[] artifactRef() throws DownloadException {

@@ -1,6 +1,8 @@
 package io.modelprefetch.downloader.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelprefetch.downloader.source.dragonfly.DragonflyRoute;
+import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import java.time.Clock;
@@ -28,6 +30,7 @@ public final class StatusPatchSink implements ProgressSink {
   private final Duration minInterval;
   private final Clock clock;
   private volatile String revision;
+  private volatile Supplier<DragonflyRoute.Split> split = () -> null;
   private long lastPatchMillis = Long.MIN_VALUE;
 
   public StatusPatchSink(String namespace, String name, StatusApplier applier, Duration minInterval, Clock clock) {
@@ -36,6 +39,11 @@ public final class StatusPatchSink implements ProgressSink {
     this.applier = applier;
     this.minInterval = minInterval;
     this.clock = clock;
+  }
+
+  /** Where the bytes came from (peers vs origin), reported when the pull goes through Dragonfly. */
+  public void split(Supplier<DragonflyRoute.Split> split) {
+    this.split = split;
   }
 
   /** The commit (or fingerprint) the pull pinned; sent with the final patch. */
@@ -88,6 +96,11 @@ public final class StatusPatchSink implements ProgressSink {
     if (s.etaSeconds() >= 0) {
       progress.put("etaSeconds", s.etaSeconds());
       progress.put("eta", Human.duration(s.etaSeconds()));
+    }
+    DragonflyRoute.Split from = split.get();
+    if (from != null && from.fromPeers() != null) {
+      progress.put("bytesFromPeers", from.fromPeers());
+      progress.put("bytesFromOrigin", from.fromOrigin());
     }
     progress.put("updatedAt", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
     return root.toString();

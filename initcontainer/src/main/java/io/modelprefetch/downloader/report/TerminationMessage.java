@@ -1,6 +1,8 @@
 package io.modelprefetch.downloader.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelprefetch.downloader.source.dragonfly.DragonflyRoute;
+import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +18,15 @@ public final class TerminationMessage implements ProgressSink {
   private final Path path;
   private final ObjectMapper json = new ObjectMapper();
   private String revision;
+  private Supplier<DragonflyRoute.Split> split = () -> null;
 
   public TerminationMessage(Path path) {
     this.path = path;
+  }
+
+  /** Where the bytes came from (peers vs origin), reported when the pull goes through Dragonfly. */
+  public void split(Supplier<DragonflyRoute.Split> split) {
+    this.split = split;
   }
 
   public void revision(String revision) {
@@ -39,6 +47,11 @@ public final class TerminationMessage implements ProgressSink {
     n.put("bytes", s.bytesTotal());
     n.put("transferredBytes", s.transferred());
     n.put("seconds", s.elapsedMillis() / 1000.0);
+    DragonflyRoute.Split from = split.get();
+    if (from != null && from.fromPeers() != null) {
+      n.put("bytesFromPeers", from.fromPeers());
+      n.put("bytesFromOrigin", from.fromOrigin());
+    }
     if (error != null) {
       n.put("error", error.length() > 3000 ? error.substring(0, 3000) + "…" : error);
     }

@@ -77,6 +77,7 @@ public final class DownloadPodTemplate {
         .withImage(config.downloaderImage())
         .withArgs(pullArgs(ma))
         .withEnv(DownloaderCommand.credentials(ma.getSpec().source()))
+        .addAllToEnv(DownloaderCommand.dragonfly(ma.getSpec().source(), config.dragonflyProxy()))
         .addNewEnv().withName("JAVA_TOOL_OPTIONS").withValue("-XX:-UsePerfData -XX:MaxRAMPercentage=60").endEnv()
         .withTerminationMessagePath(TERMINATION_LOG)
         .withTerminationMessagePolicy("FallbackToLogsOnError")

@@ -50,6 +50,7 @@ public final class InjectedContainers {
     return base(names.pullContainer(), config.pullResources(), "-XX:-UsePerfData -XX:MaxRAMPercentage=60")
         .withArgs(pullArgs(d))
         .addAllToEnv(DownloaderCommand.credentials(d.source()))
+        .addAllToEnv(DownloaderCommand.dragonfly(d.source(), config.dragonflyProxy()))
         .addNewVolumeMount().withName(names.volume()).withMountPath(d.ref().mountPath()).endVolumeMount()
         .build();
   }

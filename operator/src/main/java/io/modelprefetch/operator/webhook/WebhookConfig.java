@@ -1,6 +1,8 @@
 package io.modelprefetch.operator.webhook;
 
 import static io.modelprefetch.operator.config.OperatorConfig.integer;
+
+import io.modelprefetch.operator.downloader.DownloaderCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -52,9 +54,10 @@ public record WebhookConfig(int port, Tls tls, Injection injection) {
    * @param waitTimeout how long {@code modelprefetch wait} waits for a shared artifact before failing
    *     (the kubelet then restarts the init container with back-off)
    * @param headroomPercent extra space of a per-pod emptyDir over the resolved size
+   * @param dragonflyProxy the node's Dragonfly proxy for per-pod pulls (may use $(NODE_IP)), or null
    */
   public record Injection(String image, Duration waitTimeout, Resources waitResources, Resources pullResources,
-      int headroomPercent) {
+      int headroomPercent, String dragonflyProxy) {
     public Injection {
       Objects.requireNonNull(image, "image");
       Objects.requireNonNull(waitTimeout, "waitTimeout");
@@ -62,7 +65,7 @@ public record WebhookConfig(int port, Tls tls, Injection injection) {
 
     public static Injection defaults(String image) {
       return new Injection(image, Duration.ofHours(2), new Resources("50m", "64Mi", "256Mi"),
-          new Resources("500m", "512Mi", "1Gi"), 10);
+          new Resources("500m", "512Mi", "1Gi"), 10, null);
     }
   }
 
@@ -83,7 +86,8 @@ public record WebhookConfig(int port, Tls tls, Injection injection) {
         new Resources(env.getOrDefault("MODELPREFETCH_WEBHOOK_PULL_CPU_REQUEST", d.pullResources().cpuRequest()),
             env.getOrDefault("MODELPREFETCH_WEBHOOK_PULL_MEMORY_REQUEST", d.pullResources().memoryRequest()),
             env.getOrDefault("MODELPREFETCH_WEBHOOK_PULL_MEMORY_LIMIT", d.pullResources().memoryLimit())),
-        integer(env, "MODELPREFETCH_WEBHOOK_EMPTYDIR_HEADROOM_PERCENT", d.headroomPercent()));
+        integer(env, "MODELPREFETCH_WEBHOOK_EMPTYDIR_HEADROOM_PERCENT", d.headroomPercent()),
+        DownloaderCommand.dragonflyProxyFromEnv(env));
     Tls tls = new Tls(
         env.getOrDefault("MODELPREFETCH_WEBHOOK_SERVICE", "modelprefetch-webhook"),
         env.getOrDefault("POD_NAMESPACE", "modelprefetch"),

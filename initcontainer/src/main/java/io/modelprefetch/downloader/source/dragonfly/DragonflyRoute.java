@@ -23,20 +23,47 @@ public final class DragonflyRoute {
     Body open() throws IOException;
   }
 
+  /**
+   * Where a pull's bytes came from: other nodes (or this node's Dragonfly cache) vs the origin
+   * (directly or through dfdaemon's back-to-source); null parts when dfdaemon's counters are unreadable.
+   */
+  public record Split(Long fromPeers, Long fromOrigin) {}
+
   private final DragonflyProxy proxy;
+  private final DragonflyTraffic traffic;
+  private final DragonflyTraffic.Counters baseline;
   private final PrintStream log;
   private final AtomicBoolean fellBack = new AtomicBoolean();
   private final LongAdder viaDragonfly = new LongAdder();
   private final LongAdder direct = new LongAdder();
 
-  public DragonflyRoute(DragonflyProxy proxy, PrintStream log) {
+  /**
+   * @param proxy the node's dfdaemon proxy, or null for no Dragonfly
+   * @param traffic dfdaemon's metrics endpoint, or null when not readable
+   */
+  public DragonflyRoute(DragonflyProxy proxy, DragonflyTraffic traffic, PrintStream log) {
     this.proxy = proxy;
+    this.traffic = traffic;
+    this.baseline = traffic == null ? null : traffic.read();
     this.log = log;
   }
 
   /** A route that always goes to the origin. */
   public static DragonflyRoute none() {
-    return new DragonflyRoute(null, System.err);
+    return new DragonflyRoute(null, null, System.err);
+  }
+
+  /** Where this pull's bytes came from so far; null when Dragonfly is not configured. */
+  public Split split() {
+    if (proxy == null) {
+      return null;
+    }
+    DragonflyTraffic.Counters now = traffic == null || baseline == null ? null : traffic.read();
+    if (now == null) {
+      return viaDragonfly.sum() == 0 ? new Split(0L, direct.sum()) : new Split(null, null);
+    }
+    DragonflyTraffic.Counters d = now.minus(baseline);
+    return new Split(d.remotePeer() + d.localPeer(), direct.sum() + d.backToSource());
   }
 
   /** Whether ranges may go through Dragonfly (configured and not fallen back). */
