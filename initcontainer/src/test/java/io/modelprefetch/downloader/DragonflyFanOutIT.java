@@ -2,6 +2,8 @@ package io.modelprefetch.downloader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelprefetch.fixtures.data.Datasets;
 import io.modelprefetch.fixtures.hub.HubFixture;
 import java.io.IOException;
@@ -83,7 +85,7 @@ class DragonflyFanOutIT {
   }
 
   /** A pull running on a node, and where its stderr goes. */
-  private record Running(Process process, Path stderr) {}
+  private record Running(Process process, Path stderr, Path termination) {}
 
   /** Starts the CLI inside node {@code i}'s namespace. */
   private Running pull(int i, String repo, Path dest, boolean viaDragonfly) throws IOException {
@@ -92,23 +94,26 @@ class DragonflyFanOutIT {
         "-Xmx256m", "-jar", System.getProperty("modelprefetch.jar"),
         "pull", "hf://" + repo, "--dest", dest.toString(), "--endpoint", hub.endpoint().toString(),
         "--progress", "none", "--chunk-size", "4MiB"));
+    Path logs = Files.createDirectories(tmp.resolve("logs-n" + i + "-" + System.nanoTime()));
+    cmd.addAll(List.of("--termination-message-path", logs.resolve("termination.json").toString()));
     if (viaDragonfly) {
       cmd.addAll(List.of("--dragonfly-proxy", bed.getProperty("proxy")));
     }
-    Path logs = Files.createDirectories(tmp.resolve("logs-n" + i + "-" + System.nanoTime()));
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectOutput(logs.resolve("out").toFile())
         .redirectError(logs.resolve("err").toFile());
     pb.environment().remove("HF_TOKEN");
     pb.environment().remove("HF_ENDPOINT");
-    return new Running(pb.start(), logs.resolve("err"));
+    return new Running(pb.start(), logs.resolve("err"), logs.resolve("termination.json"));
   }
 
-  private record Outcome(int exit, String stderr) {}
+  /** How a pull ended: exit code, stderr, and its termination message (JSON). */
+  private record Outcome(int exit, String stderr, JsonNode summary) {}
 
   private static Outcome await(Running r) throws Exception {
     assertThat(r.process().waitFor(600, TimeUnit.SECONDS)).as("pull finished within 10 minutes").isTrue();
-    return new Outcome(r.process().exitValue(), Files.readString(r.stderr()));
+    JsonNode summary = Files.exists(r.termination()) ? new ObjectMapper().readTree(r.termination().toFile()) : null;
+    return new Outcome(r.process().exitValue(), Files.readString(r.stderr()), summary);
   }
 
   private static void assertSameFiles(Path dest, Map<String, byte[]> files) throws IOException {
@@ -153,6 +158,11 @@ class DragonflyFanOutIT {
       assertSameFiles(tmp.resolve(repo.replace('/', '_') + "-df/n" + i), files);
     }
     long model = size(files);
+    long fromPeers = outcomes.stream().mapToLong(o -> o.summary().path("bytesFromPeers").asLong(-1)).sum();
+    System.out.printf("nodes reported %d bytes from peers in their termination messages%n", fromPeers);
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.summary().has("bytesFromPeers")).isTrue());
+    assertThat(fromPeers).as("bytes the nodes report from peers (dfdaemon counters)")
+        .isGreaterThanOrEqualTo((nodes() - 1) * model);
     System.out.printf("fan-out over %d nodes: origin sent %d bytes for a %d-byte model (%.3fx)%n",
         nodes(), originBytes(), model, originBytes() / (double) model);
     assertThat(originBytes()).as("origin bytes for %d nodes", nodes()).isLessThanOrEqualTo((long) (1.1 * model));
@@ -209,6 +219,8 @@ class DragonflyFanOutIT {
       double seconds = (System.nanoTime() - start) / 1e9;
       for (Outcome o : outcomes) {
         assertThat(o.exit()).as("stderr:%n%s", o.stderr()).isZero();
+        assertThat(o.stderr()).as("the Dragonfly run really went through Dragonfly")
+            .doesNotContain("downloading from the origin directly");
       }
       long model = size(files);
       String line = String.format("fan-out %s: %d nodes, model %.0f MiB, origin sent %.1f MiB (%.2fx model), last node ready after %.1f s",
