@@ -52,24 +52,23 @@ public final class DragonflyProxy {
   }
 
   /**
-   * Opens bytes {@code [from, to)} of the file of {@code size} bytes at {@code origin}.
+   * Opens bytes {@code [from, to)} (not empty) of the file at {@code origin}.
    *
    * @param contentId names the content for the task id (null: dfdaemon derives it from the URL)
    * @throws DragonflyException when the proxy is unreachable, answers an error or a malformed reply
    */
-  public Body open(URI origin, String contentId, long from, long to, long size) throws DragonflyException {
-    boolean whole = from == 0 && to == size;
+  public Body open(URI origin, String contentId, long from, long to) throws DragonflyException {
     Socket socket = new Socket();
     try {
       socket.connect(new InetSocketAddress(proxy.getHost(), proxy.getPort()), CONNECT_TIMEOUT_MILLIS);
       socket.setSoTimeout((int) stallTimeout.toMillis());
       OutputStream out = socket.getOutputStream();
-      out.write(request(origin, contentId, whole ? null : "bytes=" + from + "-" + (to - 1))
-          .getBytes(StandardCharsets.ISO_8859_1));
+      // Always a range, also for a whole file: dfdaemon then states Content-Range and Content-Length.
+      out.write(request(origin, contentId, "bytes=" + from + "-" + (to - 1)).getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
       Head reply = Head.read(in);
-      check(reply, reply.status(), whole, from, to);
+      check(reply, reply.status(), from, to);
       return new Body(new RangeGet.CountingStream(in, to - from), socket);
     } catch (DragonflyException e) {
       closeQuietly(socket);
@@ -104,24 +103,20 @@ public final class DragonflyProxy {
     return value;
   }
 
-  private void check(Head reply, int status, boolean whole, long from, long to) throws DragonflyException {
+  private void check(Head reply, int status, long from, long to) throws DragonflyException {
     String errorType = reply.header(ERROR_TYPE);
     if (errorType != null) {
       throw new DragonflyException("the Dragonfly proxy " + proxy + " answered " + status
           + " (" + ERROR_TYPE + ": " + printable(errorType) + ")", null);
     }
-    boolean ok = whole ? status == 200 || status == 206 : status == 206;
-    if (!ok) {
-      throw new DragonflyException("the Dragonfly proxy " + proxy + " answered " + status
-          + (whole ? "" : " to a range request"), null);
+    if (status != 206) {
+      throw new DragonflyException("the Dragonfly proxy " + proxy + " answered " + status + " to a range request", null);
     }
-    if (status == 206) {
-      String expected = "bytes " + from + "-" + (to - 1) + "/";
-      String contentRange = reply.header("Content-Range");
-      if (contentRange == null || !contentRange.startsWith(expected)) {
-        throw new DragonflyException("the Dragonfly proxy " + proxy + " answered Content-Range '"
-            + printable(String.valueOf(contentRange)) + "', expected '" + expected + "…'", null);
-      }
+    String expected = "bytes " + from + "-" + (to - 1) + "/";
+    String contentRange = reply.header("Content-Range");
+    if (contentRange == null || !contentRange.startsWith(expected)) {
+      throw new DragonflyException("the Dragonfly proxy " + proxy + " answered Content-Range '"
+          + printable(String.valueOf(contentRange)) + "', expected '" + expected + "…'", null);
     }
     String length = reply.header("Content-Length");
     if (length == null || !length.strip().equals(Long.toString(to - from))) {

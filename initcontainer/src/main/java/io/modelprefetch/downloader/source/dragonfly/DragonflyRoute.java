@@ -75,11 +75,11 @@ public final class DragonflyRoute {
    * Opens {@code [from, to)} through Dragonfly when active, else (or on its failure) through
    * {@code direct}. {@code origin} must carry no credentials other than a signed URL's own query.
    */
-  public Body open(URI origin, String contentId, long from, long to, long size, Direct directOpen)
+  public Body open(URI origin, String contentId, long from, long to, Direct directOpen)
       throws IOException {
-    if (active()) {
+    if (active() && to > from) {
       try {
-        return counted(proxy.open(origin, contentId, from, to, size), viaDragonfly);
+        return counted(proxy.open(origin, contentId, from, to), viaDragonfly);
       } catch (DragonflyException e) {
         if (fellBack.compareAndSet(false, true)) {
           log.println("dragonfly: " + DragonflyProxy.printable(e.getMessage())

@@ -154,7 +154,7 @@ public final class HfSource implements Source {
       return route.direct(() -> openDirect(file, from, to));
     }
     Digest id = file.strongestDigest();
-    return route.open(target, id == null ? null : id.toString(), from, to, file.size(),
+    return route.open(target, id == null ? null : id.toString(), from, to,
         () -> openDirect(file, from, to));
   }
 

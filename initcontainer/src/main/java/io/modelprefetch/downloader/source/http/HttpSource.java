@@ -121,7 +121,7 @@ public final class HttpSource implements Source {
     if (options.token() != null || uri.getUserInfo() != null || !file.ranged()) {
       return route.direct(direct);
     }
-    return route.open(uri, contentId, from, to, file.size(), direct);
+    return route.open(uri, contentId, from, to, direct);
   }
 
   @Override
