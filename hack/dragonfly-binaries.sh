@@ -73,7 +73,9 @@ rm -rf -- "${DF_ROOT}"/.staging-* "${DF_ROOT}"/.go-build-* "${DF_ROOT}"/.old.*
 # --- Debian build dependencies of dragonfly-client (prost-build needs protoc; bindgen needs libclang)
 need_apt=()
 command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
-ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || need_apt+=(libclang-dev)
+# bindgen (librocksdb-sys) loads libclang.so itself, not libclang-cpp: only libclang-dev ships it.
+compgen -G '/usr/lib/llvm-*/lib/libclang.so' >/dev/null || compgen -G '/usr/lib/*/libclang.so' >/dev/null \
+  || need_apt+=(libclang-dev)
 if ((${#need_apt[@]} > 0)); then
   [[ "$(id -u)" == 0 ]] || die "missing Debian packages ${need_apt[*]}; run: sudo apt-get install -y ${need_apt[*]}"
   log "installing Debian packages: ${need_apt[*]}"
