@@ -10,6 +10,7 @@ import io.modelprefetch.downloader.source.Retry;
 import io.modelprefetch.downloader.source.Source;
 import io.modelprefetch.downloader.source.SourceException;
 import io.modelprefetch.downloader.source.SourceOptions;
+import io.modelprefetch.downloader.source.dragonfly.DragonflyRoute;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -17,17 +18,26 @@ import java.util.Map;
 
 /**
  * A single file at an http(s) URL. HEAD gives size, ETag and range support; servers that refuse
- * HEAD (presigned URLs often do) are probed with a one-byte range GET instead.
+ * HEAD (presigned URLs often do) are probed with a one-byte range GET instead. Through Dragonfly,
+ * ranges are named by the expected sha256, else by a strong ETag; a URL that needs a bearer token
+ * is always fetched directly.
  */
 public final class HttpSource implements Source {
   private final SourceOptions options;
   private final HttpTransport transport;
   private final URI uri;
+  private final DragonflyRoute route;
+  private volatile String contentId;
 
   public HttpSource(SourceOptions options, HttpTransport transport) {
+    this(options, transport, DragonflyRoute.none());
+  }
+
+  public HttpSource(SourceOptions options, HttpTransport transport, DragonflyRoute route) {
     this.options = options;
     this.transport = transport;
     this.uri = URI.create(options.uri());
+    this.route = route;
   }
 
   @Override
@@ -38,6 +48,7 @@ public final class HttpSource implements Source {
         ? List.of()
         : List.of(new Digest(Digest.Algorithm.SHA256, options.sha256()));
     String version = probe.etag != null ? probe.etag : options.sha256() != null ? options.sha256() : "size:" + probe.size;
+    contentId = contentId(options.sha256(), probe.etag, uri);
     RemoteFile file = new RemoteFile(name, probe.size, digests, uri.toString(), version, probe.ranges);
     return new Manifest(options.uri(), version, List.of(file));
   }
@@ -88,9 +99,29 @@ public final class HttpSource implements Source {
     return new DownloadException(Failure.SOURCE, e.getMessage(), e);
   }
 
+  /**
+   * What names this file's content for Dragonfly: the expected sha256 (verified after download);
+   * else a strong ETag together with the URL without its query (an ETag is unique per URL only);
+   * else null (dfdaemon then names the task by the URL).
+   */
+  static String contentId(String sha256, String etag, URI uri) {
+    if (sha256 != null) {
+      return "sha256:" + sha256.toLowerCase(java.util.Locale.ROOT);
+    }
+    if (etag != null && !etag.startsWith("W/") && etag.matches("\"?[\\x21\\x23-\\x7e]+\"?")) {
+      return "etag:" + etag.replace("\"", "") + "@" + uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+    }
+    return null;
+  }
+
   @Override
   public Body open(RemoteFile file, long from, long to) throws IOException {
-    return RangeGet.open(transport, uri, options.token(), from, to, file.size(), file.ranged()).body();
+    DragonflyRoute.Direct direct =
+        () -> RangeGet.open(transport, uri, options.token(), from, to, file.size(), file.ranged()).body();
+    if (options.token() != null || uri.getUserInfo() != null || !file.ranged()) {
+      return route.direct(direct);
+    }
+    return route.open(uri, contentId, from, to, direct);
   }
 
   @Override
