@@ -83,7 +83,7 @@ public final class TryLocal {
             endpoint: %s
           storage:
             persistentVolumeClaim:
-              create: {size: 1Gi}
+              create: {size: 1Gi, accessModes: [ReadWriteOnce]}   # local-path provisions ReadWriteOnce only
         """.formatted(NAME, NS, hub);
   }
 
