@@ -49,7 +49,7 @@ public final class E2EExtension implements BeforeEachCallback, ParameterResolver
         case "k3s" -> K3sCluster.start();
         default -> throw new IllegalArgumentException("-D" + PROVIDER + " must be node or k3s, not " + provider);
       };
-      return cluster.value().map(c -> new Holder(provider, Release.install(c), ""))
+      return cluster.value().map(c -> new Holder(provider, Release.installOrReuse(c), ""))
           .orElseGet(() -> new Holder(provider, null, cluster.reason()));
     }
 
