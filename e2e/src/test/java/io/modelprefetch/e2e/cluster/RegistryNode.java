@@ -16,7 +16,7 @@ import java.util.Optional;
 /**
  * The single node of hack/node.sh: every part from a package registry, all inside a network
  * namespace of its own. This JVM runs inside that namespace (failsafe starts it through
- * hack/node/java), so the node's address is its address too; volumes are directories on this
+ * hack/node/bin/java), so the node's address is its address too; volumes are directories on this
  * machine (rancher's local-path-provisioner).
  */
 public final class RegistryNode implements E2ECluster {
@@ -41,7 +41,7 @@ public final class RegistryNode implements E2ECluster {
     Optional<String> self = netnsOfThisProcess();
     if (self.isEmpty() || !self.equals(netnsOf(netns))) {
       return Availability.missing("this JVM is not inside the node's network namespace " + netns
-          + " (failsafe starts it with hack/node/java)");
+          + " (failsafe starts it with hack/node/bin/java)");
     }
     return Availability.of(new RegistryNode(env));
   }
