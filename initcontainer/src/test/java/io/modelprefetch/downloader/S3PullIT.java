@@ -8,6 +8,7 @@ import io.modelprefetch.fixtures.s3.MotoServer;
 import io.modelprefetch.fixtures.s3.S3Fixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +84,31 @@ class S3PullIT {
         assertThat(files.filter(p -> p.toString().endsWith(".bin")).count()).isEqualTo(100);
       }
       assertThat(Files.readString(dest.resolve("2499.bin"))).isEqualTo("shard 2499");
+    }
+  }
+
+  @Test
+  void everyRefusedRequestWaitsItsOwnFullRetryAfter() throws Exception {
+    try (S3Fixture s3 = S3Fixture.start(); CorruptingForwarder path = CorruptingForwarder.start(s3.endpoint())) {
+      s3.createBucket("slow");
+      byte[] big = new byte[24 << 20];
+      new Random(7).nextBytes(big);
+      s3.put("slow", "m/big.bin", big);
+      for (int i = 0; i < 6; i++) {
+        s3.put("slow", "m/%d.json".formatted(i), ("{\"n\":" + i + "}").getBytes());
+      }
+      path.refuseEachListPageOnce();
+      path.refuseEachObjectGetOnce();
+      Path dest = tmp.resolve("dest");
+      Cli.Run run = cli(s3.accessKey(), s3.secretKey()).run("pull", "s3://slow/m/", "--endpoint",
+          path.endpoint().toString(), "--dest", dest.toString(), "--progress", "none", "--connections", "8");
+      run.assertExit(0);
+      // The listing page, the 6 small objects and the ranges of big.bin were each refused once with
+      // 503 SlowDown and Retry-After: 1; each must come back no sooner than one second after its refusal.
+      assertThat(path.waitedAfterRefusalMillis()).as("stderr:%n%s", run.stderr()).hasSizeGreaterThan(7)
+          .allSatisfy(waited -> assertThat(waited).isGreaterThanOrEqualTo(1000L));
+      assertThat(Files.readAllBytes(dest.resolve("big.bin"))).isEqualTo(big);
+      assertThat(Files.readString(dest.resolve("5.json"))).isEqualTo("{\"n\":5}");
     }
   }
 
