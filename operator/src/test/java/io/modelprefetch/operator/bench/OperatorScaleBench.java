@@ -82,11 +82,7 @@ public final class OperatorScaleBench {
         operator.waitFor();
       }
     }
-    if (status != 0) {
-      System.out.println("operator log: " + log);
-    } else {
-      Files.delete(log);
-    }
+    System.out.println("operator log: " + log);
     System.exit(status);
   }
 
