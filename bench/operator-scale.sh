@@ -9,7 +9,7 @@
 #     [--limit 512Mi] (instead of the chart's) [--jvm-flags '-XX:... -XX:...'] (appended: to try a sizing)
 # The memory limit is a real cgroup (v1 memory controller or cgroup v2, when writable: root); else
 # the JVM gets -XX:MaxRAM=<limit>, which sizes heap and GC as the container would, and says so.
-# Results also go to bench/results/operator-scale-<UTC timestamp>.txt.
+# Results also go to bench/results/operator-scale-<UTC timestamp>.txt, the operator's log beside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . hack/lib.sh
@@ -72,7 +72,7 @@ out="bench/results/operator-scale-$(date -u +%Y%m%dT%H%M%SZ).txt"
   echo "operator JVM flags: ${jvm_flags[*]}"
 } | tee "$out"
 status=0
-"$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx512m \
+"$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx512m -Dmodelprefetch.bench.operatorLog="${out%.txt}.operator.log" \
   -cp "operator/target/test-classes:operator/target/classes:$(cat operator/target/bench.classpath)" \
   io.modelprefetch.operator.bench.OperatorScaleBench "$artifacts" "$namespaces" "$settle" "$timeout" -- \
   "${launcher[@]}" "$JAVA_HOME/bin/java" "${jvm_flags[@]}" \

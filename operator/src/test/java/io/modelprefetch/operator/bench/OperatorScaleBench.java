@@ -62,7 +62,8 @@ public final class OperatorScaleBench {
     Duration settle = Duration.ofSeconds(Long.parseLong(args[2]));
     Duration timeout = Duration.ofSeconds(Long.parseLong(args[3]));
     List<String> command = List.of(args).subList(List.of(args).indexOf("--") + 1, args.length);
-    Path log = Files.createTempFile("operator-scale-", ".log");
+    String logPath = System.getProperty("modelprefetch.bench.operatorLog");
+    Path log = logPath != null ? Path.of(logPath) : Files.createTempFile("operator-scale-", ".log");
     int status;
     try (TestCluster cluster = TestCluster.start()) {
       KubernetesClient kube = cluster.admin();
