@@ -55,6 +55,8 @@ bash hack/fuzz.sh
 bash bench/run.sh --quick
 # The OCI bench row (modelprefetch vs oras pull through the same shaper), tiny, so it cannot rot either.
 bash bench/oci.sh --layer-mib 8 --layers 2 --runs 1
+# The operator-at-scale harness (operator JVM under the chart's memory limit, real API server), small.
+bash bench/operator-scale.sh --artifacts 50 --namespaces 5 --settle 5
 
 # The multi-node Dragonfly tier (network-namespace nodes, real dfdaemon peers and scheduler). Its
 # binaries take longer to build cold (dfdaemon from crates.io: 36 min on 2 idle cores) than this

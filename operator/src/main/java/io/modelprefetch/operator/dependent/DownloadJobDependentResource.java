@@ -9,7 +9,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 
 /** The download Job of the current generation (see {@link DownloadJobs}). */
-@KubernetesDependent(informer = @Informer(labelSelector = ArtifactNames.SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = ArtifactNames.SELECTOR, itemStore = DownloadJobStore.class))
 public class DownloadJobDependentResource extends CRUDKubernetesDependentResource<Job, ModelArtifact> {
   private final DownloadJobs jobs;
 

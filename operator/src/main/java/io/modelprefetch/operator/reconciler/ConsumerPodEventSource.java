@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
+import io.modelprefetch.operator.cache.LeanStore;
 import io.modelprefetch.operator.events.NotInjectedPods;
 import io.modelprefetch.operator.webhook.ArtifactsAnnotation;
 import io.modelprefetch.operator.webhook.PodLabels;
@@ -24,6 +25,7 @@ final class ConsumerPodEventSource extends InformerEventSource<Pod, ModelArtifac
     super(InformerEventSourceConfiguration.from(Pod.class, ModelArtifact.class)
         .withName(NAME)
         .withLabelSelector(PodLabels.INJECT_LABEL + "=true")
+        .withItemStore(new LeanStore<>())
         .withSecondaryToPrimaryMapper((Pod pod) -> ArtifactsAnnotation.namesOf(pod).stream()
             .map(name -> new ResourceID(name, pod.getMetadata().getNamespace()))
             .collect(Collectors.toSet()))

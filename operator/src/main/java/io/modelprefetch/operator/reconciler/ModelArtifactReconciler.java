@@ -18,6 +18,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
+import io.modelprefetch.operator.cache.LeanStore;
 import io.modelprefetch.operator.dependent.ArtifactNames;
 import io.modelprefetch.operator.dependent.Claims;
 import io.modelprefetch.operator.dependent.CreatesClaimCondition;
@@ -80,6 +81,7 @@ public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
     var downloadPods = InformerEventSourceConfiguration.from(Pod.class, ModelArtifact.class)
         .withName(DownloadPods.EVENT_SOURCE)
         .withLabelSelector(ArtifactNames.SELECTOR)
+        .withItemStore(new LeanStore<>())
         .withSecondaryToPrimaryMapper((Pod pod) -> {
           String artifact = pod.getMetadata().getAnnotations() == null ? null
               : pod.getMetadata().getAnnotations().get(ArtifactNames.ARTIFACT_ANNOTATION);

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
+import io.modelprefetch.operator.cache.LeanStore;
 import java.util.Optional;
 
 /**
@@ -16,7 +17,8 @@ public final class ClusterArtifactLookup implements ArtifactLookup, AutoCloseabl
 
   public ClusterArtifactLookup(KubernetesClient client) {
     this.client = client;
-    this.informer = client.resources(ModelArtifact.class).inAnyNamespace().runnableInformer(0);
+    this.informer = client.resources(ModelArtifact.class).inAnyNamespace().runnableInformer(0)
+        .itemStore(new LeanStore<>());
   }
 
   /** Starts the cache; lookups before it has synced go to the API server. */

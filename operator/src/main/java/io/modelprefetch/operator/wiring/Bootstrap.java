@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modelprefetch.operator.cache.LeanStore;
 import io.modelprefetch.operator.config.OperatorConfig;
 import io.modelprefetch.operator.dependent.DownloadJobDependentResource;
 import io.modelprefetch.operator.dependent.DownloadJobs;
@@ -83,6 +84,7 @@ public final class Bootstrap {
         c.settingNamespaces(config.namespaces());
       }
       c.withReconciliationMaxInterval(config.resyncInterval());
+      c.withItemStore(new LeanStore<>());
     });
     OperatorHttpServer http = new OperatorHttpServer(config.httpPort(), registry, () -> ready(operator));
     operator.start();
