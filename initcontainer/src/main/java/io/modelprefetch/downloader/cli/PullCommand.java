@@ -70,8 +70,10 @@ public final class PullCommand implements Callable<Integer> {
   @Option(names = "--sha256", paramLabel = "HEX", description = "expected SHA-256 of an https:// file")
   String sha256;
 
-  @Option(names = {"-c", "--connections"}, defaultValue = "16", description = "connection budget over all files (default ${DEFAULT-VALUE})")
-  int connections;
+  @Option(names = {"-c", "--connections"}, defaultValue = "auto", paramLabel = "N|auto",
+      description = "requests in flight over all files: auto (default) grows them while throughput grows, up to "
+          + TransferSettings.ADAPTIVE_MAX + ", and backs off on errors and 429s; a number fixes them")
+  String connections;
 
   @Option(names = "--chunk-size", defaultValue = "32MiB", converter = Converters.SizeConverter.class,
       description = "largest range per request (default ${DEFAULT-VALUE}); ranges shrink near the end")
@@ -117,9 +119,9 @@ public final class PullCommand implements Callable<Integer> {
         status = new StatusPatchSink(ref[0], ref[1], statusApplier, STATUS_INTERVAL, Clock.systemUTC());
         sinks.add(status);
       }
-      SourceOptions options = new SourceOptions(source, revision, include, exclude, endpoint(), region, token(),
-          sha256, connections, stallTimeout);
       TransferSettings settings = settings();
+      SourceOptions options = new SourceOptions(source, revision, include, exclude, endpoint(), region, token(),
+          sha256, settings.connections(), stallTimeout);
       try (Source src = Sources.open(options); Reporter reporter = new Reporter(tracker, sinks, progressInterval)) {
         Destination destination = Destination.open(dest);
         try {
@@ -169,8 +171,15 @@ public final class PullCommand implements Callable<Integer> {
   }
 
   private TransferSettings settings() throws DownloadException {
-    if (connections < 1 || connections > 256) {
-      throw new DownloadException(Failure.USAGE, "--connections must be between 1 and 256");
+    boolean adaptive = "auto".equals(connections);
+    int max;
+    try {
+      max = adaptive ? TransferSettings.ADAPTIVE_MAX : Integer.parseInt(connections);
+    } catch (NumberFormatException e) {
+      max = -1;
+    }
+    if (max < 1 || max > 256) {
+      throw new DownloadException(Failure.USAGE, "--connections must be auto or between 1 and 256");
     }
     if (chunkSize < 256 * 1024) {
       throw new DownloadException(Failure.USAGE, "--chunk-size must be at least 256KiB");
@@ -182,8 +191,8 @@ public final class PullCommand implements Callable<Integer> {
       throw new DownloadException(Failure.USAGE, "--sha256 must be 64 hex digits");
     }
     TransferSettings d = TransferSettings.defaults();
-    return new TransferSettings(connections, Math.min(d.minChunk(), chunkSize), chunkSize, retries,
-        d.checkpointBytes(), d.maxBackoff());
+    return new TransferSettings(max, Math.min(d.minChunk(), chunkSize), chunkSize, retries,
+        d.checkpointBytes(), d.maxBackoff(), adaptive);
   }
 
   private List<ProgressSink> progressSinks() throws DownloadException {

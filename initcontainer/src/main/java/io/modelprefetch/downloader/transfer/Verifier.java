@@ -6,7 +6,6 @@ import io.modelprefetch.downloader.manifest.Completion.CompletedFile;
 import io.modelprefetch.downloader.manifest.Digest;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.report.ProgressTracker;
-import io.modelprefetch.downloader.verify.Hashing;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks a completed partial file against its strongest digest (else its size), then renames it
+ * Checks a completed partial file against its strongest digest (else its size; the digest was
+ * mostly computed while the bytes arrived, see {@link InOrderHash}), then renames it
  * into place. A mismatch discards the file and asks for one re-fetch; a second mismatch fails.
  */
 final class Verifier {
@@ -43,11 +43,12 @@ final class Verifier {
     task.close();
     long size = java.nio.file.Files.size(task.partial());
     Digest expected = file.strongestDigest();
+    Digest actual = size != file.size() ? null
+        : task.digest(expected != null ? expected.algorithm() : Digest.Algorithm.SHA256);
     String problem = size != file.size()
         ? "size " + size + " instead of " + file.size()
-        : expected != null && !Hashing.matches(task.partial(), expected)
-            ? expected.algorithm().label() + " " + Hashing.digest(task.partial(), expected.algorithm()).hex()
-                + " instead of " + expected.hex()
+        : expected != null && !actual.equals(expected)
+            ? expected.algorithm().label() + " " + actual.hex() + " instead of " + expected.hex()
             : null;
     if (problem != null) {
       if (task.refetched()) {
@@ -63,7 +64,7 @@ final class Verifier {
     List<Digest> recorded = file.digests();
     if (expected == null) {
       LOG.warn("{}: the source gives no digest; checked its size, recording its sha256 for later verify", file.path());
-      recorded = List.of(Hashing.digest(task.partial(), Digest.Algorithm.SHA256));
+      recorded = List.of(actual);
     }
     destination.moveIntoPlace(file.path());
     log.add(FileTask.identity(file), recorded.isEmpty() ? "" : recorded.getFirst().toString(), file.path());

@@ -14,7 +14,7 @@ import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 import java.util.zip.Checksum;
 
-/** Computes a digest of a file, streaming, with one fixed buffer. */
+/** Computes digests: of a file, streaming with one fixed buffer, or of bytes as they arrive ({@link Running}). */
 public final class Hashing {
   private static final int BUFFER = 1 << 20;
 
@@ -22,17 +22,46 @@ public final class Hashing {
 
   public static Digest digest(Path file, Digest.Algorithm algorithm) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      Sink sink = sink(algorithm);
-      if (algorithm == Digest.Algorithm.GIT_SHA1) {
-        byte[] header = ("blob " + ch.size() + "\0").getBytes(StandardCharsets.US_ASCII);
-        sink.update(ByteBuffer.wrap(header));
-      }
+      Running running = start(algorithm, ch.size());
       ByteBuffer buf = ByteBuffer.allocate(BUFFER);
       while (ch.read(buf) >= 0) {
         buf.flip();
-        sink.update(buf);
+        running.update(buf);
         buf.clear();
       }
+      return running.finish();
+    }
+  }
+
+  /** A digest of a {@code size}-byte content fed in order, piece by piece. */
+  public static Running start(Digest.Algorithm algorithm, long size) {
+    Running running = new Running(algorithm, sink(algorithm));
+    if (algorithm == Digest.Algorithm.GIT_SHA1) {
+      running.update(ByteBuffer.wrap(("blob " + size + "\0").getBytes(StandardCharsets.US_ASCII)));
+    }
+    return running;
+  }
+
+  /** A digest being computed; not thread-safe. */
+  public static final class Running {
+    private final Digest.Algorithm algorithm;
+    private final Sink sink;
+
+    private Running(Digest.Algorithm algorithm, Sink sink) {
+      this.algorithm = algorithm;
+      this.sink = sink;
+    }
+
+    public Digest.Algorithm algorithm() {
+      return algorithm;
+    }
+
+    /** Feeds the buffer's remaining bytes (consumes them). */
+    public void update(ByteBuffer data) {
+      sink.update(data);
+    }
+
+    public Digest finish() {
       return Digest.of(algorithm, sink.value());
     }
   }
