@@ -44,7 +44,7 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--quick", description = "tiny datasets, 1 run (CI: keeps the harness from rotting)")
     private boolean quick;
-    @Option(names = "--runs", description = "runs per peer (median reported; default 3, quick 1)")
+    @Option(names = "--runs", description = "runs per peer (median reported; default 1: two link shapes fit in ~12 minutes; use 3 for the targets' medians)")
     private Integer runs;
     @Option(names = "--datasets", split = ",", defaultValue = "many-small,mixed,large")
     private List<String> datasets;
@@ -66,11 +66,11 @@ public final class BenchMain implements Callable<Integer> {
     private double aggregate;
     @Option(names = "--no-ceiling", description = "leave out the ceiling row (many parallel curl ranges to /dev/null)")
     private boolean noCeiling;
-    @Option(names = "--large-mib", description = "size of each of the 2 large files (default 512, quick 24)")
+    @Option(names = "--large-mib", description = "size of each of the 2 large files (default 256, quick 24)")
     private Long largeMib;
-    @Option(names = "--mixed-mib", description = "size of each of the 4 big mixed files (default 128, quick 6)")
+    @Option(names = "--mixed-mib", description = "size of each of the 4 big mixed files (default 64, quick 6)")
     private Long mixedMib;
-    @Option(names = "--many-small-count", description = "number of 64 KiB files (default 1000, quick 100)")
+    @Option(names = "--many-small-count", description = "number of 64 KiB files (default 500, quick 100)")
     private Integer manySmallCount;
     @Option(names = "--modelprefetch-flags", description = "an extra modelprefetch variant, e.g. '--connections 32 --chunk-size 16MiB' (repeatable)")
     private List<String> modelprefetchFlags = List.of();
@@ -100,7 +100,7 @@ public final class BenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int rounds = runs != null ? runs : quick ? 1 : 3;
+        int rounds = runs != null ? runs : 1;
         List<NamedLink> shapes = links();
         Files.createDirectories(out.resolve("logs"));
         Toolbox toolbox = new Toolbox(System.getenv());

@@ -14,6 +14,7 @@ import io.modelprefetch.downloader.report.TerminationMessage;
 import io.modelprefetch.downloader.source.Source;
 import io.modelprefetch.downloader.source.SourceOptions;
 import io.modelprefetch.downloader.source.Sources;
+import io.modelprefetch.downloader.source.http.UrlList;
 import io.modelprefetch.downloader.transfer.Destination;
 import io.modelprefetch.downloader.transfer.Pull;
 import io.modelprefetch.downloader.transfer.TransferSettings;
@@ -37,12 +38,20 @@ import picocli.CommandLine.Parameters;
     description = {
       "Downloads SOURCE into DIR: all files at one pinned revision, in parallel ranges, resumable,",
       "each verified before it appears under its final name; writes DIR/.modelprefetch/manifest.json last.",
-      "SOURCE is hf://org/name, hf://datasets/org/name, s3://bucket/prefix or https://host/path/file."
+      "SOURCE is hf://org/name, hf://datasets/org/name, s3://bucket/prefix or https://host/path/file;",
+      "several https:// URLs (as arguments, or --input-file) are pulled together into DIR, each under its file name."
     })
 public final class PullCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "SOURCE", description = "hf://org/name, s3://bucket/prefix or https://host/file")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SOURCE", description = "hf://org/name, s3://bucket/prefix or https://host/file")
   String source;
+
+  @Parameters(index = "1..*", arity = "0..*", paramLabel = "URL", description = "more https:// files for the same pull")
+  List<String> moreUrls = new ArrayList<>();
+
+  @Option(names = "--input-file", paramLabel = "FILE",
+      description = "https:// files to pull, one URL per line as for aria2c -i (indented below a URL: out=PATH, checksum=sha-256=HEX)")
+  Path inputFile;
 
   @Option(names = {"-d", "--dest"}, required = true, paramLabel = "DIR", description = "destination directory")
   Path dest;
@@ -120,9 +129,13 @@ public final class PullCommand implements Callable<Integer> {
         sinks.add(status);
       }
       TransferSettings settings = settings();
+      List<UrlList.Entry> urls = urls();
+      if (urls != null) {
+        source = urls.getFirst().uri().toString() + (urls.size() > 1 ? " (+" + (urls.size() - 1) + " more)" : "");
+      }
       SourceOptions options = new SourceOptions(source, revision, include, exclude, endpoint(), region, token(),
           sha256, settings.connections(), stallTimeout);
-      try (Source src = Sources.open(options); Reporter reporter = new Reporter(tracker, sinks, progressInterval)) {
+      try (Source src = urls == null ? Sources.open(options) : Sources.openUrls(options, urls); Reporter reporter = new Reporter(tracker, sinks, progressInterval)) {
         Destination destination = Destination.open(dest);
         try {
           Pull.Result result = new Pull(src, destination, settings, tracker).run();
@@ -161,6 +174,38 @@ public final class PullCommand implements Callable<Integer> {
 
   /** At most one status patch per this interval (the API server is shared; progress is cosmetic). */
   private static final Duration STATUS_INTERVAL = Duration.ofSeconds(2);
+
+  /** The URLs of a several-file https:// pull, or null for one SOURCE. */
+  private List<UrlList.Entry> urls() throws DownloadException {
+    if (source == null && inputFile == null) {
+      throw new DownloadException(Failure.USAGE, "give a SOURCE (hf://, s3://, https://) or --input-file");
+    }
+    if (inputFile == null && moreUrls.isEmpty()) {
+      return null;
+    }
+    if (sha256 != null) {
+      throw new DownloadException(Failure.USAGE, "--sha256 is for a single https:// file; with several, give"
+          + " checksum=sha-256=HEX under each URL in --input-file");
+    }
+    List<UrlList.Entry> urls = new ArrayList<>();
+    if (source != null) {
+      urls.add(UrlList.entry(source, null, null, "SOURCE"));
+    }
+    for (String url : moreUrls) {
+      urls.add(UrlList.entry(url, null, null, "URL"));
+    }
+    if (inputFile != null) {
+      try {
+        urls.addAll(UrlList.parse(Files.readString(inputFile, StandardCharsets.UTF_8), inputFile.toString()));
+      } catch (IOException e) {
+        throw new DownloadException(Failure.USAGE, "cannot read --input-file " + inputFile + ": " + e.getMessage());
+      }
+    }
+    if (urls.isEmpty()) {
+      throw new DownloadException(Failure.USAGE, "--input-file " + inputFile + " lists no URL");
+    }
+    return urls;
+  }
 
   private String[] artifactRef() throws DownloadException {
     String[] ref = statusArtifact.split("/", -1);
