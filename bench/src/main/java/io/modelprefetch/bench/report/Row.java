@@ -3,7 +3,7 @@ package io.modelprefetch.bench.report;
 /**
  * One line of the report: medians over the successful runs of a (tool, source, dataset, link).
  * Rates in MB/s (10^6 bytes); {@code percentOfCeiling} = this MB/s / the ceiling row's MB/s on the
- * same dataset and link; {@code ratioToModelprefetch} = this MB/s / modelprefetch's MB/s on the same
+ * same dataset and link (or the best row's, when a tool beat the ceiling run); {@code ratioToModelprefetch} = this MB/s / modelprefetch's MB/s on the same
  * source, dataset and link (NaN when there is no such row); {@code cpuSecondsPerGiB} = user + system
  * CPU seconds of the whole process tree per GiB moved.
  */

@@ -46,9 +46,16 @@ public final class Summary {
                 median(ok, r -> r.measurement().connections()), status);
     }
 
+    /**
+     * The ceiling row's MB/s, or a tool's when one moved more (then the ceiling run was held back,
+     * e.g. by a loaded machine, and the best measured rate is the better bound).
+     */
     private static double ceiling(Row r, List<Row> all) {
-        return all.stream().filter(o -> o.isCeiling() && o.ok() && o.sameRunAs(r))
-                .mapToDouble(Row::megabytesPerSecond).max().orElse(Double.NaN);
+        if (all.stream().noneMatch(o -> o.isCeiling() && o.ok() && o.sameRunAs(r))) {
+            return Double.NaN;
+        }
+        return all.stream().filter(o -> o.ok() && o.sameRunAs(r)).mapToDouble(Row::megabytesPerSecond).max()
+                .orElse(Double.NaN);
     }
 
     private static double modelprefetch(Row r, List<Row> all) {

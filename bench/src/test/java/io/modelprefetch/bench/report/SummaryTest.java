@@ -33,6 +33,9 @@ class SummaryTest {
         assertThat(fat.percentOfLink()).isCloseTo(100 * GIB / 1e6 / 5 / 300, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(rows.get(2).ratioToModelprefetch()).isEqualTo(5.0 / 8);
         assertThat(rows.get(4).percentOfCeiling()).as("wan against the wan ceiling").isEqualTo(50.0);
+        List<Row> beaten = new Summary(Map.of("fat", 300.0)).rows(List.of(run("ceiling: curl", "http", "fat", 8, 1),
+                run("s5cmd", "s3", "fat", 4, 1)));
+        assertThat(beaten.get(0).percentOfCeiling()).as("a held-back ceiling run is bounded by the best row").isEqualTo(50.0);
     }
 
     @Test

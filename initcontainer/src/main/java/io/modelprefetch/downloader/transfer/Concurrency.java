@@ -1,6 +1,8 @@
 package io.modelprefetch.downloader.transfer;
 
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How many requests may be in flight, adjusted from measured throughput: additive-increase /
@@ -21,6 +23,7 @@ import java.util.function.LongSupplier;
  * A fixed limit ({@code min == max}) never moves. Thread-safe.
  */
 final class Concurrency {
+  private static final Logger LOG = LoggerFactory.getLogger(Concurrency.class);
   static final long WINDOW_NANOS = 500_000_000L;
   static final double GAIN = 0.05;
   static final int PLATEAU_WINDOWS = 8;
@@ -110,12 +113,21 @@ final class Concurrency {
   }
 
   private void decide() {
+    int before = limit;
+    decideWindow();
+    if (limit != before) {
+      LOG.debug("requests in flight {} -> {}", before, limit);
+    }
+  }
+
+  private void decideWindow() {
     long now = clock.getAsLong();
     long elapsed = now - windowStart;
     if (min == max || elapsed < WINDOW_NANOS || windowRequests < Math.max(1, limit / 2)) {
       return;
     }
     double rate = windowBytes * 1e9 / elapsed;
+    LOG.debug("window: {} requests in flight moved {} MB/s", limit, Math.round(rate / 1e6));
     windowStart = now;
     windowBytes = 0;
     windowRequests = 0;
