@@ -5,9 +5,11 @@ import io.modelprefetch.downloader.Failure;
 import io.modelprefetch.downloader.source.hf.HfSource;
 import io.modelprefetch.downloader.source.http.HttpSource;
 import io.modelprefetch.downloader.source.http.HttpTransport;
+import io.modelprefetch.downloader.source.http.UrlList;
 import io.modelprefetch.downloader.source.s3.S3Source;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 
 /** Picks the source for a URI scheme. */
 public final class Sources {
@@ -22,6 +24,11 @@ public final class Sources {
       default -> throw new DownloadException(Failure.USAGE, "unsupported scheme in '" + options.uri()
           + "': use hf://org/repo, s3://bucket/prefix, https://host/path or oci://registry/repository[:tag]");
     };
+  }
+
+  /** Several http(s) files in one pull. */
+  public static Source openUrls(SourceOptions options, List<UrlList.Entry> urls) throws DownloadException {
+    return new HttpSource(options, new HttpTransport(options.stallTimeout()), urls);
   }
 
   static URI parse(String text) throws DownloadException {

@@ -2,6 +2,8 @@ package io.modelprefetch.downloader.transfer;
 
 import io.modelprefetch.downloader.manifest.Digest;
 import io.modelprefetch.downloader.manifest.RemoteFile;
+import io.modelprefetch.downloader.verify.Hashing;
+import io.modelprefetch.downloader.verify.Verification;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -24,6 +26,7 @@ final class FileTask implements AutoCloseable {
   private FileChannel channel;
   private final AtomicLong missing;
   private volatile boolean refetched;
+  private InOrderHash hash;
 
   FileTask(RemoteFile file, Path partial, Path journalPath) throws IOException {
     this.file = file;
@@ -65,26 +68,72 @@ final class FileTask implements AutoCloseable {
     return journal.gaps(file.size());
   }
 
-  void write(ByteBuffer data, long position) throws IOException {
+  /**
+   * Writes {@code data} at {@code position} and feeds the file's running digest; {@code scratch}
+   * (may be {@code data}'s own buffer) is overwritten when the digest catches up over bytes that
+   * other connections wrote ahead.
+   */
+  void write(ByteBuffer data, long position, ByteBuffer scratch) throws IOException {
     FileChannel ch = channel();
+    int start = data.position();
+    long at = position;
     while (data.hasRemaining()) {
-      position += ch.write(data, position);
+      at += ch.write(data, at);
     }
+    data.position(start);
+    hash().written(data, position, ch, scratch);
   }
 
   private synchronized FileChannel channel() throws IOException {
     if (channel == null) {
-      channel = FileChannel.open(partial, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      channel = FileChannel.open(partial, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     }
     return channel;
   }
 
-  /** Journals {@code [start, end)} as written; returns true when that completed the file. */
+  /**
+   * The running digests, started by the first write (after the response told what digests the
+   * file has): the kinds {@link Verification} checks and records.
+   */
+  private synchronized InOrderHash hash() {
+    if (hash == null) {
+      hash = new InOrderHash(Verification.kinds(file.size(), file.digests()), file.size(), journal.written());
+    }
+    return hash;
+  }
+
+  /**
+   * The complete partial file's digests of the kinds {@code templates} (see
+   * {@link Hashing#digests}): from the running digests when they are of these kinds (no second
+   * read, bar bytes they have not reached yet), else by reading the file.
+   */
+  List<Digest> digests(List<Digest> templates) throws IOException {
+    InOrderHash h;
+    synchronized (this) {
+      h = hash;
+      hash = null; // running digests are finished once
+    }
+    return h != null && h.computes(templates) ? h.finish(partial) : Hashing.digests(partial, templates);
+  }
+
+  /** Drops the running digest: the bytes it covered are being written again. */
+  synchronized void forgetDigest() {
+    hash = null;
+  }
+
+  /**
+   * Records {@code [start, end)} as written; returns true when that completed the file. A range
+   * that is the whole file is not journalled: there is nothing to resume inside it.
+   */
   boolean record(long start, long end) throws IOException {
     if (!file.ranged() && (start != 0 || end != file.size())) {
       return false; // a range fetched before the file fell back to one whole-file stream
     }
-    journal().record(start, end);
+    if (start == 0 && end == file.size()) {
+      journal().remember(start, end);
+    } else {
+      journal().record(start, end);
+    }
     return missing.addAndGet(-(end - start)) == 0;
   }
 
@@ -107,6 +156,7 @@ final class FileTask implements AutoCloseable {
     journal.close();
     Files.deleteIfExists(journalPath);
     journal = Journal.open(journalPath, identity(file));
+    hash = null;
     missing.set(file.size());
   }
 

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks a completed partial file ({@link Verification}: size, then the strongest digest, recording
- * the sha256), then renames it into place. A mismatch discards the file and asks for one re-fetch;
- * a second mismatch fails.
+ * the sha256; the digests were mostly computed while the bytes arrived, see {@link InOrderHash}),
+ * then renames it into place. A mismatch discards the file and asks for one re-fetch; a second
+ * mismatch fails.
  */
 final class Verifier {
   private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
@@ -43,7 +44,7 @@ final class Verifier {
   boolean finish(FileTask task) throws DownloadException, IOException {
     RemoteFile file = task.file();
     task.close();
-    Verification check = Verification.check(task.partial(), file.size(), file.digests());
+    Verification check = Verification.check(task.partial(), file.size(), file.digests(), task::digests);
     if (!check.passed()) {
       String problem = check.problem();
       if (task.refetched()) {

@@ -12,49 +12,104 @@ import io.modelprefetch.downloader.source.SourceException;
 import io.modelprefetch.downloader.source.SourceOptions;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * A single file at an http(s) URL. HEAD gives size, ETag and range support; servers that refuse
- * HEAD (presigned URLs often do) are probed with a one-byte range GET instead.
+ * Files at http(s) URLs: one (the SOURCE argument) or several ({@link UrlList}), all in one pull.
+ * HEAD gives size, ETag and range support (several URLs are probed in parallel); servers that
+ * refuse HEAD (presigned URLs often do) are probed with a one-byte range GET instead.
  */
 public final class HttpSource implements Source {
+  private static final int PROBES_IN_FLIGHT = 32;
   private final SourceOptions options;
   private final HttpTransport transport;
-  private final URI uri;
+  private final List<UrlList.Entry> entries;
 
-  public HttpSource(SourceOptions options, HttpTransport transport) {
+  /** The one file at {@code options.uri()}, checked against {@code options.sha256()} when given. */
+  public HttpSource(SourceOptions options, HttpTransport transport) throws DownloadException {
+    this(options, transport, List.of(UrlList.entry(options.uri(), null, options.sha256(), "SOURCE")));
+  }
+
+  public HttpSource(SourceOptions options, HttpTransport transport, List<UrlList.Entry> entries)
+      throws DownloadException {
     this.options = options;
     this.transport = transport;
-    this.uri = URI.create(options.uri());
+    this.entries = List.copyOf(entries);
+    Set<String> paths = new HashSet<>();
+    for (UrlList.Entry e : entries) {
+      if (!paths.add(e.path())) {
+        throw new DownloadException(Failure.USAGE, "two URLs would land at '" + e.path()
+            + "': give one of them another path (out=PATH in --input-file)");
+      }
+    }
+    if (entries.isEmpty()) {
+      throw new DownloadException(Failure.USAGE, "no URLs to pull");
+    }
   }
 
   @Override
-  public Manifest resolve(Retry retry) throws DownloadException, IOException {
-    String name = fileName();
-    Probe probe = probe();
-    List<Digest> digests = options.sha256() == null
-        ? List.of()
-        : List.of(new Digest(Digest.Algorithm.SHA256, options.sha256()));
-    String version = probe.etag != null ? probe.etag : options.sha256() != null ? options.sha256() : "size:" + probe.size;
-    RemoteFile file = new RemoteFile(name, probe.size, digests, uri.toString(), version, probe.ranges);
-    return new Manifest(options.uri(), version, List.of(file));
+  public Manifest resolve(Retry retry) throws DownloadException, IOException, InterruptedException {
+    List<RemoteFile> files = probeAll();
+    if (files.size() == 1) {
+      return new Manifest(options.uri(), files.getFirst().version(), files);
+    }
+    MessageDigest fingerprint = sha256();
+    for (RemoteFile f : files) {
+      fingerprint.update((f.locator() + "\0" + f.version() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    return new Manifest(options.uri(), "sha256:" + HexFormat.of().formatHex(fingerprint.digest()), files);
   }
 
-  private String fileName() throws DownloadException {
-    String path = uri.getPath();
-    String name = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
-    if (name.isEmpty()) {
-      throw new DownloadException(Failure.USAGE, "'" + HttpTransport.redact(uri)
-          + "' does not name a file: the URL path must end in a file name");
+  private List<RemoteFile> probeAll() throws DownloadException, IOException, InterruptedException {
+    if (entries.size() == 1) {
+      return List.of(file(entries.getFirst()));
     }
-    return name;
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PROBES_IN_FLIGHT, entries.size()),
+        Thread.ofPlatform().name("probe-", 0).daemon().factory());
+    try {
+      List<Future<RemoteFile>> probes = new ArrayList<>();
+      for (UrlList.Entry e : entries) {
+        probes.add(pool.submit(() -> file(e)));
+      }
+      List<RemoteFile> files = new ArrayList<>();
+      for (Future<RemoteFile> f : probes) {
+        try {
+          files.add(f.get());
+        } catch (ExecutionException e) {
+          switch (e.getCause()) {
+            case DownloadException de -> throw de;
+            case IOException io -> throw io;
+            default -> throw new IOException(e.getCause());
+          }
+        }
+      }
+      return files;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private RemoteFile file(UrlList.Entry e) throws DownloadException, IOException {
+    Probe probe = probe(e.uri());
+    List<Digest> digests = e.sha256() == null ? List.of() : List.of(new Digest(Digest.Algorithm.SHA256, e.sha256()));
+    String version = probe.etag != null ? probe.etag : e.sha256() != null ? e.sha256() : "size:" + probe.size;
+    return new RemoteFile(e.path(), probe.size, digests, e.uri().toString(), version, probe.ranges);
   }
 
   private record Probe(long size, String etag, boolean ranges) {}
 
-  private Probe probe() throws DownloadException, IOException {
+  private Probe probe(URI uri) throws DownloadException, IOException {
     try {
       HttpTransport.Response head = transport.send("HEAD", uri, Map.of(), options.token());
       head.release(true);
@@ -90,7 +145,16 @@ public final class HttpSource implements Source {
 
   @Override
   public Body open(RemoteFile file, long from, long to) throws IOException {
-    return RangeGet.open(transport, uri, options.token(), from, to, file.size(), file.ranged()).body();
+    return RangeGet.open(transport, URI.create(file.locator()), options.token(), from, to, file.size(),
+        file.ranged()).body();
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override
