@@ -78,12 +78,13 @@ class ResumeAfterKillIT {
 
       hub.cdnFaults().clear();
       hub.cdnStats().reset();
-      new Cli().run(args).assertExit(0);
+      Cli.Run second = new Cli().run(args).assertExit(0);
       for (int i = 1; i <= 6; i++) {
         assertThat(Datasets.sha256(dest.resolve("shard-" + i + ".bin")))
             .isEqualTo(Datasets.sha256(root.resolve("shard-" + i + ".bin")));
       }
-      assertThat(hub.cdnStats().totalBodyBytes()).as("only shards 4-6 are fetched again").isEqualTo(3 * 8 * MIB);
+      assertThat(hub.cdnStats().totalBodyBytes()).as("only shards 4-6 are fetched again; the restart's stderr:%n%s", second.stderr())
+          .isEqualTo(3 * 8 * MIB);
       assertThat(dest.resolve(".modelprefetch/journal")).doesNotExist();
     }
   }
