@@ -220,7 +220,8 @@ make_mountns() {
 make_cgroups() {
   local hierarchy
   for hierarchy in "$CGROUP_ROOT"/*/; do
-    case "$hierarchy" in */systemd/ | */unified/) continue ;; esac
+    # The kubelet checks cgroupRoot in every v1 hierarchy, name=systemd included.
+    case "$hierarchy" in */unified/) continue ;; esac
     mkdir -p "$hierarchy$NAME"
     if [ -f "${hierarchy}cpuset.cpus" ]; then
       cat "${hierarchy}cpuset.cpus" >"$hierarchy$NAME/cpuset.cpus"
@@ -379,6 +380,14 @@ install_packages() {
       --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" >&2; }
 }
 
+# After a failed up: the daemons' logs outlive the state directory.
+keep_logs() {
+  local saved
+  saved=$(mktemp -d /tmp/modelprefetch-node-logs.XXXXXX)
+  cp -r "$STATE/logs/." "$saved/" 2>/dev/null || true
+  log "up did not finish; logs kept in $saved; cleaning up"
+}
+
 api_ready() { kubectl_node get --raw /readyz; }
 node_ready() {
   [ "$(kubectl_node get node "$NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}')" = True ]
@@ -412,7 +421,7 @@ up() {
   KUBECTL=$k8s_bin/kubectl
 
   up_done=0
-  trap '[ "$up_done" = 1 ] || { log "up did not finish; cleaning up"; down; }' EXIT
+  trap '[ "$up_done" = 1 ] || { keep_logs; down; }' EXIT
   trap 'exit 130' INT TERM
   mkdir -p "$STATE/logs" "$STATE/pids"
   make_pki

@@ -45,7 +45,7 @@ trap cleanup EXIT
 HUB_HOST=$NODE_IP start_demo_hub fixtures/target/try-local-classpath.txt "$work" bash hack/node.sh exec
 echo "==> local Hub (protocol fixture) serving demo/tiny-model at $hub_endpoint" >&2
 
-hack/node/java --enable-native-access=ALL-UNNAMED \
+MODELPREFETCH_JAVA=$JAVA_HOME/bin/java hack/node/bin/java --enable-native-access=ALL-UNNAMED \
   -Dmodelprefetch.chart="$PWD/charts/modelprefetch" \
   -cp "e2e/target/test-classes:$(cat e2e/target/try-local-classpath.txt)" \
   io.modelprefetch.e2e.TryLocal "$hub_endpoint" $keep

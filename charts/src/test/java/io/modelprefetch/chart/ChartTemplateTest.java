@@ -68,6 +68,15 @@ class ChartTemplateTest {
   }
 
   @Test
+  void theDragonflyProxyReachesTheOperatorOnlyWhenSet() {
+    JsonNode set = deployment(Map.of("dragonfly.proxy", "http://$(NODE_IP):4001"))
+        .path("spec").path("template").path("spec").path("containers").get(0);
+    JsonNode unset = deployment(DEFAULTS).path("spec").path("template").path("spec").path("containers").get(0);
+    assertThat(env(set)).containsEntry("MODELPREFETCH_DRAGONFLY_PROXY", "http://$(NODE_IP):4001");
+    assertThat(env(unset)).doesNotContainKey("MODELPREFETCH_DRAGONFLY_PROXY");
+  }
+
+  @Test
   void aDigestPinsTheDownloaderImage() {
     String digest = "sha256:" + "ab".repeat(32);
     JsonNode container = deployment(Map.of("image.downloader.digest", digest))

@@ -64,9 +64,14 @@ final class Scenario implements AutoCloseable {
     return release.kubectl();
   }
 
-  /** A ModelArtifact for the fixture's repo on a claim of the default StorageClass. */
+  /**
+   * A ModelArtifact for the fixture's repo on a claim of the default StorageClass, ReadWriteOnce:
+   * local-path (like kind and k3s) provisions nothing else, and the default ReadWriteMany claim
+   * would stay Pending (README, Storage).
+   */
   Artifacts artifact(String name) {
-    return Artifacts.hf(ns, name).uri("hf://" + REPO).revision("main").endpoint(hub.endpoint().toString());
+    return Artifacts.hf(ns, name).uri("hf://" + REPO).revision("main").endpoint(hub.endpoint().toString())
+        .readWriteOnceClaim();
   }
 
   static String shard(int i) {

@@ -18,7 +18,7 @@ import java.util.List;
  * {@code hack/try-local.sh}: modelprefetch on the real single node of hack/node.sh. Helm installs
  * the chart with the locally built images, a ModelArtifact for demo/tiny-model on the local Hub
  * fixture is applied, {@code kubectl get ma -w} runs until it is Ready, then {@code kubectl logs}
- * of the download pod. Runs inside the node's network namespace (hack/node/java). Args: the Hub
+ * of the download pod. Runs inside the node's network namespace (hack/node/bin/java). Args: the Hub
  * endpoint, then "keep" to leave the release and the artifact in place.
  */
 public final class TryLocal {
@@ -83,7 +83,7 @@ public final class TryLocal {
             endpoint: %s
           storage:
             persistentVolumeClaim:
-              create: {size: 1Gi}
+              create: {size: 1Gi, accessModes: [ReadWriteOnce]}   # local-path provisions ReadWriteOnce only
         """.formatted(NAME, NS, hub);
   }
 

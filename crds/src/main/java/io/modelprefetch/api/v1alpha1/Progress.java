@@ -15,4 +15,14 @@ public record Progress(
     @JsonPropertyDescription("bytesDone of bytesTotal for humans, e.g. 42%") String percent,
     @JsonPropertyDescription("bytesPerSecond for humans, e.g. 180 MiB/s") String speed,
     @JsonPropertyDescription("etaSeconds for humans, e.g. 3m20s") String eta,
-    @JsonPropertyDescription("when this snapshot was taken (RFC 3339)") String updatedAt) {}
+    @JsonPropertyDescription("when this snapshot was taken (RFC 3339)") String updatedAt,
+    @JsonPropertyDescription("through Dragonfly: bytes this pull got from other nodes or the node's Dragonfly cache (from dfdaemon's counters; absent without Dragonfly)") Long bytesFromPeers,
+    @JsonPropertyDescription("through Dragonfly: bytes this pull's node fetched from the origin, directly or by dfdaemon's back-to-source (absent without Dragonfly)") Long bytesFromOrigin) {
+
+  /** A snapshot of a pull that does not go through Dragonfly. */
+  public Progress(Phase phase, Long bytesDone, Long bytesTotal, Integer filesDone, Integer filesTotal,
+      Long bytesPerSecond, Long etaSeconds, String percent, String speed, String eta, String updatedAt) {
+    this(phase, bytesDone, bytesTotal, filesDone, filesTotal, bytesPerSecond, etaSeconds, percent, speed, eta, updatedAt,
+        null, null);
+  }
+}

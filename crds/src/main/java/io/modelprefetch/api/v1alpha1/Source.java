@@ -17,11 +17,13 @@ public record Source(
     @JsonPropertyDescription("override of the service endpoint: an HF mirror for hf://, an S3-compatible endpoint for s3:// (path-style addressing is used when set), the registry's base URL for oci:// (http://host:port for a plain-HTTP registry; default https://<registry>)") String endpoint,
     @JsonPropertyDescription("S3 region (default us-east-1 when an endpoint is set)") String region,
     @Pattern("^[0-9a-f]{64}$") @JsonPropertyDescription("expected SHA-256 of the file for https:// sources") String sha256,
-    @Pattern("^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$") @JsonPropertyDescription("for oci:// image indexes: the os/arch[/variant] to pull (default linux/amd64 or the downloader's own architecture)") String platform) {
+    @Pattern("^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$") @JsonPropertyDescription("for oci:// image indexes: the os/arch[/variant] to pull (default linux/amd64 or the downloader's own architecture)") String platform,
+    @JsonPropertyDescription("false fetches straight from the origin even where the operator routes hf:// and https:// downloads through the node's Dragonfly client (default true)") Boolean dragonfly) {
 
+  /** A source with no platform that follows the operator's Dragonfly setting. */
   public Source(String uri, String revision, List<String> include, List<String> exclude, String credentialsSecret,
       String endpoint, String region, String sha256) {
-    this(uri, revision, include, exclude, credentialsSecret, endpoint, region, sha256, null);
+    this(uri, revision, include, exclude, credentialsSecret, endpoint, region, sha256, null, null);
   }
 
   /** Whether the revision is resolved once and pinned (a Hub commit, an OCI manifest digest). */

@@ -1,6 +1,7 @@
 package io.modelprefetch.e2e.cluster;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -11,8 +12,19 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@code k3s}). One cluster and one release per JVM. A provider that cannot run here aborts every
  * test with the reason, printed plainly: each is reported as skipped (not run), never as passed.
  */
-public final class E2EExtension implements ParameterResolver {
+public final class E2EExtension implements BeforeEachCallback, ParameterResolver {
   public static final String PROVIDER = "modelprefetch.e2e.cluster";
+
+  /** Aborts (skips) the test, with the reason printed, when the provider cannot run here. */
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    Holder holder = holder(context);
+    if (holder.release == null) {
+      String message = "E2E DID NOT RUN on " + holder.provider + ": " + context.getDisplayName() + ": " + holder.reason;
+      System.out.println(message);
+      Assumptions.abort(message);
+    }
+  }
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -25,14 +37,8 @@ public final class E2EExtension implements ParameterResolver {
   }
 
   private static Holder holder(ExtensionContext context) {
-    Holder holder = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+    return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
         .getOrComputeIfAbsent(Holder.class, k -> Holder.start(), Holder.class);
-    if (holder.release == null) {
-      String message = "E2E DID NOT RUN on " + holder.provider + ": " + context.getDisplayName() + ": " + holder.reason;
-      System.out.println(message);
-      Assumptions.abort(message);
-    }
-    return holder;
   }
 
   private record Holder(String provider, Release release, String reason) implements AutoCloseable {
@@ -43,7 +49,7 @@ public final class E2EExtension implements ParameterResolver {
         case "k3s" -> K3sCluster.start();
         default -> throw new IllegalArgumentException("-D" + PROVIDER + " must be node or k3s, not " + provider);
       };
-      return cluster.value().map(c -> new Holder(provider, Release.install(c), ""))
+      return cluster.value().map(c -> new Holder(provider, Release.installOrReuse(c), ""))
           .orElseGet(() -> new Holder(provider, null, cluster.reason()));
     }
 

@@ -16,7 +16,7 @@ import java.util.Optional;
 /**
  * The single node of hack/node.sh: every part from a package registry, all inside a network
  * namespace of its own. This JVM runs inside that namespace (failsafe starts it through
- * hack/node/java), so the node's address is its address too; volumes are directories on this
+ * hack/node/bin/java), so the node's address is its address too; volumes are directories on this
  * machine (rancher's local-path-provisioner).
  */
 public final class RegistryNode implements E2ECluster {
@@ -34,14 +34,14 @@ public final class RegistryNode implements E2ECluster {
   public static Availability<E2ECluster> connect() {
     String file = System.getenv(ENV);
     if (file == null || file.isBlank()) {
-      return Availability.missing(ENV + " is not set: no registry-built node (bash hack/test.sh starts one with hack/node.sh up)");
+      return Availability.missing(ENV + " is not set: no registry-built node (MODELPREFETCH_NODE_E2E=1 bash hack/test.sh starts one with hack/node.sh up)");
     }
     Map<String, String> env = parse(Path.of(file));
     String netns = env.get("NETNS");
     Optional<String> self = netnsOfThisProcess();
     if (self.isEmpty() || !self.equals(netnsOf(netns))) {
       return Availability.missing("this JVM is not inside the node's network namespace " + netns
-          + " (failsafe starts it with hack/node/java)");
+          + " (failsafe starts it with hack/node/bin/java)");
     }
     return Availability.of(new RegistryNode(env));
   }

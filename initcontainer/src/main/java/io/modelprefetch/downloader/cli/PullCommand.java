@@ -15,6 +15,9 @@ import io.modelprefetch.downloader.report.TerminationMessageSink;
 import io.modelprefetch.downloader.source.Source;
 import io.modelprefetch.downloader.source.SourceOptions;
 import io.modelprefetch.downloader.source.Sources;
+import io.modelprefetch.downloader.source.dragonfly.DragonflyProxy;
+import io.modelprefetch.downloader.source.dragonfly.DragonflyRoute;
+import io.modelprefetch.downloader.source.dragonfly.DragonflyTraffic;
 import io.modelprefetch.downloader.source.hf.HfCacheLayout;
 import io.modelprefetch.downloader.source.http.UrlList;
 import io.modelprefetch.downloader.source.oci.OciPull;
@@ -26,11 +29,13 @@ import io.modelprefetch.downloader.transfer.TransferSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -137,6 +142,17 @@ public final class PullCommand implements Callable<Integer> {
       description = "also report progress into this ModelArtifact's status (server-side apply; in-cluster credentials or $KUBECONFIG)")
   String statusArtifact;
 
+  @Option(names = "--dragonfly-proxy", paramLabel = "URL",
+      description = "send hf:// and https:// ranges through this Dragonfly client proxy (http://HOST:PORT, "
+          + "default $MODELPREFETCH_DRAGONFLY_PROXY); tokens never go through it; on its first error the pull "
+          + "continues from the origin")
+  String dragonflyProxy;
+
+  @Option(names = "--dragonfly-metrics", paramLabel = "URL",
+      description = "dfdaemon's Prometheus endpoint, read to report bytes from peers vs the origin "
+          + "(default $MODELPREFETCH_DRAGONFLY_METRICS, else port 4002 of the proxy's host)")
+  String dragonflyMetrics;
+
   @Override
   public Integer call() {
     ProgressTracker tracker = new ProgressTracker();
@@ -169,7 +185,10 @@ public final class PullCommand implements Callable<Integer> {
     }
     SourceOptions options = new SourceOptions(source, revision, include, exclude, endpoint(), region, token(),
         sha256, settings.connections(), stallTimeout);
-    try (Source src = openSource(options, urls); Reporter reporter = new Reporter(tracker, reports.sinks(), progressInterval)) {
+    DragonflyRoute route = dragonflyRoute();
+    reports.split(route::split);
+    try (Source src = openSource(options, urls, route);
+        Reporter reporter = new Reporter(tracker, reports.sinks(), progressInterval)) {
       Destination destination = Destination.open(dest);
       try (DestinationLock lock = destination.lock(lockTimeout, System.err::println)) {
         Pull.Result result = src instanceof OciSource oci ? new OciPull(oci, destination, settings, tracker).run()
@@ -177,6 +196,7 @@ public final class PullCommand implements Callable<Integer> {
             : new Pull(src, destination, settings, tracker).run();
         reports.revision(Printable.escape(result.completion().revision()));
         reporter.finish(null);
+        logDragonfly(route);
         return result;
       } catch (DownloadException e) {
         destination.discardIfUnused();
@@ -188,8 +208,20 @@ public final class PullCommand implements Callable<Integer> {
     }
   }
 
+  /** How many bytes went through the node's Dragonfly client and how many came from the origin. */
+  private static void logDragonfly(DragonflyRoute route) {
+    DragonflyRoute.Split from = route.split();
+    if (from != null) {
+      System.err.println("dragonfly: " + Human.bytes(route.bytesViaDragonfly()) + " through the Dragonfly client, "
+          + Human.bytes(route.bytesDirect()) + " from the origin directly"
+          + (from.fromPeers() == null ? "" : "; " + Human.bytes(from.fromPeers()) + " from peers, "
+              + Human.bytes(from.fromOrigin()) + " from the origin in all"));
+    }
+  }
+
   /** The source of {@code options}, or of several https:// {@code urls} when not null. */
-  private Source openSource(SourceOptions options, List<UrlList.Entry> urls) throws DownloadException {
+  private Source openSource(SourceOptions options, List<UrlList.Entry> urls, DragonflyRoute route)
+      throws DownloadException {
     if (!layout.equals("files") && !layout.equals(HfCacheLayout.NAME)) {
       throw new DownloadException(Failure.USAGE, "--layout must be files or hf-cache");
     }
@@ -199,7 +231,7 @@ public final class PullCommand implements Callable<Integer> {
     if (source.startsWith("oci://")) {
       return OciSource.create(options, platform != null ? platform : OciSource.hostPlatform(), plainHttp, registryAuth());
     }
-    Source src = urls == null ? Sources.open(options) : Sources.openUrls(options, urls);
+    Source src = urls == null ? Sources.open(options, route) : Sources.openUrls(options, urls, route);
     return layout.equals(HfCacheLayout.NAME) ? new HfCacheLayout(source, revision, src) : src;
   }
 
@@ -233,6 +265,16 @@ public final class PullCommand implements Callable<Integer> {
       }
       if (status != null) {
         status.revision(revision);
+      }
+    }
+
+    /** Where the bytes came from (peers vs origin), for the reports of a pull through Dragonfly. */
+    void split(Supplier<DragonflyRoute.Split> split) {
+      if (termination != null) {
+        termination.split(split);
+      }
+      if (status != null) {
+        status.split(split);
       }
     }
 
@@ -293,6 +335,29 @@ public final class PullCommand implements Callable<Integer> {
       throw new DownloadException(Failure.USAGE, "--input-file " + inputFile + " lists no URL");
     }
     return urls;
+  }
+
+  private DragonflyRoute dragonflyRoute() throws DownloadException {
+    String url = dragonflyProxy != null ? dragonflyProxy : System.getenv("MODELPREFETCH_DRAGONFLY_PROXY");
+    // Only hf:// and http(s):// ranges go through Dragonfly; s3:// and oci:// pulls report no split.
+    boolean routable = source.startsWith("hf://") || source.startsWith("http://") || source.startsWith("https://");
+    if (url == null || url.isBlank() || !routable) {
+      return DragonflyRoute.none();
+    }
+    DragonflyProxy proxy;
+    try {
+      proxy = new DragonflyProxy(URI.create(url.strip()), stallTimeout);
+    } catch (IllegalArgumentException e) {
+      throw new DownloadException(Failure.USAGE, "--dragonfly-proxy: " + e.getMessage());
+    }
+    String metrics = dragonflyMetrics != null ? dragonflyMetrics : System.getenv("MODELPREFETCH_DRAGONFLY_METRICS");
+    URI metricsUri;
+    try {
+      metricsUri = metrics == null || metrics.isBlank() ? DragonflyTraffic.besideProxy(proxy.address()) : URI.create(metrics.strip());
+    } catch (IllegalArgumentException e) {
+      throw new DownloadException(Failure.USAGE, "--dragonfly-metrics: " + e.getMessage());
+    }
+    return new DragonflyRoute(proxy, new DragonflyTraffic(metricsUri), System.err);
   }
 
   private String[] artifactRef() throws DownloadException {

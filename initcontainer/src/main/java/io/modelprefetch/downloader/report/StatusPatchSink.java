@@ -6,9 +6,11 @@ import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
 import io.modelprefetch.api.v1alpha1.Progress;
 import io.modelprefetch.api.v1alpha1.Resolved;
+import io.modelprefetch.downloader.source.dragonfly.DragonflyRoute;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.function.Supplier;
 
 /**
  * Reports progress into {@code status.progress} and {@code status.resolved} of a ModelArtifact by
@@ -31,6 +33,7 @@ public final class StatusPatchSink implements ProgressSink {
   private final Duration minInterval;
   private final Clock clock;
   private volatile String revision;
+  private volatile Supplier<DragonflyRoute.Split> split = () -> null;
   private long lastPatchMillis = Long.MIN_VALUE;
   /** After the final patch nothing else goes out (a timer tick racing the end must not undo it). */
   private boolean finished;
@@ -41,6 +44,11 @@ public final class StatusPatchSink implements ProgressSink {
     this.applier = applier;
     this.minInterval = minInterval;
     this.clock = clock;
+  }
+
+  /** Where the bytes came from (peers vs origin), reported when the pull goes through Dragonfly. */
+  public void split(Supplier<DragonflyRoute.Split> split) {
+    this.split = split;
   }
 
   /** The commit (or fingerprint) the pull pinned; sent with the final patch. */
@@ -72,14 +80,18 @@ public final class StatusPatchSink implements ProgressSink {
 
   /**
    * The apply document: the {@code crds} status records, serialised; only {@code progress} and
-   * {@code resolved} are set. A final snapshot carries the average speed of the attempt and no ETA.
+   * {@code resolved} are set. A final snapshot carries the average speed of the attempt and no ETA;
+   * a pull through Dragonfly adds the bytes it got from peers and from the origin.
    */
   String document(Snapshot s, String finalRevision, boolean last) {
     Resolved resolved = new Resolved(finalRevision, s.filesTotal(), s.bytesTotal(), Human.bytes(s.bytesTotal()));
     boolean eta = !last && s.etaSeconds() >= 0;
+    DragonflyRoute.Split from = split.get();
+    boolean peers = from != null && from.fromPeers() != null;
     Progress progress = new Progress(s.phase(), s.bytesDone(), s.bytesTotal(), s.filesDone(), s.filesTotal(),
         s.bytesPerSecond(), eta ? s.etaSeconds() : null, s.percent(), Human.rate(s.bytesPerSecond()),
-        eta ? Human.duration(s.etaSeconds()) : null, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+        eta ? Human.duration(s.etaSeconds()) : null, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(),
+        peers ? from.fromPeers() : null, peers ? from.fromOrigin() : null);
     ModelArtifact artifact = new ModelArtifact();
     artifact.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     artifact.setStatus(new ModelArtifactStatus(null, null, null, resolved, progress, null, null, null, null, null));

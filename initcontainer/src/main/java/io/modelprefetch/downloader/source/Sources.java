@@ -2,6 +2,7 @@ package io.modelprefetch.downloader.source;
 
 import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
+import io.modelprefetch.downloader.source.dragonfly.DragonflyRoute;
 import io.modelprefetch.downloader.source.hf.HfSource;
 import io.modelprefetch.downloader.source.http.HttpSource;
 import io.modelprefetch.downloader.source.http.HttpTransport;
@@ -16,19 +17,25 @@ public final class Sources {
   private Sources() {}
 
   public static Source open(SourceOptions options) throws DownloadException {
+    return open(options, DragonflyRoute.none());
+  }
+
+  /** As {@link #open(SourceOptions)}, hf:// and http(s):// ranges going through {@code route}. */
+  public static Source open(SourceOptions options, DragonflyRoute route) throws DownloadException {
     URI uri = parse(options.uri());
     return switch (uri.getScheme()) {
-      case "hf" -> new HfSource(options, new HttpTransport(options.stallTimeout()));
+      case "hf" -> new HfSource(options, new HttpTransport(options.stallTimeout()), route);
       case "s3" -> S3Source.create(options);
-      case "http", "https" -> new HttpSource(options, new HttpTransport(options.stallTimeout()));
+      case "http", "https" -> new HttpSource(options, new HttpTransport(options.stallTimeout()), route);
       default -> throw new DownloadException(Failure.USAGE, "unsupported scheme in '" + options.uri()
           + "': use hf://org/repo, s3://bucket/prefix, https://host/path or oci://registry/repository[:tag]");
     };
   }
 
-  /** Several http(s) files in one pull. */
-  public static Source openUrls(SourceOptions options, List<UrlList.Entry> urls) throws DownloadException {
-    return new HttpSource(options, new HttpTransport(options.stallTimeout()), urls);
+  /** Several http(s) files in one pull, their ranges going through {@code route}. */
+  public static Source openUrls(SourceOptions options, List<UrlList.Entry> urls, DragonflyRoute route)
+      throws DownloadException {
+    return new HttpSource(options, new HttpTransport(options.stallTimeout()), route, urls);
   }
 
   static URI parse(String text) throws DownloadException {

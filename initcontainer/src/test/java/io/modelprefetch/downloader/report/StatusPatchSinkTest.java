@@ -38,6 +38,17 @@ class StatusPatchSinkTest {
   }
 
   @Test
+  void reportsBytesFromPeersAndFromTheOriginWhenThePullGoesThroughDragonfly() {
+    sink.finished(snapshot(100), null);
+    sink.split(() -> new io.modelprefetch.downloader.source.dragonfly.DragonflyRoute.Split(70L, 30L));
+    sink.finished(snapshot(100), null);
+
+    assertThat(read(applied.get(0)).at("/status/progress").has("bytesFromPeers")).isFalse();
+    assertThat(read(applied.get(1)).at("/status/progress/bytesFromPeers").asLong()).isEqualTo(70);
+    assertThat(read(applied.get(1)).at("/status/progress/bytesFromOrigin").asLong()).isEqualTo(30);
+  }
+
+  @Test
   void aTickThatFiresAFewMillisecondsEarlyIsNotSkipped() {
     sink.progress(snapshot(10));
     clock.advance(Duration.ofMillis(1990));

@@ -1,5 +1,6 @@
 package io.modelprefetch.operator.config;
 
+import io.modelprefetch.operator.downloader.DownloaderCommand;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
  * @param httpPort port of {@code /metrics}, {@code /healthz} and {@code /readyz}
  * @param leaderElection null when disabled
  * @param resyncInterval safety-net reconciliation of every artifact
+ * @param dragonflyProxy the node's Dragonfly proxy for download pods (may use $(NODE_IP)), or null
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -23,7 +25,8 @@ public record OperatorConfig(
     DownloaderResources downloader,
     int httpPort,
     LeaderElection leaderElection,
-    Duration resyncInterval) {
+    Duration resyncInterval,
+    String dragonflyProxy) {
 
   /** The downloader image when none is configured (the operator's Job and the webhook's injection). */
   public static final String DEFAULT_IMAGE = "ghcr.io/modelprefetch/modelprefetch:0.1.0";
@@ -74,7 +77,8 @@ public record OperatorConfig(
         downloader,
         integer(env, "MODELPREFETCH_HTTP_PORT", 8080),
         leaderElection,
-        Duration.ofSeconds(integer(env, "MODELPREFETCH_RESYNC_SECONDS", 300)));
+        Duration.ofSeconds(integer(env, "MODELPREFETCH_RESYNC_SECONDS", 300)),
+        DownloaderCommand.dragonflyProxyFromEnv(env));
   }
 
   /** An integer environment variable, or {@code fallback} when unset; a clear error when malformed. */

@@ -1,6 +1,7 @@
 package io.modelprefetch.operator.config;
 
 import static io.modelprefetch.operator.config.OperatorConfig.integer;
+import io.modelprefetch.operator.downloader.DownloaderCommand;
 import io.modelprefetch.operator.webhook.PodWebhookConfiguration;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,16 +50,17 @@ public record WebhookConfig(int port, Tls tls, Injection injection) {
    * @param waitTimeout how long {@code modelprefetch wait} waits for a shared artifact before failing
    *     (the kubelet then restarts the init container with back-off)
    * @param headroomPercent extra space of a per-pod emptyDir over the resolved size
+   * @param dragonflyProxy the node's Dragonfly proxy for per-pod pulls (may use $(NODE_IP)), or null
    */
   public record Injection(String image, Duration waitTimeout, ContainerResources waitResources,
-      ContainerResources pullResources, int headroomPercent) {
+      ContainerResources pullResources, int headroomPercent, String dragonflyProxy) {
     public Injection {
       Objects.requireNonNull(image, "image");
       Objects.requireNonNull(waitTimeout, "waitTimeout");
     }
 
     public static Injection defaults(String image) {
-      return new Injection(image, Duration.ofHours(2), ContainerResources.WAIT, ContainerResources.PULL, 10);
+      return new Injection(image, Duration.ofHours(2), ContainerResources.WAIT, ContainerResources.PULL, 10, null);
     }
   }
 
@@ -75,7 +77,8 @@ public record WebhookConfig(int port, Tls tls, Injection injection) {
         duration(env, "MODELPREFETCH_WEBHOOK_WAIT_TIMEOUT", d.waitTimeout()),
         ContainerResources.fromEnv(env, "MODELPREFETCH_WEBHOOK_WAIT", d.waitResources()),
         ContainerResources.fromEnv(env, "MODELPREFETCH_WEBHOOK_PULL", d.pullResources()),
-        integer(env, "MODELPREFETCH_WEBHOOK_EMPTYDIR_HEADROOM_PERCENT", d.headroomPercent()));
+        integer(env, "MODELPREFETCH_WEBHOOK_EMPTYDIR_HEADROOM_PERCENT", d.headroomPercent()),
+        DownloaderCommand.dragonflyProxyFromEnv(env));
     Tls tls = new Tls(
         env.getOrDefault("MODELPREFETCH_WEBHOOK_SERVICE", "modelprefetch-webhook"),
         env.getOrDefault("POD_NAMESPACE", "modelprefetch"),

@@ -82,6 +82,6 @@ public final class DownloadPodTemplate {
   }
 
   private DownloaderContainer containers() {
-    return new DownloaderContainer(config.downloaderImage(), TMP_VOLUME);
+    return new DownloaderContainer(config.downloaderImage(), TMP_VOLUME, config.dragonflyProxy());
   }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.modelprefetch.api.v1alpha1.Source;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The downloader's command line and credentials for a source: one definition for the operator's
@@ -57,6 +58,29 @@ public final class DownloaderCommand {
     }
     args.addAll(List.of("--progress", "json", "--termination-message-path", TERMINATION_LOG));
     return args;
+  }
+
+  /**
+   * The environment that sends a pull through the node's Dragonfly client: {@code NODE_IP} (the
+   * node's address, where a hostNetwork dfdaemon listens) and {@code MODELPREFETCH_DRAGONFLY_PROXY}
+   * set to {@code proxy}, which may refer to {@code $(NODE_IP)}. Empty when {@code proxy} is null, the
+   * source opts out ({@code dragonfly: false}) or its scheme does not go through Dragonfly (s3://).
+   */
+  public static List<EnvVar> dragonfly(Source s, String proxy) {
+    boolean routed = s.uri().startsWith("hf://") || s.uri().startsWith("http://") || s.uri().startsWith("https://");
+    if (proxy == null || proxy.isBlank() || Boolean.FALSE.equals(s.dragonfly()) || !routed) {
+      return List.of();
+    }
+    return List.of(
+        new EnvVarBuilder().withName("NODE_IP").withNewValueFrom().withNewFieldRef().withFieldPath("status.hostIP")
+            .endFieldRef().endValueFrom().build(),
+        new EnvVarBuilder().withName("MODELPREFETCH_DRAGONFLY_PROXY").withValue(proxy).build());
+  }
+
+  /** The operator's {@code MODELPREFETCH_DRAGONFLY_PROXY} (chart value dragonfly.proxy), or null. */
+  public static String dragonflyProxyFromEnv(Map<String, String> env) {
+    String proxy = env.get("MODELPREFETCH_DRAGONFLY_PROXY");
+    return proxy == null || proxy.isBlank() ? null : proxy.strip();
   }
 
   /** Credentials by scheme from {@code source.credentialsSecret}, each key optional; values never enter the spec. */

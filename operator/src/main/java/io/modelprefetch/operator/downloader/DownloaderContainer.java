@@ -15,22 +15,28 @@ import java.util.List;
  * The downloader's containers, for the download Job and the webhook's injection alike: the Pod
  * Security "restricted" context as the image's user, JVM options, bounded resources, the
  * termination message, {@code /tmp} on the emptyDir {@code tmpVolume} (the root file system is
- * read-only) and, for a pull, the source's credentials. Callers add the volume with the files.
+ * read-only) and, for a pull, the source's credentials and the node's Dragonfly proxy. Callers add
+ * the volume with the files.
  *
  * @param image the {@code modelprefetch} CLI image (its entrypoint is the CLI)
  * @param tmpVolume the pod's emptyDir volume mounted at {@code /tmp}
+ * @param dragonflyProxy the node's Dragonfly proxy for pulls (may use {@code $(NODE_IP)}), or null
  */
-public record DownloaderContainer(String image, String tmpVolume) {
+public record DownloaderContainer(String image, String tmpVolume, String dragonflyProxy) {
   /** The image's non-root user (and group). */
   public static final long USER = 65532;
   private static final String PULL_JAVA_OPTIONS = "-XX:-UsePerfData -XX:MaxRAMPercentage=60";
   private static final String WAIT_JAVA_OPTIONS = "-XX:-UsePerfData -XX:TieredStopAtLevel=1";
 
-  /** {@code modelprefetch pull …} with the source's credentials (optional Secret keys, never values). */
+  /**
+   * {@code modelprefetch pull …} with the source's credentials (optional Secret keys, never values)
+   * and, unless the source opts out, the node's Dragonfly proxy.
+   */
   public ContainerBuilder pull(String name, List<String> args, Source source, ContainerResources resources) {
     return base(name, resources, PULL_JAVA_OPTIONS)
         .withArgs(args)
-        .addAllToEnv(DownloaderCommand.credentials(source));
+        .addAllToEnv(DownloaderCommand.credentials(source))
+        .addAllToEnv(DownloaderCommand.dragonfly(source, dragonflyProxy));
   }
 
   /** {@code modelprefetch wait --dest <dest> --timeout <timeout>}: succeeds once a verified pull is complete. */

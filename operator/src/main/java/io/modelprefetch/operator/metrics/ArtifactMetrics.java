@@ -46,6 +46,8 @@ public final class ArtifactMetrics implements Metrics {
     if (progress != null) {
       g.bytesDone.set(orZero(progress.bytesDone()));
       g.bytesTotal.set(orZero(progress.bytesTotal()));
+      g.fromPeers.set(orZero(progress.bytesFromPeers()));
+      g.fromOrigin.set(orZero(progress.bytesFromOrigin()));
     }
     g.phase.set(status.phase());
   }
@@ -77,6 +79,12 @@ public final class ArtifactMetrics implements Metrics {
         .description("bytes on the volume for the current download").baseUnit("bytes").tags(tags).register(registry));
     g.meters.add(Gauge.builder("modelprefetch.artifact.size", g.bytesTotal, AtomicLong::get)
         .description("bytes of all files of the resolved revision").baseUnit("bytes").tags(tags).register(registry));
+    g.meters.add(Gauge.builder("modelprefetch.artifact.from.peers", g.fromPeers, AtomicLong::get)
+        .description("bytes of the current download that came from other nodes through Dragonfly (0 without Dragonfly)")
+        .baseUnit("bytes").tags(tags).register(registry));
+    g.meters.add(Gauge.builder("modelprefetch.artifact.from.origin", g.fromOrigin, AtomicLong::get)
+        .description("bytes of the current download its node fetched from the origin through Dragonfly or on fallback (0 without Dragonfly)")
+        .baseUnit("bytes").tags(tags).register(registry));
     for (Phase p : Phase.values()) {
       g.meters.add(Gauge.builder("modelprefetch.artifact.phase", g.phase, ref -> ref.get() == p ? 1 : 0)
           .description("1 for the artifact's current phase, 0 for the others").tags(tags).tag("phase", p.name())
@@ -92,6 +100,8 @@ public final class ArtifactMetrics implements Metrics {
   private static final class ArtifactGauges {
     final AtomicLong bytesDone = new AtomicLong();
     final AtomicLong bytesTotal = new AtomicLong();
+    final AtomicLong fromPeers = new AtomicLong();
+    final AtomicLong fromOrigin = new AtomicLong();
     final AtomicReference<Phase> phase = new AtomicReference<>();
     final List<Meter> meters = new ArrayList<>();
   }

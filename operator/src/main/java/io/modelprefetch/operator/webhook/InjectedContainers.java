@@ -18,7 +18,7 @@ public final class InjectedContainers {
 
   public InjectedContainers(WebhookConfig.Injection config) {
     this.config = config;
-    this.containers = new DownloaderContainer(config.image(), InjectionNames.TMP_VOLUME);
+    this.containers = new DownloaderContainer(config.image(), InjectionNames.TMP_VOLUME, config.dragonflyProxy());
   }
 
   public Container forArtifact(ResolvedArtifact artifact) {

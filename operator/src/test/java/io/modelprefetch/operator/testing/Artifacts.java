@@ -72,6 +72,13 @@ public final class Artifacts {
     return this;
   }
 
+  /** A created 1Gi claim of the default StorageClass mounted ReadWriteOnce (single-node clusters, local-path). */
+  public Artifacts readWriteOnceClaim() {
+    this.pvc = new PvcStorage(null, new PvcTemplate("1Gi", null, List.of("ReadWriteOnce")), null);
+    this.emptyDir = null;
+    return this;
+  }
+
   public Artifacts emptyDir() {
     this.pvc = null;
     this.emptyDir = new EmptyDirStorage(null);

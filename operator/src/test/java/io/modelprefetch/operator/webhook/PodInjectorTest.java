@@ -76,6 +76,22 @@ class PodInjectorTest {
   }
 
   @Test
+  void perPodPullsGoThroughTheNodesDragonflyClientWhenConfigured() {
+    WebhookConfig.Injection d = WebhookConfig.Injection.defaults(IMAGE);
+    PodInjector viaDragonfly = new PodInjector(new InjectedContainers(new WebhookConfig.Injection(d.image(),
+        d.waitTimeout(), d.waitResources(), d.pullResources(), d.headroomPercent(), "http://$(NODE_IP):4001")));
+
+    Container pull = viaDragonfly.inject(TestPods.optedIn("server-0", "bge=/mnt/bge").build(), List.of(bge))
+        .getSpec().getInitContainers().getFirst();
+
+    assertThat(pull.getEnv()).extracting(EnvVar::getName).containsSubsequence("NODE_IP", "MODELPREFETCH_DRAGONFLY_PROXY");
+    assertThat(pull.getEnv()).contains(new EnvVar("MODELPREFETCH_DRAGONFLY_PROXY", "http://$(NODE_IP):4001", null));
+    Container unconfigured = injector.inject(TestPods.optedIn("server-0", "bge=/mnt/bge").build(), List.of(bge))
+        .getSpec().getInitContainers().getFirst();
+    assertThat(unconfigured.getEnv()).extracting(EnvVar::getName).doesNotContain("MODELPREFETCH_DRAGONFLY_PROXY");
+  }
+
+  @Test
   void s3CredentialsComeFromTheAwsKeys() {
     Source s3 = new Source("s3://models/llama/", null, null, null, "s3-creds", "http://minio:9000", "eu-west-1", null);
     assertThat(io.modelprefetch.operator.downloader.DownloaderCommand.credentials(s3)).extracting(EnvVar::getName)
@@ -90,7 +106,7 @@ class PodInjectorTest {
   void ociCredentialsComeFromADockerConfigSecretAndThePlatformAndPinnedDigestArePassed() {
     String digest = "sha256:" + "ab".repeat(32);
     Source oci = new Source("oci://registry.example:5000/models/llama:v1", null, null, null, "regcred",
-        "http://registry.example:5000", null, null, "linux/arm64");
+        "http://registry.example:5000", null, null, "linux/arm64", null);
     EnvVar auth = io.modelprefetch.operator.downloader.DownloaderCommand.credentials(oci).getFirst();
     assertThat(auth.getName()).isEqualTo("MODELPREFETCH_REGISTRY_AUTH");
     assertThat(auth.getValueFrom().getSecretKeyRef().getName()).isEqualTo("regcred");

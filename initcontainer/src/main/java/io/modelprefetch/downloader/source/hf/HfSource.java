@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
+import io.modelprefetch.downloader.manifest.Digest;
 import io.modelprefetch.downloader.manifest.Manifest;
 import io.modelprefetch.downloader.manifest.PathFilter;
 import io.modelprefetch.downloader.manifest.RemoteFile;
@@ -12,6 +13,7 @@ import io.modelprefetch.downloader.source.Retry;
 import io.modelprefetch.downloader.source.Source;
 import io.modelprefetch.downloader.source.SourceException;
 import io.modelprefetch.downloader.source.SourceOptions;
+import io.modelprefetch.downloader.source.dragonfly.DragonflyRoute;
 import io.modelprefetch.downloader.source.http.HttpTransport;
 import io.modelprefetch.downloader.source.http.RangeGet;
 import java.io.IOException;
@@ -29,6 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * followed through its {@code Link: rel="next"} pages; each file's first ranged request goes to
  * {@code /resolve/<commit>/<path>} and the redirect target (a signed CDN URL) is reused for its
  * other ranges, which keeps resolve calls, and so rate-limit use, to one per file.
+ *
+ * <p>Through Dragonfly, a HEAD on the resolve URL (with the token, to the Hub only) finds the
+ * signed CDN URL without fetching from it, and every range of the file goes to the node's
+ * Dragonfly client named by the file's digest. The token never goes through Dragonfly: a file the
+ * Hub serves itself goes there only for public repos.
  */
 public final class HfSource implements Source {
   private static final String DEFAULT_ENDPOINT = "https://huggingface.co";
@@ -37,13 +44,20 @@ public final class HfSource implements Source {
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, URI> signedUrls = new ConcurrentHashMap<>();
   private final Map<String, Object> resolveLocks = new ConcurrentHashMap<>();
+  private final Map<String, URI> dragonflyTargets = new ConcurrentHashMap<>();
+  private final DragonflyRoute route;
   private final URI endpoint;
   private final HfRepo repo;
   private String commit;
 
   public HfSource(SourceOptions options, HttpTransport transport) throws DownloadException {
+    this(options, transport, DragonflyRoute.none());
+  }
+
+  public HfSource(SourceOptions options, HttpTransport transport, DragonflyRoute route) throws DownloadException {
     this.options = options;
     this.transport = transport;
+    this.route = route;
     this.repo = HfRepo.parse(options.uri());
     String base = options.endpoint() != null ? options.endpoint() : DEFAULT_ENDPOINT;
     this.endpoint = URI.create(base.endsWith("/") ? base : base + "/");
@@ -108,6 +122,38 @@ public final class HfSource implements Source {
 
   @Override
   public Body open(RemoteFile file, long from, long to) throws IOException {
+    // Dragonfly is asked for ranges; a file whose origin ignores Range is fetched whole, directly.
+    URI target = route.active() && file.ranged() ? dragonflyTarget(file) : null;
+    if (target == null) {
+      return route.direct(() -> openDirect(file, from, to));
+    }
+    Digest id = file.strongestDigest();
+    return route.open(target, id == null ? null : id.toString(), from, to,
+        () -> openDirect(file, from, to));
+  }
+
+  /**
+   * The URL Dragonfly may fetch for this file: its signed CDN URL, or the resolve URL when the Hub
+   * serves the file itself and the repo needs no token; null when only the direct path may go.
+   */
+  private URI dragonflyTarget(RemoteFile file) throws IOException {
+    URI target = dragonflyTargets.get(file.locator());
+    if (target == null) {
+      synchronized (resolveLocks.computeIfAbsent(file.locator(), k -> new Object())) {
+        target = dragonflyTargets.get(file.locator());
+        if (target == null) {
+          URI resolve = resolveUri(file);
+          URI signed = transport.otherHostTarget(resolve, options.token());
+          target = signed != null ? signed : resolve;
+          dragonflyTargets.put(file.locator(), target);
+        }
+      }
+    }
+    boolean hubServed = HttpTransport.sameOrigin(target, endpoint);
+    return hubServed && options.token() != null ? null : target;
+  }
+
+  private Body openDirect(RemoteFile file, long from, long to) throws IOException {
     URI signed = signedUrls.get(file.locator());
     if (signed == null) {
       // The first range of a file resolves it; concurrent first ranges wait for that redirect
@@ -126,17 +172,21 @@ public final class HfSource implements Source {
         throw e;
       }
       signedUrls.remove(file.locator(), signed);
-      return open(file, from, to);
+      return openDirect(file, from, to);
     }
   }
 
   private Body viaResolve(RemoteFile file, long from, long to) throws IOException {
-    URI resolve = endpoint.resolve(repo.resolvePrefix() + "/resolve/" + commit + "/" + encodePath(file.locator()));
+    URI resolve = resolveUri(file);
     RangeGet.Opened opened = RangeGet.open(transport, resolve, options.token(), from, to, file.size(), file.ranged());
     if (!HttpTransport.sameOrigin(resolve, opened.finalUri())) {
       signedUrls.put(file.locator(), opened.finalUri());
     }
     return opened.body();
+  }
+
+  private URI resolveUri(RemoteFile file) {
+    return endpoint.resolve(repo.resolvePrefix() + "/resolve/" + commit + "/" + encodePath(file.locator()));
   }
 
   private static String encode(String segment) {

@@ -10,6 +10,7 @@ import io.modelprefetch.downloader.source.Retry;
 import io.modelprefetch.downloader.source.Source;
 import io.modelprefetch.downloader.source.SourceException;
 import io.modelprefetch.downloader.source.SourceOptions;
+import io.modelprefetch.downloader.source.dragonfly.DragonflyRoute;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,23 +31,34 @@ import java.util.concurrent.Future;
 /**
  * Files at http(s) URLs: one (the SOURCE argument) or several ({@link UrlList}), all in one pull.
  * HEAD gives size, ETag and range support (several URLs are probed in parallel); servers that
- * refuse HEAD (presigned URLs often do) are probed with a one-byte range GET instead.
+ * refuse HEAD (presigned URLs often do) are probed with a one-byte range GET instead. Through
+ * Dragonfly, ranges are named by the expected sha256, else by a strong ETag; a URL that needs a
+ * bearer token is always fetched directly.
  */
 public final class HttpSource implements Source {
   private static final int PROBES_IN_FLIGHT = 32;
   private final SourceOptions options;
   private final HttpTransport transport;
   private final List<UrlList.Entry> entries;
+  private final DragonflyRoute route;
+  /** Each file's Dragonfly content id by locator (absent: dfdaemon names the task by the URL). */
+  private final Map<String, String> contentIds = new ConcurrentHashMap<>();
 
   /** The one file at {@code options.uri()}, checked against {@code options.sha256()} when given. */
   public HttpSource(SourceOptions options, HttpTransport transport) throws DownloadException {
-    this(options, transport, List.of(UrlList.entry(options.uri(), null, options.sha256(), "SOURCE")));
+    this(options, transport, DragonflyRoute.none());
   }
 
-  public HttpSource(SourceOptions options, HttpTransport transport, List<UrlList.Entry> entries)
+  /** As {@link #HttpSource(SourceOptions, HttpTransport)}, ranges going through {@code route}. */
+  public HttpSource(SourceOptions options, HttpTransport transport, DragonflyRoute route) throws DownloadException {
+    this(options, transport, route, List.of(UrlList.entry(options.uri(), null, options.sha256(), "SOURCE")));
+  }
+
+  public HttpSource(SourceOptions options, HttpTransport transport, DragonflyRoute route, List<UrlList.Entry> entries)
       throws DownloadException {
     this.options = options;
     this.transport = transport;
+    this.route = route;
     this.entries = List.copyOf(entries);
     Set<String> paths = new HashSet<>();
     for (UrlList.Entry e : entries) {
@@ -104,6 +118,10 @@ public final class HttpSource implements Source {
     Probe probe = probe(e.uri());
     List<Digest> digests = e.sha256() == null ? List.of() : List.of(new Digest(Digest.Algorithm.SHA256, e.sha256()));
     String version = probe.etag != null ? probe.etag : e.sha256() != null ? e.sha256() : "size:" + probe.size;
+    String contentId = contentId(e.sha256(), probe.etag, e.uri());
+    if (contentId != null) {
+      contentIds.put(e.uri().toString(), contentId);
+    }
     return new RemoteFile(e.path(), probe.size, digests, e.uri().toString(), version, probe.ranges);
   }
 
@@ -143,10 +161,30 @@ public final class HttpSource implements Source {
     return new DownloadException(Failure.SOURCE, e.getMessage(), e);
   }
 
+  /**
+   * What names this file's content for Dragonfly: the expected sha256 (verified after download);
+   * else a strong ETag together with the URL without its query (an ETag is unique per URL only);
+   * else null (dfdaemon then names the task by the URL).
+   */
+  static String contentId(String sha256, String etag, URI uri) {
+    if (sha256 != null) {
+      return "sha256:" + sha256.toLowerCase(Locale.ROOT);
+    }
+    if (etag != null && !etag.startsWith("W/") && etag.matches("\"?[\\x21\\x23-\\x7e]+\"?")) {
+      return "etag:" + etag.replace("\"", "") + "@" + uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+    }
+    return null;
+  }
+
   @Override
   public Body open(RemoteFile file, long from, long to) throws IOException {
-    return RangeGet.open(transport, URI.create(file.locator()), options.token(), from, to, file.size(),
-        file.ranged()).body();
+    URI uri = URI.create(file.locator());
+    DragonflyRoute.Direct direct =
+        () -> RangeGet.open(transport, uri, options.token(), from, to, file.size(), file.ranged()).body();
+    if (options.token() != null || uri.getUserInfo() != null || !file.ranged()) {
+      return route.direct(direct);
+    }
+    return route.open(uri, contentIds.get(file.locator()), from, to, direct);
   }
 
   private static MessageDigest sha256() {

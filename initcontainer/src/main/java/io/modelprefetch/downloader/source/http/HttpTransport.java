@@ -73,6 +73,22 @@ public final class HttpTransport {
    */
   public Response sendAuthorized(String method, URI uri, Map<String, String> headers, String authorization)
       throws IOException {
+    return exchange(method, uri, headers, authorization, false);
+  }
+
+  /**
+   * Where {@code uri} sends its content when that is another host (a signed CDN URL), found with a
+   * HEAD that follows same-host redirects only; null when {@code uri}'s host serves it itself. The
+   * other host is never contacted.
+   */
+  public URI otherHostTarget(URI uri, String bearer) throws IOException {
+    Response r = exchange("HEAD", uri, Map.of(), bearer == null ? null : "Bearer " + bearer, true);
+    r.release(true);
+    return r.status() >= 300 && r.status() < 400 ? r.finalUri() : null;
+  }
+
+  private Response exchange(String method, URI uri, Map<String, String> headers, String authorization,
+      boolean stopAtOtherHost) throws IOException {
     URI current = uri;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       HttpURLConnection c = (HttpURLConnection) current.toURL().openConnection();
@@ -90,6 +106,9 @@ public final class HttpTransport {
       if (status >= 300 && status < 400 && c.getHeaderField("Location") != null) {
         URI next = current.resolve(c.getHeaderField("Location"));
         drain(c);
+        if (stopAtOtherHost && !sameOrigin(uri, next)) {
+          return new Response(c, next, status);
+        }
         current = next;
         continue;
       }
@@ -158,7 +177,7 @@ public final class HttpTransport {
   }
 
   /** Parses Retry-After (seconds or an HTTP date); null when absent or unreadable. */
-  static Duration retryAfter(String value) {
+  public static Duration retryAfter(String value) {
     if (value == null || value.isBlank()) {
       return null;
     }

@@ -66,10 +66,10 @@ public final class RangeGet {
   }
 
   /** Stops at the expected length so a keep-alive connection is released cleanly. */
-  private static final class CountingStream extends FilterInputStream {
+  public static final class CountingStream extends FilterInputStream {
     private long remaining;
 
-    CountingStream(InputStream in, long length) {
+    public CountingStream(InputStream in, long length) {
       super(in);
       this.remaining = length;
     }

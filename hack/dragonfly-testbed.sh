@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# dragonfly-testbed.sh - a multi-node Dragonfly cluster on one machine, for the fan-out tier.
+#
+# "Nodes" are network namespaces joined by a bridge that lives in a namespace of its own:
+#
+#   root ns  mpdf-h (10.213.0.1 Hub fixture, 10.213.0.3 CDN fixture) ──┐
+#   mpdf-sched  10.213.0.2   scheduler (Manager-less) + seed dfdaemon  ├── bridge in mpdf-br
+#   mpdf-n<i>   10.213.0.1<i> dfdaemon (proxy on the namespace's own   │
+#                             127.0.0.1:4001) + one modelprefetch pull ─┘
+#
+# Every listener binds to a namespace address or a namespace's loopback; nothing reaches out
+# (no Manager, no tracing, no DNS). Needs root (ip netns) and the binaries of
+# hack/dragonfly-binaries.sh.
+#
+# Usage:
+#   bash hack/dragonfly-testbed.sh up [NODES]   # default 4 nodes; prints the env file path last
+#   bash hack/dragonfly-testbed.sh down
+#   bash hack/dragonfly-testbed.sh test         # up, the multi-node IT (DragonflyFanOutIT), down
+#   bash hack/dragonfly-testbed.sh bench [N]    # up, the fan-out bench (direct vs Dragonfly), down
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PREFIX=mpdf
+NET=10.213.0
+STATE="${MODELPREFETCH_DRAGONFLY_TESTBED_DIR:-/tmp/modelprefetch-dragonfly-testbed}"
+
+log() { printf '[dragonfly-testbed] %s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+in_ns() { local ns=$1; shift; ip netns exec "${PREFIX}-${ns}" "$@"; }
+
+down() {
+  if [[ -d "${STATE}/pids" ]]; then
+    for f in "${STATE}"/pids/*; do
+      [[ -f "$f" ]] || continue
+      kill "$(cat "$f")" 2>/dev/null || true
+    done
+    sleep 1
+    for f in "${STATE}"/pids/*; do
+      [[ -f "$f" ]] || continue
+      kill -9 "$(cat "$f")" 2>/dev/null || true
+      rm -f -- "$f"
+    done
+  fi
+  ip link del "${PREFIX}-h" 2>/dev/null || true
+  for ns in $(ip netns list | awk '{print $1}' | grep "^${PREFIX}-" || true); do
+    ip netns del "$ns"
+  done
+}
+
+# Adds namespace $1 with address $2 on the bridge.
+add_node_ns() {
+  local name=$1 addr=$2
+  ip netns add "${PREFIX}-${name}"
+  in_ns "${name}" ip link set lo up
+  ip link add "${PREFIX}-${name}-v" type veth peer name eth0 netns "${PREFIX}-${name}"
+  ip link set "${PREFIX}-${name}-v" netns "${PREFIX}-br"
+  in_ns br ip link set "${PREFIX}-${name}-v" master br0 up
+  in_ns "${name}" ip addr add "${addr}/24" dev eth0
+  in_ns "${name}" ip link set eth0 up
+}
+
+network() {
+  local nodes=$1 i
+  ip netns add "${PREFIX}-br"
+  in_ns br ip link set lo up
+  in_ns br ip link add br0 type bridge
+  in_ns br ip link set br0 up
+  # The fixtures' leg: the test JVM binds the Hub and the CDN to these two addresses.
+  ip link add "${PREFIX}-h" type veth peer name "${PREFIX}-h-v" netns "${PREFIX}-br"
+  in_ns br ip link set "${PREFIX}-h-v" master br0 up
+  ip addr add "${NET}.1/24" dev "${PREFIX}-h"
+  ip addr add "${NET}.3/24" dev "${PREFIX}-h"
+  ip link set "${PREFIX}-h" up
+  add_node_ns sched "${NET}.2"
+  for ((i = 0; i < nodes; i++)); do
+    add_node_ns "n${i}" "${NET}.$((10 + i))"
+  done
+}
+
+# Writes the dfdaemon configuration of node $1 (address $2; "seed" for a seed peer).
+dfdaemon_config() {
+  local name=$1 addr=$2 seed=$3 dir="${STATE}/${name}"
+  mkdir -p "${dir}/storage" "${dir}/cache" "${dir}/plugins" "${dir}/log"
+  cat >"${dir}/dfdaemon.yaml" <<EOF
+host:
+  hostname: ${PREFIX}-${name}
+  ip: ${addr}
+server:
+  pluginDir: ${dir}/plugins
+  cacheDir: ${dir}/cache
+download:
+  server:
+    socketPath: ${dir}/dfdaemon.sock
+upload:
+  server:
+    ip: ${addr}
+    port: 4000
+seedPeer:
+  enable: ${seed}
+  type: super
+storage:
+  dir: ${dir}/storage
+  keep: false
+  server:
+    ip: ${addr}
+    tcpPort: 4005
+    quicPort: 4006
+proxy:
+  server:
+    ip: 127.0.0.1
+    port: 4001
+health:
+  server:
+    ip: 127.0.0.1
+    port: 4003
+metrics:
+  server:
+    ip: 127.0.0.1
+    port: 4002
+stats:
+  server:
+    ip: 127.0.0.1
+    port: 4004
+EOF
+  cat >"${dir}/dynconfig.yaml" <<EOF
+scheduler:
+  addrs:
+    - ${NET}.2:8002
+EOF
+}
+
+scheduler_config() {
+  local dir="${STATE}/sched"
+  mkdir -p "${dir}/log" "${dir}/plugins"
+  cat >"${dir}/scheduler.yaml" <<EOF
+server:
+  advertiseIP: ${NET}.2
+  advertisePort: 8002
+  listenIP: ${NET}.2
+  port: 8002
+  host: ${PREFIX}-sched
+  logDir: ${dir}/log
+  pluginDir: ${dir}/plugins
+metrics:
+  enable: false
+job:
+  enable: false
+EOF
+  printf 'schedulerClusterConfig:\n  candidateParentLimit: 4\n  filterParentLimit: 15\n' >"${dir}/dynconfig.yaml"
+}
+
+# Starts "$@" in namespace $2 as process $1 (ip netns exec execs it: the pid is the daemon's).
+start() {
+  local name=$1 ns=$2; shift 2
+  ip netns exec "${PREFIX}-${ns}" "$@" >"${STATE}/${name}.out" 2>&1 &
+  echo $! >"${STATE}/pids/${name}"
+}
+
+wait_port() {
+  local ns=$1 addr=$2 port=$3 what=$4 pidfile=$5 i
+  for ((i = 0; i < 300; i++)); do
+    if in_ns "${ns}" bash -c "exec 3<>/dev/tcp/${addr}/${port}" 2>/dev/null; then
+      return 0
+    fi
+    kill -0 "$(cat "${STATE}/pids/${pidfile}")" 2>/dev/null \
+      || { tail -n 30 "${STATE}/${pidfile}.out" >&2; die "${what} exited"; }
+    sleep 0.2
+  done
+  tail -n 30 "${STATE}/${pidfile}.out" >&2
+  die "${what} did not listen on ${addr}:${port} within 60s"
+}
+
+up() {
+  local nodes=${1:-4} bin i
+  ((nodes >= 3)) || die "a fan-out needs at least 3 nodes"
+  [[ "$(id -u)" == 0 ]] || die "creating network namespaces needs root"
+  bin="$(bash hack/dragonfly-binaries.sh --check | tail -n 1)" \
+    || die "Dragonfly binaries not cached: run bash hack/dragonfly-binaries.sh first (cold: tens of minutes)"
+  down
+  rm -rf -- "${STATE}"
+  mkdir -p "${STATE}/pids"
+  network "${nodes}"
+  scheduler_config
+  start scheduler sched "${bin}/scheduler" --config "${STATE}/sched/scheduler.yaml" \
+    --dynconfig "${STATE}/sched/dynconfig.yaml"
+  wait_port sched "${NET}.2" 8002 scheduler scheduler
+  dfdaemon_config sched "${NET}.2" true
+  start seed sched "${bin}/dfdaemon" --config "${STATE}/sched/dfdaemon.yaml" \
+    --dynconfig "${STATE}/sched/dynconfig.yaml" --log-dir "${STATE}/sched/log"
+  for ((i = 0; i < nodes; i++)); do
+    dfdaemon_config "n${i}" "${NET}.$((10 + i))" false
+    start "dfdaemon-n${i}" "n${i}" "${bin}/dfdaemon" --config "${STATE}/n${i}/dfdaemon.yaml" \
+      --dynconfig "${STATE}/n${i}/dynconfig.yaml" --log-dir "${STATE}/n${i}/log"
+  done
+  wait_port sched 127.0.0.1 4001 "seed dfdaemon" seed
+  for ((i = 0; i < nodes; i++)); do
+    wait_port "n${i}" 127.0.0.1 4001 "dfdaemon of n${i}" "dfdaemon-n${i}"
+  done
+  {
+    echo "nodes=${nodes}"
+    echo "prefix=${PREFIX}"
+    echo "hub_ip=${NET}.1"
+    echo "cdn_ip=${NET}.3"
+    echo "proxy=http://127.0.0.1:4001"
+    echo "metrics=http://127.0.0.1:4002/metrics"
+    echo "state=${STATE}"
+  } >"${STATE}/testbed.env"
+  log "up: scheduler + seed on ${NET}.2, ${nodes} nodes on ${NET}.10-$((9 + nodes)); logs in ${STATE}"
+  printf '%s\n' "${STATE}/testbed.env"
+}
+
+case "${1:-}" in
+  up) up "${2:-4}" ;;
+  down) down ;;
+  test)
+    env_file="$(up "${2:-4}" | tail -n 1)"
+    trap down EXIT
+    . hack/lib.sh
+    ./mvnw -B -ntp -pl initcontainer -am verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
+      -Dit.test=DragonflyFanOutIT -Dmodelprefetch.dragonfly.testbed="${env_file}"
+    ;;
+  bench)
+    env_file="$(up 4 | tail -n 1)"
+    trap down EXIT
+    . hack/lib.sh
+    ./mvnw -B -ntp -pl initcontainer -am verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
+      -Dit.test='DragonflyFanOutIT#fanOutBench' -Dmodelprefetch.dragonfly.testbed="${env_file}" \
+      -Dmodelprefetch.dragonfly.bench=true
+    ;;
+  *) die "usage: $0 up [NODES] | down | test [NODES] | bench" ;;
+esac

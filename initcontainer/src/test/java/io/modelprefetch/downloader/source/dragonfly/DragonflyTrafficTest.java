@@ -1,0 +1,46 @@
+package io.modelprefetch.downloader.source.dragonfly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+
+class DragonflyTrafficTest {
+  @Test
+  void readsTheDownloadTrafficCountersByTypeAndIgnoresEverythingElse() {
+    String exposition = """
+        # HELP dragonfly_client_download_traffic Counter of the number of the download traffic.
+        # TYPE dragonfly_client_download_traffic counter
+        dragonfly_client_download_traffic{type="BACK_TO_SOURCE"} 1048576
+        dragonfly_client_download_traffic{type="REMOTE_PEER"} 3.3554432e7
+        dragonfly_client_download_traffic{type="LOCAL_PEER"} 12
+        dragonfly_client_upload_traffic{type="REMOTE_PEER"} 999999
+        dragonfly_client_version{git_commit="x"} 1
+        """;
+    assertThat(DragonflyTraffic.parse(exposition))
+        .isEqualTo(new DragonflyTraffic.Counters(33_554_432L, 12L, 1_048_576L));
+  }
+
+  @Test
+  void aDaemonThatDownloadedNothingYetHasZeroCounters() {
+    assertThat(DragonflyTraffic.parse("dragonfly_client_version{} 1\n"))
+        .isEqualTo(new DragonflyTraffic.Counters(0, 0, 0));
+  }
+
+  @Test
+  void theDefaultEndpointIsPort4002OfTheProxyHost() {
+    assertThat(DragonflyTraffic.besideProxy(URI.create("http://10.0.0.7:4001")))
+        .isEqualTo(URI.create("http://10.0.0.7:4002/metrics"));
+  }
+
+  @Test
+  void theProxyRequestIsAbsoluteFormAndNamesTheContent() {
+    String request = DragonflyProxy.request(URI.create("https://cdn.example/repo/x?Expires=1&Signature=abc"),
+        "sha256:" + "a".repeat(64), "bytes=0-99");
+    assertThat(request).startsWith("GET https://cdn.example/repo/x?Expires=1&Signature=abc HTTP/1.1\r\n")
+        .contains("Host: cdn.example\r\n", "X-Dragonfly-Use-P2P: true\r\n",
+            "X-Dragonfly-Content-For-Calculating-Task-ID: sha256:" + "a".repeat(64) + "\r\n", "Range: bytes=0-99\r\n")
+        .doesNotContainIgnoringCase("authorization")
+        .endsWith("\r\n\r\n");
+  }
+}
