@@ -12,6 +12,7 @@ import io.modelprefetch.downloader.manifest.SafePath;
 import io.modelprefetch.downloader.report.Human;
 import io.modelprefetch.downloader.report.ProgressTracker;
 import io.modelprefetch.downloader.source.Source;
+import io.modelprefetch.downloader.verify.Hashing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -113,20 +114,44 @@ public final class Pull {
         .collect(Collectors.toMap(CompletedFile::path, f -> f, (a, b) -> a));
     for (RemoteFile f : manifest.files()) {
       CompletedFile c = before.get(f.path());
-      Path p = destination.finalPath(f.path());
-      if (!destination.reachableWithoutSymlinks(f.path()) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
-          || Files.size(p) != f.size()) {
-        continue;
-      }
-      if (c != null && c.size() == f.size() && Objects.equals(c.version(), f.version())) {
+      String[] logged = interrupted.get(f.path());
+      if (c != null && c.size() == f.size() && Objects.equals(c.version(), f.version()) && inPlace(f)) {
         out.put(f.path(), c);
-      } else if (interrupted.containsKey(f.path()) && interrupted.get(f.path())[0].equals(FileTask.identity(f))) {
-        String digest = interrupted.get(f.path())[1];
+      } else if (logged != null && logged[0].equals(FileTask.identity(f)) && inPlaceAfterLog(f, logged[1])) {
+        String digest = logged[1];
         List<Digest> digests = digest.isEmpty() ? f.digests() : List.of(Digest.parse(digest));
         out.put(f.path(), new CompletedFile(f.path(), f.size(), digests, f.version()));
       }
     }
     return out;
+  }
+
+  /** Whether a regular file of {@code f}'s size is at its final path (reached without symlinks). */
+  private boolean inPlace(RemoteFile f) throws IOException {
+    Path p = destination.finalPath(f.path());
+    return destination.reachableWithoutSymlinks(f.path()) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+        && Files.size(p) == f.size();
+  }
+
+  /**
+   * Whether a file the verified log names is in place. A pull killed between logging a file and
+   * renaming it left the verified partial: when it still holds the logged digest's bytes, it is
+   * renamed now; a partial with other bytes (a later pull's, for other content) is not trusted.
+   */
+  private boolean inPlaceAfterLog(RemoteFile f, String digest) throws IOException {
+    Path partial = destination.partial(f.path());
+    if (!Files.exists(partial, LinkOption.NOFOLLOW_LINKS)) {
+      return inPlace(f);
+    }
+    String relative = destination.root().relativize(partial).toString();
+    if (digest.isEmpty() || !destination.reachableWithoutSymlinks(relative)
+        || !Files.isRegularFile(partial, LinkOption.NOFOLLOW_LINKS) || Files.size(partial) != f.size()
+        || !Hashing.matches(partial, Digest.parse(digest))) {
+      return false;
+    }
+    destination.moveIntoPlace(f.path());
+    LOG.info("{}: verified by the interrupted pull, renamed into place now", Printable.escape(f.path()));
+    return true;
   }
 
   private void download(List<RemoteFile> files, Map<String, CompletedFile> verified)

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks a completed partial file ({@link Verification}: size, then the strongest digest, recording
  * the sha256; the digests were mostly computed while the bytes arrived, see {@link InOrderHash}),
- * then renames it into place. A mismatch discards the file and asks for one re-fetch; a second
- * mismatch fails.
+ * then logs it as verified and renames it into place. A mismatch discards the file and asks for one
+ * re-fetch; a second mismatch fails.
  */
 final class Verifier {
   private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
@@ -62,8 +62,10 @@ final class Verifier {
     if (file.digests().isEmpty()) {
       LOG.warn("{}: the source gives no digest; checked its size, recording its sha256 for later verify", Printable.escape(file.path()));
     }
+    // Logged before the rename: a kill between the two leaves a logged, verified partial that the
+    // next pull checks and renames (a rename first would leave a file in place that nothing names).
+    log.add(FileTask.identity(file), recorded.getFirst().toString(), file.path());
     destination.moveIntoPlace(file.path());
-    log.add(FileTask.identity(file), recorded.isEmpty() ? "" : recorded.getFirst().toString(), file.path());
     task.discardJournal();
     fetched.add(file.path());
     verified.put(file.path(), new CompletedFile(file.path(), file.size(), recorded, file.version(), check.method()));
