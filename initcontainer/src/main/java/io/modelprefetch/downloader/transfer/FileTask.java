@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One file being downloaded: its partial file, its journal, and what is still missing. The partial
+ * One file being downloaded ({@link Plan.Fetch}): its partial file, its journal, and what is still missing. The partial
  * file is opened by the first write and closed when the file is finished.
  */
 final class FileTask implements AutoCloseable {
@@ -28,16 +28,11 @@ final class FileTask implements AutoCloseable {
   private volatile boolean refetched;
   private InOrderHash hash;
 
-  FileTask(RemoteFile file, Path partial, Path journalPath) throws IOException {
-    this.file = file;
-    this.partial = partial;
-    this.journalPath = journalPath;
-    Journal j = Journal.open(journalPath, identity(file));
-    if (Files.size(partial) < j.covered()) {
-      Files.deleteIfExists(journalPath);
-      j = Journal.open(journalPath, identity(file));
-    }
-    this.journal = j;
+  FileTask(Plan.Fetch fetch) {
+    this.file = fetch.file();
+    this.partial = fetch.partial();
+    this.journalPath = fetch.journalPath();
+    this.journal = fetch.journal();
     this.missing = new AtomicLong(file.size() - journal.covered());
   }
 

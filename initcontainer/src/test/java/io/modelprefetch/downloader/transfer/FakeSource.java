@@ -1,7 +1,7 @@
 package io.modelprefetch.downloader.transfer;
 
 import io.modelprefetch.downloader.manifest.Digest;
-import io.modelprefetch.downloader.manifest.Manifest;
+import io.modelprefetch.downloader.manifest.Listing;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.source.Body;
 import io.modelprefetch.downloader.source.Retry;
@@ -96,8 +96,8 @@ final class FakeSource implements Source {
   }
 
   @Override
-  public Manifest resolve(Retry retry) {
-    return new Manifest("fake://model", "rev-1", List.copyOf(files.values()));
+  public Listing resolve(Retry retry) {
+    return new Listing("fake://model", "rev-1", List.copyOf(files.values()));
   }
 
   @Override

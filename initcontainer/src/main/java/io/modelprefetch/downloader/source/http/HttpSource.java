@@ -3,7 +3,7 @@ package io.modelprefetch.downloader.source.http;
 import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
 import io.modelprefetch.downloader.manifest.Digest;
-import io.modelprefetch.downloader.manifest.Manifest;
+import io.modelprefetch.downloader.manifest.Listing;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.source.Body;
 import io.modelprefetch.downloader.source.Retry;
@@ -73,16 +73,16 @@ public final class HttpSource implements Source {
   }
 
   @Override
-  public Manifest resolve(Retry retry) throws DownloadException, IOException, InterruptedException {
+  public Listing resolve(Retry retry) throws DownloadException, IOException, InterruptedException {
     List<RemoteFile> files = probeAll();
     if (files.size() == 1) {
-      return new Manifest(options.uri(), files.getFirst().version(), files);
+      return new Listing(options.uri(), files.getFirst().version(), files);
     }
     MessageDigest fingerprint = sha256();
     for (RemoteFile f : files) {
       fingerprint.update((f.locator() + "\0" + f.version() + "\n").getBytes(StandardCharsets.UTF_8));
     }
-    return new Manifest(options.uri(), "sha256:" + HexFormat.of().formatHex(fingerprint.digest()), files);
+    return new Listing(options.uri(), "sha256:" + HexFormat.of().formatHex(fingerprint.digest()), files);
   }
 
   private List<RemoteFile> probeAll() throws DownloadException, IOException, InterruptedException {

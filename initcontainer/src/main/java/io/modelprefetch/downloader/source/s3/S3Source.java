@@ -3,7 +3,7 @@ package io.modelprefetch.downloader.source.s3;
 import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
 import io.modelprefetch.downloader.manifest.Digest;
-import io.modelprefetch.downloader.manifest.Manifest;
+import io.modelprefetch.downloader.manifest.Listing;
 import io.modelprefetch.downloader.manifest.PathFilter;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.source.Body;
@@ -104,7 +104,7 @@ public final class S3Source implements Source {
   }
 
   @Override
-  public Manifest resolve(Retry retry) throws DownloadException, IOException, InterruptedException {
+  public Listing resolve(Retry retry) throws DownloadException, IOException, InterruptedException {
     PathFilter filter = PathFilter.of(options.include(), options.exclude());
     String listPrefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : singleObjectOrFolder();
     List<RemoteFile> files = new ArrayList<>();
@@ -135,7 +135,7 @@ public final class S3Source implements Source {
           + " match include " + options.include() + " / exclude " + options.exclude());
     }
     String revision = "sha256:" + HexFormat.of().formatHex(fingerprint.digest());
-    return new Manifest(options.uri(), revision, files);
+    return new Listing(options.uri(), revision, files);
   }
 
   /** One ListObjectsV2 page; a 429/5xx or a dropped connection is retryable, for this page alone. */
