@@ -2,6 +2,7 @@ package io.modelprefetch.downloader.transfer;
 
 import io.modelprefetch.downloader.manifest.Digest;
 import io.modelprefetch.downloader.manifest.RemoteFile;
+import io.modelprefetch.downloader.verify.Candidate;
 import io.modelprefetch.downloader.verify.Hashing;
 import io.modelprefetch.downloader.verify.Verification;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * One file being downloaded ({@link Plan.Fetch}): its partial file, its journal, and what is still missing. The partial
  * file is opened by the first write and closed when the file is finished.
  */
-final class FileTask implements AutoCloseable {
+final class FileTask implements Candidate, AutoCloseable {
   private volatile RemoteFile file;
   private final Path partial;
   private final Path journalPath;
@@ -36,15 +37,13 @@ final class FileTask implements AutoCloseable {
     this.missing = new AtomicLong(file.size() - journal.covered());
   }
 
-  static String identity(RemoteFile f) {
-    return f.size() + ":" + (f.version() == null ? "" : f.version());
-  }
-
-  RemoteFile file() {
+  @Override
+  public RemoteFile file() {
     return file;
   }
 
-  Path partial() {
+  @Override
+  public Path partial() {
     return partial;
   }
 
@@ -102,7 +101,8 @@ final class FileTask implements AutoCloseable {
    * {@link Hashing#digests}): from the running digests when they are of these kinds (no second
    * read, bar bytes they have not reached yet), else by reading the file.
    */
-  List<Digest> digests(List<Digest> templates) throws IOException {
+  @Override
+  public List<Digest> digests(List<Digest> templates) throws IOException {
     InOrderHash h;
     synchronized (this) {
       h = hash;
@@ -141,16 +141,18 @@ final class FileTask implements AutoCloseable {
   }
 
   /** Drops the journal once the file is in place (the verified log speaks for it now). */
-  synchronized void discardJournal() throws IOException {
+  @Override
+  public synchronized void discardJournal() throws IOException {
     journal.close();
     Files.deleteIfExists(journalPath);
   }
 
   /** Forgets everything written: the next attempt fetches the whole file again. */
-  synchronized void restart() throws IOException {
+  @Override
+  public synchronized void restart() throws IOException {
     journal.close();
     Files.deleteIfExists(journalPath);
-    journal = Journal.open(journalPath, identity(file));
+    journal = Journal.open(journalPath, file.identity());
     hash = null;
     missing.set(file.size());
   }
@@ -169,11 +171,13 @@ final class FileTask implements AutoCloseable {
     return forgotten;
   }
 
-  boolean refetched() {
+  @Override
+  public boolean refetched() {
     return refetched;
   }
 
-  void markRefetched() {
+  @Override
+  public void markRefetched() {
     refetched = true;
   }
 

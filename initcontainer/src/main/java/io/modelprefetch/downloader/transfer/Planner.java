@@ -7,6 +7,7 @@ import io.modelprefetch.downloader.manifest.Digest;
 import io.modelprefetch.downloader.manifest.Listing;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.verify.Hashing;
+import io.modelprefetch.downloader.verify.VerifiedLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -51,10 +52,10 @@ final class Planner {
   private Plan.Fetch fetch(RemoteFile f) throws IOException {
     Path partial = destination.createPartial(f.path());
     Path journalPath = destination.journal(f.path());
-    Journal journal = Journal.open(journalPath, FileTask.identity(f));
+    Journal journal = Journal.open(journalPath, f.identity());
     if (Files.size(partial) < journal.covered()) {
       Files.deleteIfExists(journalPath);
-      journal = Journal.open(journalPath, FileTask.identity(f));
+      journal = Journal.open(journalPath, f.identity());
     }
     return new Plan.Fetch(f, partial, journalPath, journal);
   }
@@ -73,7 +74,7 @@ final class Planner {
       String[] logged = interrupted.get(f.path());
       if (c != null && c.size() == f.size() && Objects.equals(c.version(), f.version()) && inPlace(f)) {
         out.put(f.path(), c);
-      } else if (logged != null && logged[0].equals(FileTask.identity(f)) && inPlaceAfterLog(f, logged[1])) {
+      } else if (logged != null && logged[0].equals(f.identity()) && inPlaceAfterLog(f, logged[1])) {
         String digest = logged[1];
         List<Digest> digests = digest.isEmpty() ? f.digests() : List.of(Digest.parse(digest));
         out.put(f.path(), new CompletedFile(f.path(), f.size(), digests, f.version()));

@@ -11,6 +11,8 @@ import io.modelprefetch.downloader.manifest.SafePath;
 import io.modelprefetch.downloader.report.Human;
 import io.modelprefetch.downloader.report.ProgressTracker;
 import io.modelprefetch.downloader.source.Source;
+import io.modelprefetch.downloader.verify.VerifiedLog;
+import io.modelprefetch.downloader.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -118,7 +120,7 @@ public final class Pull {
         progress.resumed(t.bytesOnDisk());
       }
       try (VerifiedLog log = new VerifiedLog(destination.verifiedLog())) {
-        Verifier verifier = new Verifier(destination, progress, verified, log);
+        Verifier verifier = new Verifier(destination::moveIntoPlace, progress, verified, log);
         new Scheduler(source, settings, progress).run(tasks, verifier::finish);
         makeDurable(verifier.fetched());
       }

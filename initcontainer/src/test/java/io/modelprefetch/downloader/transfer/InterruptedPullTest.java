@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.report.ProgressTracker;
+import io.modelprefetch.downloader.verify.VerifiedLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +66,7 @@ class InterruptedPullTest {
     Files.createDirectories(dest().resolve(".modelprefetch"));
     Files.write(dest().resolve("config.json"), source.bytes("config.json"));
     try (VerifiedLog log = new VerifiedLog(dest().resolve(".modelprefetch/verified.log"))) {
-      log.add(FileTask.identity(source.remote("config.json")), FakeSource.sha256(source.bytes("config.json")).toString(),
+      log.add(source.remote("config.json").identity(), FakeSource.sha256(source.bytes("config.json")).toString(),
           "config.json");
     }
 

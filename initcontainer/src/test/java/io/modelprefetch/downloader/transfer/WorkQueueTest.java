@@ -63,6 +63,6 @@ class WorkQueueTest {
     Path partial = Files.createFile(dir.resolve(name));
     RemoteFile file = new RemoteFile(name, size, List.of(), name, "v1", ranged);
     Path journal = dir.resolve(name + ".journal");
-    return new FileTask(new Plan.Fetch(file, partial, journal, Journal.open(journal, FileTask.identity(file))));
+    return new FileTask(new Plan.Fetch(file, partial, journal, Journal.open(journal, file.identity())));
   }
 }
