@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What a pull does, decided against what the destination already holds before any byte is
@@ -16,12 +17,15 @@ import java.util.Objects;
  *
  * @param listing what the source holds
  * @param reused files already in place with this content, by path
+ * @param recovered the paths among {@code reused} that an interrupted pull verified (its verified
+ *     log names them): that process may have died before flushing them to stable storage
  * @param fetches the other files, in listing order
  */
-record Plan(Listing listing, Map<String, CompletedFile> reused, List<Fetch> fetches) {
+record Plan(Listing listing, Map<String, CompletedFile> reused, Set<String> recovered, List<Fetch> fetches) {
 
   Plan {
     reused = Map.copyOf(reused);
+    recovered = Set.copyOf(recovered);
     fetches = List.copyOf(fetches);
   }
 

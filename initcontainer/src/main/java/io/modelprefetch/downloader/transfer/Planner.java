@@ -14,9 +14,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,14 +37,15 @@ final class Planner {
   }
 
   Plan plan(Listing listing, Completion prior) throws IOException {
-    Map<String, CompletedFile> reused = reusable(prior, listing);
+    Set<String> recovered = new HashSet<>();
+    Map<String, CompletedFile> reused = reusable(prior, listing, recovered);
     List<Plan.Fetch> fetches = new ArrayList<>();
     for (RemoteFile f : listing.files()) {
       if (!reused.containsKey(f.path())) {
         fetches.add(fetch(f));
       }
     }
-    return new Plan(listing, reused, fetches);
+    return new Plan(listing, reused, recovered, fetches);
   }
 
   /**
@@ -62,9 +65,10 @@ final class Planner {
 
   /**
    * Files already in place with the same content: from the prior completion manifest, or verified
-   * by an interrupted pull (its verified log says so).
+   * by an interrupted pull (its verified log says so; those paths are added to {@code recovered}).
    */
-  private Map<String, CompletedFile> reusable(Completion prior, Listing listing) throws IOException {
+  private Map<String, CompletedFile> reusable(Completion prior, Listing listing, Set<String> recovered)
+      throws IOException {
     Map<String, CompletedFile> out = new HashMap<>();
     Map<String, String[]> interrupted = VerifiedLog.read(destination.verifiedLog());
     Map<String, CompletedFile> before = prior == null ? Map.of() : prior.files().stream()
@@ -78,6 +82,7 @@ final class Planner {
         String digest = logged[1];
         List<Digest> digests = digest.isEmpty() ? f.digests() : List.of(Digest.parse(digest));
         out.put(f.path(), new CompletedFile(f.path(), f.size(), digests, f.version()));
+        recovered.add(f.path());
       }
     }
     return out;

@@ -122,7 +122,9 @@ public final class Pull {
       try (VerifiedLog log = new VerifiedLog(destination.verifiedLog())) {
         Verifier verifier = new Verifier(destination::moveIntoPlace, progress, verified, log);
         new Scheduler(source, settings, progress).run(tasks, verifier::finish);
-        makeDurable(verifier.fetched());
+        List<String> written = new java.util.ArrayList<>(verifier.fetched());
+        written.addAll(plan.recovered());
+        makeDurable(written);
       }
     } finally {
       for (FileTask t : tasks) {
@@ -132,8 +134,9 @@ public final class Pull {
   }
 
   /**
-   * Flushes the fetched files to stable storage before the completion manifest says they are
-   * there: one syncfs for the whole file system (one flush, not one per file), else an fsync each.
+   * Flushes the files this pull or an interrupted one wrote to stable storage before the completion
+   * manifest says they are there: one syncfs for the whole file system (one flush, not one per
+   * file), else an fsync each.
    */
   private void makeDurable(List<String> paths) throws IOException {
     if (paths.isEmpty() || libc.syncfs(destination.root()) == 0) {

@@ -6,6 +6,7 @@ import io.modelprefetch.downloader.manifest.Completion;
 import io.modelprefetch.downloader.manifest.Completion.CompletedFile;
 import io.modelprefetch.downloader.manifest.Listing;
 import io.modelprefetch.downloader.manifest.RemoteFile;
+import io.modelprefetch.downloader.verify.VerifiedLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,8 +36,24 @@ class PlannerTest {
     Plan plan = new Planner(destination).plan(LISTING, prior);
 
     assertThat(plan.reused()).containsOnlyKeys("model.bin");
+    assertThat(plan.recovered()).isEmpty();
     assertThat(plan.fetches()).isEmpty();
     assertThat(plan.upToDate(prior)).isTrue();
+  }
+
+  @Test
+  void aFileAnInterruptedPullVerifiedIsReusedAndFlushedBeforeTheManifestNamesIt() throws Exception {
+    Files.write(destination.finalPath("model.bin"), new byte[SIZE]);
+    try (VerifiedLog log = new VerifiedLog(destination.verifiedLog())) {
+      log.add(MODEL.identity(), "sha256:" + "0".repeat(64), "model.bin");
+    }
+
+    Plan plan = new Planner(destination).plan(LISTING, null);
+
+    assertThat(plan.reused()).containsOnlyKeys("model.bin");
+    assertThat(plan.recovered()).containsExactly("model.bin");
+    assertThat(plan.fetches()).isEmpty();
+    assertThat(plan.upToDate(null)).isFalse();
   }
 
   @Test
