@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark: modelprefetch vs peer tools through shaped loopback origins (see README "Benchmarks").
-#   bash bench/run.sh            default datasets, 3 runs each (2 x 512 MiB, 4 x 128 MiB + 30, 1000 x 64 KiB; sizes are flags)
+#   bash bench/run.sh            default: both link shapes (fat, wan), 1 run each (2 x 256 MiB, 4 x 64 MiB + 30, 500 x 64 KiB; sizes, --runs are flags)
 #   bash bench/run.sh --quick    tiny datasets, 1 run (CI)
 #   bash bench/run.sh --help     every option (link shape, sizes, sources, tools, modelprefetch variants)
 # Results: bench/results/<UTC timestamp>/{results.md,results.json,chart.png,logs/}.

@@ -1,7 +1,14 @@
 # Sourced by the other hack/ scripts: finds a JDK 25+ and sets JAVA_HOME; defines the cache root.
 # The machine's default java is older; a Temurin JDK lives under /usr/lib/jvm.
 
-java_major() { "$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1; }
+# The JDK's release file when it has one (no JVM start: the CLI launcher sources this on every run).
+java_major() {
+  if [ -f "$1/release" ]; then
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release"
+  else
+    "$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1
+  fi
+}
 
 find_java_home() {
   local candidate

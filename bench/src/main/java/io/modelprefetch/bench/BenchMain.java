@@ -5,6 +5,7 @@ import io.modelprefetch.bench.data.DatasetCatalog;
 import io.modelprefetch.bench.data.DatasetSizes;
 import io.modelprefetch.bench.data.PreparedDataset;
 import io.modelprefetch.bench.origin.ShapedOrigins;
+import io.modelprefetch.bench.peer.CeilingPeer;
 import io.modelprefetch.bench.peer.Peer;
 import io.modelprefetch.bench.peer.Toolbox;
 import io.modelprefetch.bench.report.ReportWriter;
@@ -43,7 +44,7 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--quick", description = "tiny datasets, 1 run (CI: keeps the harness from rotting)")
     private boolean quick;
-    @Option(names = "--runs", description = "runs per peer (median reported; default 3, quick 1)")
+    @Option(names = "--runs", description = "runs per peer (median reported; default 1: two link shapes fit in ~12 minutes; use 3 for the targets' medians)")
     private Integer runs;
     @Option(names = "--datasets", split = ",", defaultValue = "many-small,mixed,large")
     private List<String> datasets;
@@ -51,17 +52,25 @@ public final class BenchMain implements Callable<Integer> {
     private List<String> sources;
     @Option(names = "--tools", split = ",", description = "only tools whose name contains one of these")
     private List<String> tools = List.of();
-    @Option(names = "--per-connection-mbps", defaultValue = "25", description = "MB/s per connection (default ${DEFAULT-VALUE})")
+    @Option(names = "--links", split = ",", description = "link shapes, in order: fat, wan (default fat,wan; quick fat)")
+    private List<String> links;
+    @Option(names = "--per-connection-mbps", defaultValue = "25", description = "fat link: MB/s per connection (default ${DEFAULT-VALUE})")
     private double perConnection;
-    @Option(names = "--rtt-ms", defaultValue = "20", description = "added round trip (default ${DEFAULT-VALUE})")
+    @Option(names = "--rtt-ms", defaultValue = "20", description = "fat link: added round trip (default ${DEFAULT-VALUE})")
     private long rttMillis;
-    @Option(names = "--aggregate-mbps", defaultValue = "300", description = "MB/s over all connections (default ${DEFAULT-VALUE})")
+    @Option(names = "--wan-per-connection-mbps", defaultValue = "8", description = "wan link: MB/s per connection (default ${DEFAULT-VALUE})")
+    private double wanPerConnection;
+    @Option(names = "--wan-rtt-ms", defaultValue = "80", description = "wan link: added round trip (default ${DEFAULT-VALUE})")
+    private long wanRttMillis;
+    @Option(names = "--aggregate-mbps", defaultValue = "300", description = "MB/s over all connections, both links (default ${DEFAULT-VALUE})")
     private double aggregate;
-    @Option(names = "--large-mib", description = "size of each of the 2 large files (default 512, quick 24)")
+    @Option(names = "--no-ceiling", description = "leave out the ceiling row (many parallel curl ranges to /dev/null)")
+    private boolean noCeiling;
+    @Option(names = "--large-mib", description = "size of each of the 2 large files (default 256, quick 24)")
     private Long largeMib;
-    @Option(names = "--mixed-mib", description = "size of each of the 4 big mixed files (default 128, quick 6)")
+    @Option(names = "--mixed-mib", description = "size of each of the 4 big mixed files (default 64, quick 6)")
     private Long mixedMib;
-    @Option(names = "--many-small-count", description = "number of 64 KiB files (default 1000, quick 100)")
+    @Option(names = "--many-small-count", description = "number of 64 KiB files (default 500, quick 100)")
     private Integer manySmallCount;
     @Option(names = "--modelprefetch-flags", description = "an extra modelprefetch variant, e.g. '--connections 32 --chunk-size 16MiB' (repeatable)")
     private List<String> modelprefetchFlags = List.of();
@@ -76,21 +85,30 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--modelprefetch", required = true, description = "launcher, e.g. hack/modelprefetch")
     private Path modelprefetch;
 
+    /** A link shape by the name the report uses. */
+    private record NamedLink(String name, LinkShape shape) {
+        String describe() {
+            return String.format(Locale.ROOT, "%.0f MB/s per connection, %d ms RTT, %.0f MB/s aggregate",
+                    shape.perConnectionBytesPerSecond() / (double) MB, shape.roundTrip().toMillis(),
+                    shape.aggregateBytesPerSecond() / (double) MB);
+        }
+    }
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchMain()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        int rounds = runs != null ? runs : quick ? 1 : 3;
-        LinkShape shape = new LinkShape((long) (perConnection * MB), Duration.ofMillis(rttMillis), (long) (aggregate * MB));
+        int rounds = runs != null ? runs : 1;
+        List<NamedLink> shapes = links();
         Files.createDirectories(out.resolve("logs"));
         Toolbox toolbox = new Toolbox(System.getenv());
         List<Peer> peers = toolbox.peers(modelprefetch, variants(), Path.of(ProcessHandle.current().info().command().orElse("java")),
                 System.getProperty("java.class.path")).stream()
-                .filter(p -> sources.contains(p.source().label()))
-                .filter(p -> tools.isEmpty() || tools.stream().anyMatch(t -> p.tool().contains(t))).toList();
-        Map<String, Object> settings = settings(shape, rounds, toolbox);
+                .filter(p -> p instanceof CeilingPeer ? !noCeiling : sources.contains(p.source().label())
+                        && (tools.isEmpty() || tools.stream().anyMatch(t -> p.tool().contains(t)))).toList();
+        Map<String, Object> settings = settings(shapes, rounds, toolbox);
         settings.forEach((k, v) -> System.out.println(k + ": " + v));
         BenchRun bench = new BenchRun(new TimedProcess(Duration.ofSeconds(timeoutSeconds != null ? timeoutSeconds : quick ? 120 : 900)),
                 out.resolve("work"), out.resolve("logs"), System.out);
@@ -98,18 +116,22 @@ public final class BenchMain implements Callable<Integer> {
         DatasetCache datasetCache = new DatasetCache(cache);
         List<RunResult> results = new ArrayList<>();
         if (serve) {
-            return serve(catalog, datasetCache, shape);
+            return serve(catalog, datasetCache, shapes.getFirst().shape());
         }
-        for (String name : datasets) {
-            PreparedDataset data = datasetCache.prepare(catalog.get(name));
-            try (ShapedOrigins origins = new ShapedOrigins(new ShapedLink(shape), data)) {
-                if (!settings.containsKey(SHAPER_CHECK) && biggest(data).size() >= perConnection * MB) {
-                    settings.put(SHAPER_CHECK, shaperCheck(origins, data));
-                    System.out.println(SHAPER_CHECK + ": " + settings.get(SHAPER_CHECK));
+        for (NamedLink link : shapes) {
+            String check = SHAPER_CHECK + " (" + link.name() + ")";
+            for (String name : datasets) {
+                PreparedDataset data = datasetCache.prepare(catalog.get(name));
+                try (ShapedOrigins origins = new ShapedOrigins(new ShapedLink(link.shape()), data)) {
+                    long cap = link.shape().perConnectionBytesPerSecond();
+                    if (!settings.containsKey(check) && biggest(data).size() >= cap) {
+                        settings.put(check, shaperCheck(origins, data, cap));
+                        System.out.println(check + ": " + settings.get(check));
+                    }
+                    results.addAll(bench.run(link.name(), origins, data, peers, rounds));
                 }
-                results.addAll(bench.run(origins, data, peers, rounds));
+                report(settings, results); // after every dataset, so a long run that is stopped still has a report
             }
-            report(settings, results); // after every dataset, so a long run that is stopped still has a report
         }
         System.out.println();
         System.out.println(report(settings, results));
@@ -119,8 +141,10 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private String report(Map<String, Object> settings, List<RunResult> results) throws java.io.IOException {
-        List<Row> rows = new Summary(aggregate).rows(results);
-        return new ReportWriter().write(out, settings, rows, new Targets().evaluate(rows), results);
+        Map<String, Double> caps = new LinkedHashMap<>();
+        links().forEach(l -> caps.put(l.name(), l.shape().aggregateBytesPerSecond() / (double) MB));
+        List<Row> rows = new Summary(caps).rows(results);
+        return new ReportWriter().write(out, settings, rows, quick ? null : new Targets().evaluate(rows), results);
     }
 
     private int serve(DatasetCatalog catalog, DatasetCache datasetCache, LinkShape shape) throws Exception {
@@ -159,17 +183,27 @@ public final class BenchMain implements Callable<Integer> {
         return data.dataset().files().stream().max((a, b) -> Long.compare(a.size(), b.size())).orElseThrow();
     }
 
-    private String shaperCheck(ShapedOrigins origins, PreparedDataset data) throws Exception {
+    private String shaperCheck(ShapedOrigins origins, PreparedDataset data, long cap) throws Exception {
         FileSpec biggest = biggest(data);
-        long bytes = Math.min(biggest.size(), (long) (perConnection * MB * 4));
+        long bytes = Math.min(biggest.size(), cap * 4);
         double mbps = new ShaperCheck().singleStreamMegabytesPerSecond(origins.endpoints(), biggest.path(), bytes);
-        return String.format(Locale.ROOT, "%.1f (cap %.0f, %d MB fetched)", mbps, perConnection, bytes / MB);
+        return String.format(Locale.ROOT, "%.1f (cap %.0f, %d MB fetched)", mbps, cap / (double) MB, bytes / MB);
     }
 
-    private Map<String, Object> settings(LinkShape shape, int rounds, Toolbox toolbox) {
+    private List<NamedLink> links() {
+        List<String> names = links != null ? links : quick ? List.of("fat") : List.of("fat", "wan");
+        long cap = (long) (aggregate * MB);
+        return names.stream().map(n -> switch (n) {
+            case "fat" -> new NamedLink(n, new LinkShape((long) (perConnection * MB), Duration.ofMillis(rttMillis), cap));
+            case "wan" -> new NamedLink(n, new LinkShape((long) (wanPerConnection * MB), Duration.ofMillis(wanRttMillis), cap));
+            default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                    "unknown link shape " + n + ": expected fat or wan");
+        }).toList();
+    }
+
+    private Map<String, Object> settings(List<NamedLink> shapes, int rounds, Toolbox toolbox) {
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("link", String.format(Locale.ROOT, "%.0f MB/s per connection, %d ms RTT, %.0f MB/s aggregate",
-                perConnection, shape.roundTrip().toMillis(), aggregate));
+        shapes.forEach(l -> s.put("link " + l.name(), l.describe()));
         s.put("runs per peer", rounds);
         s.put("mode", quick ? "quick" : "full");
         s.put("cores", Runtime.getRuntime().availableProcessors());

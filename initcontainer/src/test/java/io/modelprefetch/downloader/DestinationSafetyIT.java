@@ -77,7 +77,8 @@ class DestinationSafetyIT {
     assertThat(run.stderr()).contains("unsupported scheme").contains("hf://org/repo");
     new Cli().run("pull", "hf://not a repo", "--dest", dest.toString()).assertExit(2);
     new Cli().run("pull", "https://host/", "--dest", dest.toString(), "--progress", "none").assertExit(2);
-    assertThat(new Cli().run("pull", "--dest", dest.toString()).stderr()).contains("Missing required parameter");
+    assertThat(new Cli().run("pull", "--dest", dest.toString()).assertExit(2).stderr())
+        .contains("give a SOURCE (hf://, s3://, https://) or --input-file");
   }
 
   @Test

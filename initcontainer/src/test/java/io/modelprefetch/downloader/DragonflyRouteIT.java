@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelprefetch.downloader.source.dragonfly.DragonflyProxyStandIn;
 import io.modelprefetch.fixtures.data.Datasets;
+import io.modelprefetch.fixtures.http.HttpOrigin;
 import io.modelprefetch.fixtures.hub.HubFixture;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -138,6 +139,27 @@ class DragonflyRouteIT {
     assertFilesArrived();
     assertThat(run.stderr().lines().filter(l -> l.startsWith("dragonfly: ") && l.contains("failed")))
         .singleElement().asString().contains("127.0.0.1:" + closedPort);
+  }
+
+  @Test
+  void everyUrlOfASeveralUrlPullGoesThroughTheProxyUnderItsOwnContentId() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("origin"));
+    Files.write(root.resolve("a.bin"), SHARD_1);
+    Files.write(root.resolve("b.bin"), SHARD_2);
+    try (HttpOrigin origin = HttpOrigin.builder().root(root).start()) {
+      Path urls = Files.writeString(tmp.resolve("urls.txt"),
+          origin.uri("b.bin") + "\n  checksum=sha-256=" + sha256(SHARD_2) + "\n");
+      Cli.Run run = new Cli().run("pull", origin.uri("a.bin").toString(), "--input-file", urls.toString(), "--dest", dest.toString(),
+          "--progress", "none", "--chunk-size", "1MiB", "--dragonfly-proxy", proxy.uri().toString()).assertExit(0);
+
+      assertThat(dest.resolve("a.bin")).hasBinaryContent(SHARD_1);
+      assertThat(dest.resolve("b.bin")).hasBinaryContent(SHARD_2);
+      assertThat(rangeBytes(proxy.seen(), SHARD_2)).as("b.bin, named by its expected sha256").isEqualTo(SHARD_2.length);
+      assertThat(proxy.seen()).filteredOn(s -> s.target().endsWith("/a.bin")).isNotEmpty()
+          .allSatisfy(s -> assertThat(s.headers().get("x-dragonfly-content-for-calculating-task-id"))
+              .as("a.bin, named by its ETag and URL").startsWith("etag:").endsWith("/a.bin"));
+      assertThat(run.stderr()).contains("dragonfly: 9.0 MiB through the Dragonfly client");
+    }
   }
 
   @Test

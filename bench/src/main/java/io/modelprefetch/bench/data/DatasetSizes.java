@@ -9,7 +9,7 @@ public record DatasetSizes(long largeFile, long mixedBigFile, long mixedSmallMax
     private static final long MIB = 1024 * KIB;
 
     public static DatasetSizes full() {
-        return new DatasetSizes(512 * MIB, 128 * MIB, 20 * MIB, 1000, 64 * KIB);
+        return new DatasetSizes(256 * MIB, 64 * MIB, 8 * MIB, 500, 64 * KIB);
     }
 
     /** Small enough for CI to push every peer through every source in a minute or two. */

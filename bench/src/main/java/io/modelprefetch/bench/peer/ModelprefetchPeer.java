@@ -1,6 +1,5 @@
 package io.modelprefetch.bench.peer;
 
-import io.modelprefetch.bench.data.Dataset;
 import io.modelprefetch.fixtures.data.FileSpec;
 
 import java.io.IOException;
@@ -9,65 +8,46 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-
 /**
- * {@code modelprefetch pull} through {@code hack/modelprefetch}. An https:// pull takes one file, so
- * the HTTP row pulls file after file (one JVM each) and is skipped for datasets with many files. Each
- * file gets its own --dest: a second https:// pull into the same directory is a new "revision" and
- * removes the first file; the script then renames every file into place (same filesystem).
+ * {@code modelprefetch pull} through {@code hack/modelprefetch}. Over HTTP it pulls every file of
+ * the dataset in one run from an input file (URL, {@code out=} path and {@code checksum=sha-256=}
+ * per file, as aria2c's {@code -i}), so its rows compare with aria2c's on every dataset.
  */
 public record ModelprefetchPeer(Path launcher, Source source, List<String> flags) implements Peer {
-    private static final int MAX_HTTP_FILES = 64;
-
     @Override
     public String tool() {
         return flags.isEmpty() ? "modelprefetch" : "modelprefetch " + String.join(" ", flags);
     }
 
     @Override
-    public boolean supports(Dataset dataset) {
-        return source != Source.HTTP || dataset.files().size() <= MAX_HTTP_FILES;
-    }
-
-    @Override
     public PeerCommand command(Job job) throws IOException {
         var e = job.endpoints();
         return switch (source) {
-            case HF -> PeerCommand.of(pull("hf://" + e.hubRepo(), job.dest(), "--endpoint", e.hub().toString()));
-            case S3 -> new PeerCommand(pull("s3://" + e.bucket() + "/", job.dest(), "--endpoint", e.s3().toString()),
-                    job.s3Env());
-            case HTTP -> PeerCommand.of(List.of("bash", "-e", httpScript(job).toString()));
+            case HF -> PeerCommand.of(pull(List.of("hf://" + e.hubRepo()), job.dest(), "--endpoint", e.hub().toString()));
+            case S3 -> new PeerCommand(pull(List.of("s3://" + e.bucket() + "/"), job.dest(), "--endpoint",
+                    e.s3().toString()), job.s3Env());
+            case HTTP -> PeerCommand.of(pull(List.of(), job.dest(), "--input-file", urlList(job).toString()));
         };
     }
 
-    private List<String> pull(String uri, Path dest, String... more) {
-        List<String> argv = new ArrayList<>(List.of(launcher.toString(), "pull", uri, "--dest", dest.toString(),
-                "--progress", "none"));
+    private List<String> pull(List<String> sources, Path dest, String... more) {
+        List<String> argv = new ArrayList<>(List.of(launcher.toString(), "pull"));
+        argv.addAll(sources);
+        argv.addAll(List.of("--dest", dest.toString(), "--progress", "none"));
         argv.addAll(List.of(more));
         argv.addAll(flags);
         return argv;
     }
 
-    private Path httpScript(Job job) throws IOException {
-        StringBuilder script = new StringBuilder();
-        List<FileSpec> files = job.data().dataset().files();
-        for (int i = 0; i < files.size(); i++) {
-            FileSpec f = files.get(i);
-            Path own = job.scratch().resolve("mp-" + i);
-            Path target = job.dest().resolve(f.path());
-            script.append(String.join(" ", pull(job.endpoints().httpFile(f.path()).toString(), own,
-                    "--sha256", job.data().sha256().get(f.path())).stream().map(ModelprefetchPeer::quote).toList()))
-                    .append("\nmkdir -p ").append(quote(target.getParent().toString()))
-                    .append(" && mv ").append(quote(own.resolve(target.getFileName()).toString())).append(' ')
-                    .append(quote(target.toString())).append('\n');
+    private static Path urlList(Job job) throws IOException {
+        StringBuilder list = new StringBuilder();
+        for (FileSpec f : job.data().dataset().files()) {
+            list.append(job.endpoints().httpFile(f.path())).append('\n')
+                    .append("  out=").append(f.path()).append('\n')
+                    .append("  checksum=sha-256=").append(job.data().sha256().get(f.path())).append('\n');
         }
-        Path file = job.scratch().resolve("modelprefetch-http.sh");
-        Files.writeString(file, script);
+        Path file = job.scratch().resolve("modelprefetch-urls.txt");
+        Files.writeString(file, list);
         return file;
     }
-
-    static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
-    }
-
 }

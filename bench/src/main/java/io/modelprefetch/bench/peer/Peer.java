@@ -18,6 +18,11 @@ public interface Peer {
 
     PeerCommand command(Job job) throws IOException;
 
+    /** False for a tool that discards what it fetches (the ceiling): nothing to check on disk. */
+    default boolean writesFiles() {
+        return true;
+    }
+
     default boolean isModelprefetch() {
         return tool().startsWith("modelprefetch");
     }

@@ -24,6 +24,7 @@ public final class Toolbox {
 
     public List<Peer> peers(Path modelprefetch, List<List<String>> modelprefetchFlags, Path java, String classpath) {
         List<Peer> peers = new ArrayList<>();
+        onPath("curl").map(CeilingPeer::new).ifPresent(peers::add);
         for (Source source : Source.values()) {
             modelprefetchFlags.forEach(flags -> peers.add(new ModelprefetchPeer(modelprefetch, source, flags)));
         }

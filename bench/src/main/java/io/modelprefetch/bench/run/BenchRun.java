@@ -33,19 +33,19 @@ public final class BenchRun {
         this.log = log;
     }
 
-    public List<RunResult> run(ShapedOrigins origins, PreparedDataset data, List<Peer> peers, int runs)
+    public List<RunResult> run(String link, ShapedOrigins origins, PreparedDataset data, List<Peer> peers, int runs)
             throws IOException, InterruptedException {
         List<RunResult> results = new ArrayList<>();
         List<Peer> able = peers.stream().filter(p -> p.supports(data.dataset())).toList();
         for (int run = 1; run <= runs; run++) {
             for (Peer peer : able) {
-                results.add(once(origins, data, peer, run));
+                results.add(once(link, origins, data, peer, run));
             }
         }
         return results;
     }
 
-    private RunResult once(ShapedOrigins origins, PreparedDataset data, Peer peer, int run)
+    private RunResult once(String link, ShapedOrigins origins, PreparedDataset data, Peer peer, int run)
             throws IOException, InterruptedException {
         Path dest = workDir.resolve("dest");
         Path scratch = workDir.resolve("scratch");
@@ -53,17 +53,18 @@ public final class BenchRun {
         deleteTree(scratch);
         Files.createDirectories(dest);
         Files.createDirectories(scratch);
-        String name = "%s-%s-%s-%d".formatted(data.dataset().name(), peer.source().label(),
+        String name = "%s-%s-%s-%s-%d".formatted(link, data.dataset().name(), peer.source().label(),
                 peer.tool().replaceAll("[^A-Za-z0-9]+", "_"), run);
         Measurement m = timed.run(peer.command(new Job(origins.endpoints(), data, dest, scratch)), logDir, name,
                 origins.link());
         String error = m.timedOut() ? "timed out" : m.exitCode() != 0 ? "exit " + m.exitCode() + " (see " + name + ".err)"
-                : verifier.check(dest, data.sha256()).orElse(null);
-        log.printf(Locale.ROOT, "%-12s %-5s %-45s run %d: %7.2f s %8.1f MB/s  %s%n", data.dataset().name(),
+                : peer.writesFiles() ? verifier.check(dest, data.sha256()).orElse(null) : null;
+        log.printf(Locale.ROOT, "%-4s %-12s %-5s %-45s run %d: %7.2f s %8.1f MB/s %6.1f CPU s  %s%n", link,
+                data.dataset().name(),
                 peer.source().label(), peer.tool(), run, m.wallSeconds(),
-                data.dataset().totalBytes() / 1e6 / m.wallSeconds(), error == null ? "ok" : "FAILED " + error);
+                data.dataset().totalBytes() / 1e6 / m.wallSeconds(), m.cpuSeconds(), error == null ? "ok" : "FAILED " + error);
         deleteTree(dest);
-        return new RunResult(peer.tool(), peer.source().label(), data.dataset().name(), run,
+        return new RunResult(peer.tool(), peer.source().label(), data.dataset().name(), link, run,
                 data.dataset().totalBytes(), m, error);
     }
 

@@ -19,6 +19,7 @@ import io.modelprefetch.downloader.source.dragonfly.DragonflyProxy;
 import io.modelprefetch.downloader.source.dragonfly.DragonflyRoute;
 import io.modelprefetch.downloader.source.dragonfly.DragonflyTraffic;
 import io.modelprefetch.downloader.source.hf.HfCacheLayout;
+import io.modelprefetch.downloader.source.http.UrlList;
 import io.modelprefetch.downloader.source.oci.OciPull;
 import io.modelprefetch.downloader.source.oci.OciSource;
 import io.modelprefetch.downloader.transfer.Destination;
@@ -48,12 +49,21 @@ import picocli.CommandLine.Parameters;
       "Downloads SOURCE into DIR: all files at one pinned revision, in parallel ranges, resumable,",
       "each verified before it appears under its final name; writes DIR/.modelprefetch/manifest.json last.",
       "SOURCE is hf://org/name, hf://datasets/org/name, s3://bucket/prefix, https://host/path/file",
-      "or oci://registry[:port]/repository[:tag|@sha256:digest]."
+      "or oci://registry[:port]/repository[:tag|@sha256:digest];",
+      "several https:// URLs (as arguments, or --input-file) are pulled together into DIR, each under its file name."
     })
 public final class PullCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "SOURCE", description = "hf://org/name, s3://bucket/prefix, https://host/file or oci://registry/repo[:tag|@digest]")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SOURCE",
+      description = "hf://org/name, s3://bucket/prefix, https://host/file or oci://registry/repo[:tag|@digest]")
   String source;
+
+  @Parameters(index = "1..*", arity = "0..*", paramLabel = "URL", description = "more https:// files for the same pull")
+  List<String> moreUrls = new ArrayList<>();
+
+  @Option(names = "--input-file", paramLabel = "FILE",
+      description = "https:// files to pull, one URL per line as for aria2c -i (indented below a URL: out=PATH, checksum=sha-256=HEX)")
+  Path inputFile;
 
   @Option(names = {"-d", "--dest"}, required = true, paramLabel = "DIR", description = "destination directory")
   Path dest;
@@ -97,8 +107,10 @@ public final class PullCommand implements Callable<Integer> {
       description = "docker config.json with the oci:// registry's auths (default $MODELPREFETCH_REGISTRY_AUTH as JSON text, else $DOCKER_CONFIG/config.json, ~/.docker/config.json)")
   Path registryConfig;
 
-  @Option(names = {"-c", "--connections"}, defaultValue = "16", description = "connection budget over all files (default ${DEFAULT-VALUE})")
-  int connections;
+  @Option(names = {"-c", "--connections"}, defaultValue = "auto", paramLabel = "N|auto",
+      description = "requests in flight over all files: auto (default) grows them while throughput grows, up to "
+          + TransferSettings.ADAPTIVE_MAX + ", and backs off on errors and 429s; a number fixes them")
+  String connections;
 
   @Option(names = "--chunk-size", defaultValue = "32MiB", converter = Converters.SizeConverter.class,
       description = "largest range per request (default ${DEFAULT-VALUE}); ranges shrink near the end")
@@ -166,12 +178,17 @@ public final class PullCommand implements Callable<Integer> {
 
   /** Resolves, downloads and verifies; every sink gets the final snapshot, with the error on failure. */
   private Pull.Result pull(ProgressTracker tracker, Reports reports) throws DownloadException, InterruptedException {
-    SourceOptions options = new SourceOptions(source, revision, include, exclude, endpoint(), region, token(),
-        sha256, connections, stallTimeout);
     TransferSettings settings = settings();
+    List<UrlList.Entry> urls = urls();
+    if (urls != null) {
+      source = urls.getFirst().uri().toString() + (urls.size() > 1 ? " (+" + (urls.size() - 1) + " more)" : "");
+    }
+    SourceOptions options = new SourceOptions(source, revision, include, exclude, endpoint(), region, token(),
+        sha256, settings.connections(), stallTimeout);
     DragonflyRoute route = dragonflyRoute();
     reports.split(route::split);
-    try (Source src = openSource(options, route); Reporter reporter = new Reporter(tracker, reports.sinks(), progressInterval)) {
+    try (Source src = openSource(options, urls, route);
+        Reporter reporter = new Reporter(tracker, reports.sinks(), progressInterval)) {
       Destination destination = Destination.open(dest);
       try (DestinationLock lock = destination.lock(lockTimeout, System.err::println)) {
         Pull.Result result = src instanceof OciSource oci ? new OciPull(oci, destination, settings, tracker).run()
@@ -202,7 +219,9 @@ public final class PullCommand implements Callable<Integer> {
     }
   }
 
-  private Source openSource(SourceOptions options, DragonflyRoute route) throws DownloadException {
+  /** The source of {@code options}, or of several https:// {@code urls} when not null. */
+  private Source openSource(SourceOptions options, List<UrlList.Entry> urls, DragonflyRoute route)
+      throws DownloadException {
     if (!layout.equals("files") && !layout.equals(HfCacheLayout.NAME)) {
       throw new DownloadException(Failure.USAGE, "--layout must be files or hf-cache");
     }
@@ -212,7 +231,7 @@ public final class PullCommand implements Callable<Integer> {
     if (source.startsWith("oci://")) {
       return OciSource.create(options, platform != null ? platform : OciSource.hostPlatform(), plainHttp, registryAuth());
     }
-    Source src = Sources.open(options, route);
+    Source src = urls == null ? Sources.open(options, route) : Sources.openUrls(options, urls, route);
     return layout.equals(HfCacheLayout.NAME) ? new HfCacheLayout(source, revision, src) : src;
   }
 
@@ -286,6 +305,38 @@ public final class PullCommand implements Callable<Integer> {
   /** At most one status patch per this interval (the API server is shared; progress is cosmetic). */
   private static final Duration STATUS_INTERVAL = Duration.ofSeconds(2);
 
+  /** The URLs of a several-file https:// pull, or null for one SOURCE. */
+  private List<UrlList.Entry> urls() throws DownloadException {
+    if (source == null && inputFile == null) {
+      throw new DownloadException(Failure.USAGE, "give a SOURCE (hf://, s3://, https://) or --input-file");
+    }
+    if (inputFile == null && moreUrls.isEmpty()) {
+      return null;
+    }
+    if (sha256 != null) {
+      throw new DownloadException(Failure.USAGE, "--sha256 is for a single https:// file; with several, give"
+          + " checksum=sha-256=HEX under each URL in --input-file");
+    }
+    List<UrlList.Entry> urls = new ArrayList<>();
+    if (source != null) {
+      urls.add(UrlList.entry(source, null, null, "SOURCE"));
+    }
+    for (String url : moreUrls) {
+      urls.add(UrlList.entry(url, null, null, "URL"));
+    }
+    if (inputFile != null) {
+      try {
+        urls.addAll(UrlList.parse(Files.readString(inputFile, StandardCharsets.UTF_8), inputFile.toString()));
+      } catch (IOException e) {
+        throw new DownloadException(Failure.USAGE, "cannot read --input-file " + inputFile + ": " + e.getMessage());
+      }
+    }
+    if (urls.isEmpty()) {
+      throw new DownloadException(Failure.USAGE, "--input-file " + inputFile + " lists no URL");
+    }
+    return urls;
+  }
+
   private DragonflyRoute dragonflyRoute() throws DownloadException {
     String url = dragonflyProxy != null ? dragonflyProxy : System.getenv("MODELPREFETCH_DRAGONFLY_PROXY");
     // Only hf:// and http(s):// ranges go through Dragonfly; s3:// and oci:// pulls report no split.
@@ -318,8 +369,15 @@ public final class PullCommand implements Callable<Integer> {
   }
 
   private TransferSettings settings() throws DownloadException {
-    if (connections < 1 || connections > 256) {
-      throw new DownloadException(Failure.USAGE, "--connections must be between 1 and 256");
+    boolean adaptive = "auto".equals(connections);
+    int max;
+    try {
+      max = adaptive ? TransferSettings.ADAPTIVE_MAX : Integer.parseInt(connections);
+    } catch (NumberFormatException e) {
+      max = -1;
+    }
+    if (max < 1 || max > 256) {
+      throw new DownloadException(Failure.USAGE, "--connections must be auto or between 1 and 256");
     }
     if (chunkSize < 256 * 1024) {
       throw new DownloadException(Failure.USAGE, "--chunk-size must be at least 256KiB");
@@ -335,8 +393,8 @@ public final class PullCommand implements Callable<Integer> {
       throw new DownloadException(Failure.USAGE, "--sha256 must be 64 hex digits");
     }
     TransferSettings d = TransferSettings.defaults();
-    return new TransferSettings(connections, Math.min(d.minChunk(), chunkSize), chunkSize, retries,
-        d.checkpointBytes(), d.maxBackoff());
+    return new TransferSettings(max, Math.min(d.minChunk(), chunkSize), chunkSize, retries,
+        d.checkpointBytes(), d.maxBackoff(), adaptive);
   }
 
   private List<ProgressSink> progressSinks() throws DownloadException {

@@ -3,8 +3,9 @@ package io.modelprefetch.downloader.manifest;
 import java.util.List;
 
 /**
- * The completion manifest, written last into the destination: its presence means every file
- * listed is in place and verified.
+ * The completion manifest ({@code .modelprefetch/manifest.json}), written last into the
+ * destination: its presence means every file listed is in place and verified. "Manifest" in this
+ * project means this record; what a source lists is a {@link Listing}.
  *
  * @param source the source URI
  * @param revision the resolved revision

@@ -20,6 +20,11 @@ public record RemoteFile(
     digests = digests.stream().sorted().toList();
   }
 
+  /** What a resume journal and the verified log belong to: this size and version of the file. */
+  public String identity() {
+    return size + ":" + (version == null ? "" : version);
+  }
+
   /** The strongest digest known, or null. */
   public Digest strongestDigest() {
     return digests.isEmpty() ? null : digests.getFirst();

@@ -8,7 +8,7 @@ import io.modelprefetch.api.v1alpha1.Phase;
  * @param bytesDone bytes on disk (resumed and reused bytes included)
  * @param bytesTotal bytes of all files
  * @param filesDone files verified and in place
- * @param filesTotal files in the manifest
+ * @param filesTotal files in the listing
  * @param bytesPerSecond download speed over the last few seconds
  * @param etaSeconds seconds to go at that speed, or -1 when unknown
  * @param elapsedMillis time since the download started

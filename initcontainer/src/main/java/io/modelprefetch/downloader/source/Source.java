@@ -2,19 +2,19 @@ package io.modelprefetch.downloader.source;
 
 import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.manifest.Digest;
-import io.modelprefetch.downloader.manifest.Manifest;
+import io.modelprefetch.downloader.manifest.Listing;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import java.io.IOException;
 import java.util.List;
 
-/** A place files come from: resolves to a pinned manifest, then serves byte ranges of its files. */
+/** A place files come from: resolves to a pinned listing, then serves byte ranges of its files. */
 public interface Source extends AutoCloseable {
 
   /**
    * Lists the files (filtered) at a pinned revision; a source that needs several requests sends
    * each through {@code retry}, so one refused page does not cost the pages already read.
    */
-  Manifest resolve(Retry retry) throws DownloadException, IOException, InterruptedException;
+  Listing resolve(Retry retry) throws DownloadException, IOException, InterruptedException;
 
   /**
    * Opens bytes {@code [from, to)} of the file; for a file that is not {@link RemoteFile#ranged()},

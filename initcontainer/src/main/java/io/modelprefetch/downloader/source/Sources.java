@@ -6,9 +6,11 @@ import io.modelprefetch.downloader.source.dragonfly.DragonflyRoute;
 import io.modelprefetch.downloader.source.hf.HfSource;
 import io.modelprefetch.downloader.source.http.HttpSource;
 import io.modelprefetch.downloader.source.http.HttpTransport;
+import io.modelprefetch.downloader.source.http.UrlList;
 import io.modelprefetch.downloader.source.s3.S3Source;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 
 /** Picks the source for a URI scheme. */
 public final class Sources {
@@ -28,6 +30,12 @@ public final class Sources {
       default -> throw new DownloadException(Failure.USAGE, "unsupported scheme in '" + options.uri()
           + "': use hf://org/repo, s3://bucket/prefix, https://host/path or oci://registry/repository[:tag]");
     };
+  }
+
+  /** Several http(s) files in one pull, their ranges going through {@code route}. */
+  public static Source openUrls(SourceOptions options, List<UrlList.Entry> urls, DragonflyRoute route)
+      throws DownloadException {
+    return new HttpSource(options, new HttpTransport(options.stallTimeout()), route, urls);
   }
 
   static URI parse(String text) throws DownloadException {

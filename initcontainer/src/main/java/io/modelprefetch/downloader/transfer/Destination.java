@@ -120,7 +120,7 @@ public final class Destination {
     return root.resolve(path);
   }
 
-  Path verifiedLog() {
+  public Path verifiedLog() {
     return state.resolve("verified.log");
   }
 
@@ -139,7 +139,7 @@ public final class Destination {
   }
 
   /** Renames a verified partial file to its final path, atomically replacing an older version. */
-  void moveIntoPlace(String path) throws IOException {
+  public void moveIntoPlace(String path) throws IOException {
     Path target = finalPath(path);
     ensureDirectory(target.getParent());
     Files.move(partial(path), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

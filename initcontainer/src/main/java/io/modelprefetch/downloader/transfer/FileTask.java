@@ -2,6 +2,9 @@ package io.modelprefetch.downloader.transfer;
 
 import io.modelprefetch.downloader.manifest.Digest;
 import io.modelprefetch.downloader.manifest.RemoteFile;
+import io.modelprefetch.downloader.verify.Candidate;
+import io.modelprefetch.downloader.verify.Hashing;
+import io.modelprefetch.downloader.verify.Verification;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,10 +16,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One file being downloaded: its partial file, its journal, and what is still missing. The partial
+ * One file being downloaded ({@link Plan.Fetch}): its partial file, its journal, and what is still missing. The partial
  * file is opened by the first write and closed when the file is finished.
  */
-final class FileTask implements AutoCloseable {
+final class FileTask implements Candidate, AutoCloseable {
   private volatile RemoteFile file;
   private final Path partial;
   private final Path journalPath;
@@ -24,29 +27,23 @@ final class FileTask implements AutoCloseable {
   private FileChannel channel;
   private final AtomicLong missing;
   private volatile boolean refetched;
+  private InOrderHash hash;
 
-  FileTask(RemoteFile file, Path partial, Path journalPath) throws IOException {
-    this.file = file;
-    this.partial = partial;
-    this.journalPath = journalPath;
-    Journal j = Journal.open(journalPath, identity(file));
-    if (Files.size(partial) < j.covered()) {
-      Files.deleteIfExists(journalPath);
-      j = Journal.open(journalPath, identity(file));
-    }
-    this.journal = j;
+  FileTask(Plan.Fetch fetch) {
+    this.file = fetch.file();
+    this.partial = fetch.partial();
+    this.journalPath = fetch.journalPath();
+    this.journal = fetch.journal();
     this.missing = new AtomicLong(file.size() - journal.covered());
   }
 
-  static String identity(RemoteFile f) {
-    return f.size() + ":" + (f.version() == null ? "" : f.version());
-  }
-
-  RemoteFile file() {
+  @Override
+  public RemoteFile file() {
     return file;
   }
 
-  Path partial() {
+  @Override
+  public Path partial() {
     return partial;
   }
 
@@ -65,26 +62,73 @@ final class FileTask implements AutoCloseable {
     return journal.gaps(file.size());
   }
 
-  void write(ByteBuffer data, long position) throws IOException {
+  /**
+   * Writes {@code data} at {@code position} and feeds the file's running digest; {@code scratch}
+   * (may be {@code data}'s own buffer) is overwritten when the digest catches up over bytes that
+   * other connections wrote ahead.
+   */
+  void write(ByteBuffer data, long position, ByteBuffer scratch) throws IOException {
     FileChannel ch = channel();
+    int start = data.position();
+    long at = position;
     while (data.hasRemaining()) {
-      position += ch.write(data, position);
+      at += ch.write(data, at);
     }
+    data.position(start);
+    hash().written(data, position, ch, scratch);
   }
 
   private synchronized FileChannel channel() throws IOException {
     if (channel == null) {
-      channel = FileChannel.open(partial, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      channel = FileChannel.open(partial, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     }
     return channel;
   }
 
-  /** Journals {@code [start, end)} as written; returns true when that completed the file. */
+  /**
+   * The running digests, started by the first write (after the response told what digests the
+   * file has): the kinds {@link Verification} checks and records.
+   */
+  private synchronized InOrderHash hash() {
+    if (hash == null) {
+      hash = new InOrderHash(Verification.kinds(file.size(), file.digests()), file.size(), journal.written());
+    }
+    return hash;
+  }
+
+  /**
+   * The complete partial file's digests of the kinds {@code templates} (see
+   * {@link Hashing#digests}): from the running digests when they are of these kinds (no second
+   * read, bar bytes they have not reached yet), else by reading the file.
+   */
+  @Override
+  public List<Digest> digests(List<Digest> templates) throws IOException {
+    InOrderHash h;
+    synchronized (this) {
+      h = hash;
+      hash = null; // running digests are finished once
+    }
+    return h != null && h.computes(templates) ? h.finish(partial) : Hashing.digests(partial, templates);
+  }
+
+  /** Drops the running digest: the bytes it covered are being written again. */
+  synchronized void forgetDigest() {
+    hash = null;
+  }
+
+  /**
+   * Records {@code [start, end)} as written; returns true when that completed the file. A range
+   * that is the whole file is not journalled: there is nothing to resume inside it.
+   */
   boolean record(long start, long end) throws IOException {
     if (!file.ranged() && (start != 0 || end != file.size())) {
       return false; // a range fetched before the file fell back to one whole-file stream
     }
-    journal().record(start, end);
+    if (start == 0 && end == file.size()) {
+      journal().remember(start, end);
+    } else {
+      journal().record(start, end);
+    }
     return missing.addAndGet(-(end - start)) == 0;
   }
 
@@ -97,16 +141,19 @@ final class FileTask implements AutoCloseable {
   }
 
   /** Drops the journal once the file is in place (the verified log speaks for it now). */
-  synchronized void discardJournal() throws IOException {
+  @Override
+  public synchronized void discardJournal() throws IOException {
     journal.close();
     Files.deleteIfExists(journalPath);
   }
 
   /** Forgets everything written: the next attempt fetches the whole file again. */
-  synchronized void restart() throws IOException {
+  @Override
+  public synchronized void restart() throws IOException {
     journal.close();
     Files.deleteIfExists(journalPath);
-    journal = Journal.open(journalPath, identity(file));
+    journal = Journal.open(journalPath, file.identity());
+    hash = null;
     missing.set(file.size());
   }
 
@@ -124,11 +171,13 @@ final class FileTask implements AutoCloseable {
     return forgotten;
   }
 
-  boolean refetched() {
+  @Override
+  public boolean refetched() {
     return refetched;
   }
 
-  void markRefetched() {
+  @Override
+  public void markRefetched() {
     refetched = true;
   }
 

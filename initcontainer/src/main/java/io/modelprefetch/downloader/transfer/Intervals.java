@@ -33,6 +33,19 @@ final class Intervals {
     covered -= ranges.remove(start) - start;
   }
 
+  /** The end of the covered run that contains {@code pos}, or {@code pos} when it is not covered. */
+  long endOfRunAt(long pos) {
+    Map.Entry<Long, Long> r = ranges.floorEntry(pos);
+    return r != null && r.getValue() > pos ? r.getValue() : pos;
+  }
+
+  Intervals copy() {
+    Intervals c = new Intervals();
+    c.ranges.putAll(ranges);
+    c.covered = covered;
+    return c;
+  }
+
   long covered() {
     return covered;
   }

@@ -93,6 +93,15 @@ final class Journal implements AutoCloseable {
     }
   }
 
+  /** Records {@code [start, end)} in memory only: a range that is its file's only one needs no resume point. */
+  synchronized void remember(long start, long end) {
+    done.add(start, end);
+  }
+
+  synchronized Intervals written() {
+    return done.copy();
+  }
+
   synchronized long covered() {
     return done.covered();
   }

@@ -5,23 +5,21 @@ import io.modelprefetch.downloader.Failure;
 import io.modelprefetch.downloader.Printable;
 import io.modelprefetch.downloader.manifest.Completion;
 import io.modelprefetch.downloader.manifest.Completion.CompletedFile;
-import io.modelprefetch.downloader.manifest.Digest;
-import io.modelprefetch.downloader.manifest.Manifest;
+import io.modelprefetch.downloader.manifest.Listing;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.manifest.SafePath;
 import io.modelprefetch.downloader.report.Human;
 import io.modelprefetch.downloader.report.ProgressTracker;
 import io.modelprefetch.downloader.source.Source;
+import io.modelprefetch.downloader.verify.VerifiedLog;
+import io.modelprefetch.downloader.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -59,84 +57,58 @@ public final class Pull {
    */
   @FunctionalInterface
   public interface Finisher {
-    Finisher NONE = (destination, manifest, prior) -> {};
+    Finisher NONE = (destination, listing, prior) -> {};
 
-    void finish(Destination destination, Manifest manifest, Completion prior) throws IOException, DownloadException;
+    void finish(Destination destination, Listing listing, Completion prior) throws IOException, DownloadException;
   }
 
   /** What a pull did. */
   public record Result(Completion completion, boolean upToDate, int filesFetched, int filesReused) {}
 
   public Result run() throws DownloadException, InterruptedException {
-    Manifest manifest = new Resolver(source, settings).resolve();
-    List<String> problems = SafePath.problems(manifest.files());
-    if (!problems.isEmpty()) {
-      throw new DownloadException(Failure.SOURCE, "refusing the listing of " + manifest.source() + ": "
-          + String.join("; ", problems.subList(0, Math.min(10, problems.size())))
-          + (problems.size() > 10 ? " (and " + (problems.size() - 10) + " more)" : ""));
-    }
-    progress.start(manifest.totalBytes(), manifest.files().size());
+    Listing listing = resolve();
+    progress.start(listing.totalBytes(), listing.files().size());
     try {
       Completion prior = destination.readCompletion();
-      Map<String, CompletedFile> kept = reusable(prior, manifest);
-      if (prior != null && kept.size() == manifest.files().size()
-          && Objects.equals(prior.revision(), manifest.revision())) {
-        progress.alreadyDone(manifest.totalBytes(), manifest.files().size());
-        finisher.finish(destination, manifest, prior);
-        return new Result(prior, true, 0, kept.size());
+      Plan plan = new Planner(destination).plan(listing, prior);
+      if (plan.upToDate(prior)) {
+        progress.alreadyDone(listing.totalBytes(), listing.files().size());
+        finisher.finish(destination, listing, prior);
+        return new Result(prior, true, 0, plan.reused().size());
       }
       destination.invalidate();
-      List<RemoteFile> toFetch = manifest.files().stream().filter(f -> !kept.containsKey(f.path())).toList();
-      progress.alreadyDone(kept.values().stream().mapToLong(CompletedFile::size).sum(), kept.size());
-      Map<String, CompletedFile> verified = new java.util.concurrent.ConcurrentHashMap<>(kept);
-      download(toFetch, verified);
-      removeStale(prior, manifest);
-      finisher.finish(destination, manifest, prior);
-      Completion done = new Completion(manifest.source(), manifest.revision(), Instant.now().toString(),
-          manifest.totalBytes(), manifest.files().stream().map(f -> verified.get(f.path())).toList());
+      progress.alreadyDone(plan.bytesReused(), plan.reused().size());
+      Map<String, CompletedFile> verified = new java.util.concurrent.ConcurrentHashMap<>(plan.reused());
+      download(plan, verified);
+      removeStale(prior, listing);
+      finisher.finish(destination, listing, prior);
+      Completion done = new Completion(listing.source(), listing.revision(), Instant.now().toString(),
+          listing.totalBytes(), listing.files().stream().map(f -> verified.get(f.path())).toList());
       destination.complete(done);
       destination.cleanUpStaging();
-      return new Result(done, false, toFetch.size(), kept.size());
+      return new Result(done, false, plan.fetches().size(), plan.reused().size());
     } catch (IOException e) {
       throw DestinationFailure.of(e);
     }
   }
 
-  /**
-   * Files already in place with the same content: from the prior completion manifest, or verified
-   * by an interrupted pull (its verified log says so).
-   */
-  private Map<String, CompletedFile> reusable(Completion prior, Manifest manifest) throws IOException {
-    Map<String, CompletedFile> out = new HashMap<>();
-    Map<String, String[]> interrupted = VerifiedLog.read(destination.verifiedLog());
-    Map<String, CompletedFile> before = prior == null ? Map.of() : prior.files().stream()
-        .collect(Collectors.toMap(CompletedFile::path, f -> f, (a, b) -> a));
-    for (RemoteFile f : manifest.files()) {
-      CompletedFile c = before.get(f.path());
-      Path p = destination.finalPath(f.path());
-      if (!destination.reachableWithoutSymlinks(f.path()) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
-          || Files.size(p) != f.size()) {
-        continue;
-      }
-      if (c != null && c.size() == f.size() && Objects.equals(c.version(), f.version())) {
-        out.put(f.path(), c);
-      } else if (interrupted.containsKey(f.path()) && interrupted.get(f.path())[0].equals(FileTask.identity(f))) {
-        String digest = interrupted.get(f.path())[1];
-        List<Digest> digests = digest.isEmpty() ? f.digests() : List.of(Digest.parse(digest));
-        out.put(f.path(), new CompletedFile(f.path(), f.size(), digests, f.version()));
-      }
+  /** The source's listing, refused when a name in it is unsafe to create. */
+  private Listing resolve() throws DownloadException, InterruptedException {
+    Listing listing = new Resolver(source, settings).resolve();
+    List<String> problems = SafePath.problems(listing.files());
+    if (!problems.isEmpty()) {
+      throw new DownloadException(Failure.SOURCE, "refusing the listing of " + listing.source() + ": "
+          + String.join("; ", problems.subList(0, Math.min(10, problems.size())))
+          + (problems.size() > 10 ? " (and " + (problems.size() - 10) + " more)" : ""));
     }
-    return out;
+    return listing;
   }
 
-  private void download(List<RemoteFile> files, Map<String, CompletedFile> verified)
+  private void download(Plan plan, Map<String, CompletedFile> verified)
       throws DownloadException, InterruptedException, IOException {
-    List<FileTask> tasks = new ArrayList<>();
+    List<FileTask> tasks = plan.fetches().stream().map(FileTask::new).toList();
     try {
-      for (RemoteFile f : files) {
-        tasks.add(new FileTask(f, destination.createPartial(f.path()), destination.journal(f.path())));
-      }
-      long needed = tasks.stream().mapToLong(t -> t.file().size() - t.bytesOnDisk()).sum();
+      long needed = plan.bytesToFetch();
       long usable = destination.usableSpace();
       if (needed > usable) {
         throw new DownloadException(Failure.DESTINATION, "destination " + destination.root() + " has "
@@ -148,9 +120,11 @@ public final class Pull {
         progress.resumed(t.bytesOnDisk());
       }
       try (VerifiedLog log = new VerifiedLog(destination.verifiedLog())) {
-        Verifier verifier = new Verifier(destination, progress, verified, log);
+        Verifier verifier = new Verifier(destination::moveIntoPlace, progress, verified, log);
         new Scheduler(source, settings, progress).run(tasks, verifier::finish);
-        makeDurable(verifier.fetched());
+        List<String> written = new java.util.ArrayList<>(verifier.fetched());
+        written.addAll(plan.recovered());
+        makeDurable(written);
       }
     } finally {
       for (FileTask t : tasks) {
@@ -160,8 +134,9 @@ public final class Pull {
   }
 
   /**
-   * Flushes the fetched files to stable storage before the completion manifest says they are
-   * there: one syncfs for the whole file system (one flush, not one per file), else an fsync each.
+   * Flushes the files this pull or an interrupted one wrote to stable storage before the completion
+   * manifest says they are there: one syncfs for the whole file system (one flush, not one per
+   * file), else an fsync each.
    */
   private void makeDurable(List<String> paths) throws IOException {
     if (paths.isEmpty() || libc.syncfs(destination.root()) == 0) {
@@ -184,16 +159,16 @@ public final class Pull {
   }
 
   /** Deletes files the prior completion had and this revision no longer has. */
-  private void removeStale(Completion prior, Manifest manifest) throws IOException {
+  private void removeStale(Completion prior, Listing listing) throws IOException {
     if (prior == null) {
       return;
     }
-    Set<String> now = manifest.files().stream().map(RemoteFile::path).collect(Collectors.toSet());
+    Set<String> now = listing.files().stream().map(RemoteFile::path).collect(Collectors.toSet());
     for (CompletedFile f : prior.files()) {
       if (!now.contains(f.path()) && SafePath.problem(f.path()) == null) {
         Path p = destination.finalPath(f.path());
         if (destination.reachableWithoutSymlinks(f.path()) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          LOG.info("removing {}: not in revision {}", Printable.escape(f.path()), Printable.escape(manifest.revision()));
+          LOG.info("removing {}: not in revision {}", Printable.escape(f.path()), Printable.escape(listing.revision()));
           Files.delete(p);
         }
       }

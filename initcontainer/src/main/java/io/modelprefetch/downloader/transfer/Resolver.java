@@ -1,7 +1,7 @@
 package io.modelprefetch.downloader.transfer;
 
 import io.modelprefetch.downloader.DownloadException;
-import io.modelprefetch.downloader.manifest.Manifest;
+import io.modelprefetch.downloader.manifest.Listing;
 import io.modelprefetch.downloader.source.Retry;
 import io.modelprefetch.downloader.source.Source;
 
@@ -19,7 +19,7 @@ public final class Resolver {
     this.settings = settings;
   }
 
-  public Manifest resolve() throws DownloadException, InterruptedException {
+  public Listing resolve() throws DownloadException, InterruptedException {
     Retry retry = new Retry(settings.maxAttempts(), settings.maxBackoff());
     return retry.send("resolving the source", () -> source.resolve(retry));
   }

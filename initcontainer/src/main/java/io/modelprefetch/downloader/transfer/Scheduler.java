@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One scheduler over all ranges of all files: {@code connections} workers take ranges from the
- * {@link WorkQueue}, write them at their offsets into the preallocated partial files and journal
- * them. A completed file goes to the {@link FileFinisher} (verify, rename), which runs beside the
+ * One scheduler over all ranges of all files: up to {@code connections} workers take ranges from the
+ * {@link WorkQueue} (as many at once as {@link Concurrency} allows), write them at their offsets
+ * into the preallocated partial files, hash them in order ({@link InOrderHash}) and journal them. A completed file goes to the {@link FileFinisher} (verify, rename), which runs beside the
  * downloads. Memory is one buffer per connection, whatever the model size.
  */
 final class Scheduler {
@@ -38,17 +38,20 @@ final class Scheduler {
   private final AtomicReference<Exception> failure = new AtomicReference<>();
   private final AtomicReference<WorkQueue> queue = new AtomicReference<>();
   private final java.util.concurrent.atomic.AtomicBoolean rangeNoticeGiven = new java.util.concurrent.atomic.AtomicBoolean();
+  private final Concurrency concurrency;
 
   Scheduler(Source source, TransferSettings settings, ProgressTracker progress) {
     this.source = source;
     this.settings = settings;
     this.progress = progress;
     this.backoff = new Backoff(settings.maxBackoff());
+    this.concurrency = settings.adaptive() ? Concurrency.adaptive(settings.connections())
+        : Concurrency.fixed(settings.connections());
   }
 
   /** Downloads and finishes every task; throws the first failure. */
   void run(List<FileTask> tasks, FileFinisher finisher) throws DownloadException, InterruptedException {
-    WorkQueue queue = new WorkQueue(settings);
+    WorkQueue queue = new WorkQueue(settings, concurrency::limit);
     this.queue.set(queue);
     tasks.forEach(queue::add);
     // One platform thread per connection, not virtual threads: positional writes block in the
@@ -105,11 +108,19 @@ final class Scheduler {
     }
   }
 
+  /** One connection: takes ranges while {@link Concurrency} lets it (there are more threads than it allows at first). */
   private Void work(WorkQueue queue, ExecutorService finishing, FileFinisher finisher) throws Exception {
-    ByteBuffer buffer = ByteBuffer.allocate(TransferSettings.BUFFER_BYTES);
-    Chunk chunk;
-    while ((chunk = queue.take()) != null) {
+    ByteBuffer buffer = null;
+    while (true) {
+      concurrency.acquire();
       try {
+        Chunk chunk = queue.take();
+        if (chunk == null) {
+          return null;
+        }
+        if (buffer == null) {
+          buffer = ByteBuffer.allocate(TransferSettings.BUFFER_BYTES);
+        }
         if (fetch(chunk, buffer)) {
           FileTask t = chunk.task();
           finishing.submit(() -> finish(t, queue, finisher));
@@ -117,9 +128,10 @@ final class Scheduler {
       } catch (Exception e) {
         fail(queue, e);
         throw e;
+      } finally {
+        concurrency.release();
       }
     }
-    return null;
   }
 
   private void finish(FileTask task, WorkQueue queue, FileFinisher finisher) {
@@ -157,11 +169,13 @@ final class Scheduler {
           writeAt(task, buffer, pos);
           pos += n;
           progress.transferred(n);
+          concurrency.transferred(n);
           if (task.file().ranged() && pos - journalled >= settings.checkpointBytes()) {
             task.record(journalled, pos);
             journalled = pos;
           }
         }
+        concurrency.completed();
         return task.record(journalled, pos);
       } catch (SourceException e) {
         if (e.rangeIgnored()) {
@@ -177,6 +191,7 @@ final class Scheduler {
       }
       if (!task.file().ranged()) {
         pos = chunk.start();
+        task.forgetDigest(); // the next attempt writes (and hashes) the file from its start again
       }
     }
   }
@@ -208,6 +223,7 @@ final class Scheduler {
     if (e instanceof DiskWriteFailed dw) {
       throw new DownloadException(Failure.DESTINATION, dw.getMessage(), dw.getCause());
     }
+    concurrency.failed(retryAfter != null || e instanceof SourceException se && (se.status() == 429 || se.status() == 503));
     try {
       if (task.file().ranged()) {
         task.record(journalled, pos);
@@ -237,7 +253,7 @@ final class Scheduler {
 
   private static void writeAt(FileTask task, ByteBuffer buffer, long pos) throws DiskWriteFailed {
     try {
-      task.write(buffer, pos);
+      task.write(buffer, pos, buffer);
     } catch (IOException e) {
       throw new DiskWriteFailed("writing " + task.partial() + " failed: " + e.getMessage()
           + (String.valueOf(e.getMessage()).contains("space") ? " (the volume is full: give it more space)" : ""), e);

@@ -14,12 +14,19 @@ final class WorkQueue {
 
   private final Deque<Gap> gaps = new ArrayDeque<>();
   private final TransferSettings settings;
+  private final java.util.function.IntSupplier inFlight;
   private long unclaimed;
   private int unfinished;
   private boolean stopped;
 
   WorkQueue(TransferSettings settings) {
+    this(settings, settings::connections);
+  }
+
+  /** {@code inFlight}: how many requests run at once now (ranges are cut to keep them all busy). */
+  WorkQueue(TransferSettings settings, java.util.function.IntSupplier inFlight) {
     this.settings = settings;
+    this.inFlight = inFlight;
   }
 
   /** Adds a file's missing ranges; the file counts as unfinished until {@link #finished()}. */
@@ -78,7 +85,7 @@ final class WorkQueue {
 
   private Chunk cut(Gap g) {
     long length = g.end() - g.start();
-    long share = unclaimed / (2L * settings.connections());
+    long share = unclaimed / (2L * inFlight.getAsInt());
     long size = Math.max(settings.minChunk(), Math.min(settings.maxChunk(), share));
     if (!g.task().file().ranged() || length <= size + settings.minChunk()) {
       unclaimed -= length;

@@ -17,8 +17,8 @@ import java.util.zip.CRC32C;
 import java.util.zip.Checksum;
 
 /**
- * Computes digests of a file, streaming, with one fixed buffer: several digests (whole-file or
- * composite over a part layout) in one read of the file.
+ * Computes digests, streaming with one fixed buffer: several digests (whole-file or composite over
+ * a part layout) of a file in one read, or of bytes as they arrive ({@link Running}).
  */
 public final class Hashing {
   private static final int BUFFER = 1 << 20;
@@ -36,23 +36,61 @@ public final class Hashing {
    */
   public static List<Digest> digests(Path file, List<Digest> templates) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      List<Sink> sinks = new ArrayList<>();
-      for (Digest t : templates) {
-        Sink sink = t.composite() ? new PartsSink(t.algorithm(), t.parts()) : sink(t.algorithm());
-        if (t.algorithm() == Digest.Algorithm.GIT_SHA1) {
-          byte[] header = ("blob " + ch.size() + "\0").getBytes(StandardCharsets.US_ASCII);
-          sink.update(ByteBuffer.wrap(header));
-        }
-        sinks.add(sink);
-      }
+      Running running = start(templates, ch.size());
       ByteBuffer buf = ByteBuffer.allocate(BUFFER);
       while (ch.read(buf) >= 0) {
         buf.flip();
-        for (Sink sink : sinks) {
-          sink.update(buf.duplicate());
-        }
+        running.update(buf);
         buf.clear();
       }
+      return running.finish();
+    }
+  }
+
+  /**
+   * Digests of the kinds {@code templates} (as for {@link #digests(Path, List)}) of a
+   * {@code size}-byte content fed in order, piece by piece.
+   */
+  public static Running start(List<Digest> templates, long size) {
+    List<Sink> sinks = new ArrayList<>();
+    for (Digest t : templates) {
+      Sink sink = t.composite() ? new PartsSink(t.algorithm(), t.parts()) : sink(t.algorithm());
+      if (t.algorithm() == Digest.Algorithm.GIT_SHA1) {
+        sink.update(ByteBuffer.wrap(("blob " + size + "\0").getBytes(StandardCharsets.US_ASCII)));
+      }
+      sinks.add(sink);
+    }
+    return new Running(List.copyOf(templates), sinks);
+  }
+
+  /** Digests being computed; not thread-safe. */
+  public static final class Running {
+    private final List<Digest> templates;
+    private final List<Sink> sinks;
+
+    private Running(List<Digest> templates, List<Sink> sinks) {
+      this.templates = templates;
+      this.sinks = sinks;
+    }
+
+    /** Whether these are digests of the kinds {@code kinds} (algorithm and part layout, in order). */
+    public boolean computes(List<Digest> kinds) {
+      return kinds.stream().map(Running::kind).toList().equals(templates.stream().map(Running::kind).toList());
+    }
+
+    private static Digest kind(Digest d) {
+      return new Digest(d.algorithm(), "", d.parts());
+    }
+
+    /** Feeds the buffer's remaining bytes (consumes them). */
+    public void update(ByteBuffer data) {
+      for (Sink sink : sinks) {
+        sink.update(data.duplicate());
+      }
+      data.position(data.limit());
+    }
+
+    public List<Digest> finish() {
       List<Digest> out = new ArrayList<>();
       for (int i = 0; i < templates.size(); i++) {
         out.add(templates.get(i).withValue(sinks.get(i).value()));

@@ -23,23 +23,28 @@ public record Verification(String problem, List<Digest> recorded, String method)
     return problem == null;
   }
 
-  /** Checks {@code file} against {@code size} and the strongest usable of {@code digests}. */
+  /** How the digests of the file's bytes are computed: the digests of the kinds asked, in that order. */
+  @FunctionalInterface
+  public interface Hasher {
+    List<Digest> digests(List<Digest> kinds) throws IOException;
+  }
+
+  /** Checks {@code file} against {@code size} and the strongest usable of {@code digests}, reading it. */
   public static Verification check(Path file, long size, List<Digest> digests) throws IOException {
+    return check(file, size, digests, kinds -> Hashing.digests(file, kinds));
+  }
+
+  /**
+   * As {@link #check(Path, long, List)}, with the digests of the kinds {@link #kinds} from
+   * {@code hasher} (e.g. computed while the bytes streamed in).
+   */
+  public static Verification check(Path file, long size, List<Digest> digests, Hasher hasher) throws IOException {
     long actualSize = Files.size(file);
     if (actualSize != size) {
       return new Verification("size " + actualSize + " instead of " + size, List.of(), "size");
     }
-    Digest expected = digests.stream().filter(d -> fits(d, size)).findFirst().orElse(null);
-    Digest sha256 = new Digest(Digest.Algorithm.SHA256, "");
-    List<Digest> templates = new ArrayList<>();
-    if (expected != null) {
-      templates.add(expected);
-    }
-    boolean expectedIsSha256 = expected != null && !expected.composite() && expected.algorithm() == Digest.Algorithm.SHA256;
-    if (!expectedIsSha256) {
-      templates.add(sha256);
-    }
-    List<Digest> actual = Hashing.digests(file, templates);
+    Digest expected = expected(size, digests);
+    List<Digest> actual = hasher.digests(kinds(size, digests));
     if (expected == null) {
       return new Verification(null, List.of(actual.getFirst()), "size only (the source gives no digest)");
     }
@@ -47,8 +52,30 @@ public record Verification(String problem, List<Digest> recorded, String method)
       return new Verification(expected.kind() + " " + actual.getFirst().hex() + " instead of " + expected.hex(),
           List.of(), expected.kind());
     }
+    boolean expectedIsSha256 = actual.size() == 1;
     List<Digest> recorded = expectedIsSha256 ? List.of(expected) : List.of(actual.get(1), expected);
     return new Verification(null, recorded, expected.kind() + " from the source");
+  }
+
+  /**
+   * The kinds of digest (values empty) a check of a {@code size}-byte file with the source's
+   * {@code digests} computes: the strongest usable source digest (if any), then a sha256 unless
+   * that digest is one.
+   */
+  public static List<Digest> kinds(long size, List<Digest> digests) {
+    Digest expected = expected(size, digests);
+    List<Digest> kinds = new ArrayList<>();
+    if (expected != null) {
+      kinds.add(new Digest(expected.algorithm(), "", expected.parts()));
+    }
+    if (expected == null || expected.composite() || expected.algorithm() != Digest.Algorithm.SHA256) {
+      kinds.add(new Digest(Digest.Algorithm.SHA256, ""));
+    }
+    return kinds;
+  }
+
+  private static Digest expected(long size, List<Digest> digests) {
+    return digests.stream().filter(d -> fits(d, size)).findFirst().orElse(null);
   }
 
   /** A composite digest is usable only when its part layout adds up to the file's size. */

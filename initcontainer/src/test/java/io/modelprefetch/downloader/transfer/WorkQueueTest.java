@@ -61,6 +61,8 @@ class WorkQueueTest {
 
   private FileTask task(String name, long size, boolean ranged) throws Exception {
     Path partial = Files.createFile(dir.resolve(name));
-    return new FileTask(new RemoteFile(name, size, List.of(), name, "v1", ranged), partial, dir.resolve(name + ".journal"));
+    RemoteFile file = new RemoteFile(name, size, List.of(), name, "v1", ranged);
+    Path journal = dir.resolve(name + ".journal");
+    return new FileTask(new Plan.Fetch(file, partial, journal, Journal.open(journal, file.identity())));
   }
 }

@@ -3,7 +3,7 @@ package io.modelprefetch.downloader.source.hf;
 import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
 import io.modelprefetch.downloader.manifest.Completion;
-import io.modelprefetch.downloader.manifest.Manifest;
+import io.modelprefetch.downloader.manifest.Listing;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.manifest.SafePath;
 import io.modelprefetch.downloader.source.Body;
@@ -48,7 +48,7 @@ public final class HfCacheLayout implements Source, Pull.Finisher {
   private final HfRepo repo;
   private final String revision;
   private List<RemoteFile> listing;
-  private Manifest blobs;
+  private Listing blobs;
 
   /**
    * @param files the repository's files as listed by {@link HfSource}
@@ -73,8 +73,8 @@ public final class HfCacheLayout implements Source, Pull.Finisher {
   }
 
   @Override
-  public synchronized Manifest resolve(Retry retry) throws DownloadException, IOException, InterruptedException {
-    Manifest m = files.resolve(retry);
+  public synchronized Listing resolve(Retry retry) throws DownloadException, IOException, InterruptedException {
+    Listing m = files.resolve(retry);
     List<String> problems = SafePath.problems(m.files());
     if (!problems.isEmpty()) {
       throw new DownloadException(Failure.SOURCE, "refusing the listing of " + m.source() + ": "
@@ -89,7 +89,7 @@ public final class HfCacheLayout implements Source, Pull.Finisher {
           f.locator(), f.version(), f.ranged()));
     }
     listing = m.files();
-    blobs = new Manifest(m.source(), m.revision(), List.copyOf(byEtag.values()));
+    blobs = new Listing(m.source(), m.revision(), List.copyOf(byEtag.values()));
     return blobs;
   }
 
@@ -100,8 +100,8 @@ public final class HfCacheLayout implements Source, Pull.Finisher {
 
   /** Writes snapshots/&lt;commit&gt; and refs/&lt;revision&gt;; drops the links of an earlier commit. */
   @Override
-  public void finish(Destination destination, Manifest manifest, Completion prior) throws IOException, DownloadException {
-    String commit = manifest.revision();
+  public void finish(Destination destination, Listing resolved, Completion prior) throws IOException, DownloadException {
+    String commit = resolved.revision();
     Path model = destination.finalPath(folder());
     Path snapshot = model.resolve("snapshots").resolve(commit);
     Set<Path> links = new HashSet<>();

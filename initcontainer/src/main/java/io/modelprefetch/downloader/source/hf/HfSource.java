@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
 import io.modelprefetch.downloader.manifest.Digest;
-import io.modelprefetch.downloader.manifest.Manifest;
+import io.modelprefetch.downloader.manifest.Listing;
 import io.modelprefetch.downloader.manifest.PathFilter;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.source.Body;
@@ -64,7 +64,7 @@ public final class HfSource implements Source {
   }
 
   @Override
-  public Manifest resolve(Retry retry) throws DownloadException, InterruptedException {
+  public Listing resolve(Retry retry) throws DownloadException, InterruptedException {
     String revision = options.revision() == null ? "main" : options.revision();
     commit = resolveCommit(revision, retry);
     PathFilter filter = PathFilter.of(options.include(), options.exclude());
@@ -80,7 +80,7 @@ public final class HfSource implements Source {
       throw new DownloadException(Failure.SOURCE, repo.id() + "@" + commit
           + " has no files matching include " + options.include() + " / exclude " + options.exclude());
     }
-    return new Manifest(options.uri(), commit, files);
+    return new Listing(options.uri(), commit, files);
   }
 
   /** One tree page, read whole: a failure while reading it retries this page only. */

@@ -3,7 +3,7 @@ package io.modelprefetch.downloader.source.http;
 import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
 import io.modelprefetch.downloader.manifest.Digest;
-import io.modelprefetch.downloader.manifest.Manifest;
+import io.modelprefetch.downloader.manifest.Listing;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.source.Body;
 import io.modelprefetch.downloader.source.Retry;
@@ -13,59 +13,121 @@ import io.modelprefetch.downloader.source.SourceOptions;
 import io.modelprefetch.downloader.source.dragonfly.DragonflyRoute;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * A single file at an http(s) URL. HEAD gives size, ETag and range support; servers that refuse
- * HEAD (presigned URLs often do) are probed with a one-byte range GET instead. Through Dragonfly,
- * ranges are named by the expected sha256, else by a strong ETag; a URL that needs a bearer token
- * is always fetched directly.
+ * Files at http(s) URLs: one (the SOURCE argument) or several ({@link UrlList}), all in one pull.
+ * HEAD gives size, ETag and range support (several URLs are probed in parallel); servers that
+ * refuse HEAD (presigned URLs often do) are probed with a one-byte range GET instead. Through
+ * Dragonfly, ranges are named by the expected sha256, else by a strong ETag; a URL that needs a
+ * bearer token is always fetched directly.
  */
 public final class HttpSource implements Source {
+  private static final int PROBES_IN_FLIGHT = 32;
   private final SourceOptions options;
   private final HttpTransport transport;
-  private final URI uri;
+  private final List<UrlList.Entry> entries;
   private final DragonflyRoute route;
-  private volatile String contentId;
+  /** Each file's Dragonfly content id by locator (absent: dfdaemon names the task by the URL). */
+  private final Map<String, String> contentIds = new ConcurrentHashMap<>();
 
-  public HttpSource(SourceOptions options, HttpTransport transport) {
+  /** The one file at {@code options.uri()}, checked against {@code options.sha256()} when given. */
+  public HttpSource(SourceOptions options, HttpTransport transport) throws DownloadException {
     this(options, transport, DragonflyRoute.none());
   }
 
-  public HttpSource(SourceOptions options, HttpTransport transport, DragonflyRoute route) {
+  /** As {@link #HttpSource(SourceOptions, HttpTransport)}, ranges going through {@code route}. */
+  public HttpSource(SourceOptions options, HttpTransport transport, DragonflyRoute route) throws DownloadException {
+    this(options, transport, route, List.of(UrlList.entry(options.uri(), null, options.sha256(), "SOURCE")));
+  }
+
+  public HttpSource(SourceOptions options, HttpTransport transport, DragonflyRoute route, List<UrlList.Entry> entries)
+      throws DownloadException {
     this.options = options;
     this.transport = transport;
-    this.uri = URI.create(options.uri());
     this.route = route;
+    this.entries = List.copyOf(entries);
+    Set<String> paths = new HashSet<>();
+    for (UrlList.Entry e : entries) {
+      if (!paths.add(e.path())) {
+        throw new DownloadException(Failure.USAGE, "two URLs would land at '" + e.path()
+            + "': give one of them another path (out=PATH in --input-file)");
+      }
+    }
+    if (entries.isEmpty()) {
+      throw new DownloadException(Failure.USAGE, "no URLs to pull");
+    }
   }
 
   @Override
-  public Manifest resolve(Retry retry) throws DownloadException, IOException {
-    String name = fileName();
-    Probe probe = probe();
-    List<Digest> digests = options.sha256() == null
-        ? List.of()
-        : List.of(new Digest(Digest.Algorithm.SHA256, options.sha256()));
-    String version = probe.etag != null ? probe.etag : options.sha256() != null ? options.sha256() : "size:" + probe.size;
-    contentId = contentId(options.sha256(), probe.etag, uri);
-    RemoteFile file = new RemoteFile(name, probe.size, digests, uri.toString(), version, probe.ranges);
-    return new Manifest(options.uri(), version, List.of(file));
+  public Listing resolve(Retry retry) throws DownloadException, IOException, InterruptedException {
+    List<RemoteFile> files = probeAll();
+    if (files.size() == 1) {
+      return new Listing(options.uri(), files.getFirst().version(), files);
+    }
+    MessageDigest fingerprint = sha256();
+    for (RemoteFile f : files) {
+      fingerprint.update((f.locator() + "\0" + f.version() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    return new Listing(options.uri(), "sha256:" + HexFormat.of().formatHex(fingerprint.digest()), files);
   }
 
-  private String fileName() throws DownloadException {
-    String path = uri.getPath();
-    String name = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
-    if (name.isEmpty()) {
-      throw new DownloadException(Failure.USAGE, "'" + HttpTransport.redact(uri)
-          + "' does not name a file: the URL path must end in a file name");
+  private List<RemoteFile> probeAll() throws DownloadException, IOException, InterruptedException {
+    if (entries.size() == 1) {
+      return List.of(file(entries.getFirst()));
     }
-    return name;
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PROBES_IN_FLIGHT, entries.size()),
+        Thread.ofPlatform().name("probe-", 0).daemon().factory());
+    try {
+      List<Future<RemoteFile>> probes = new ArrayList<>();
+      for (UrlList.Entry e : entries) {
+        probes.add(pool.submit(() -> file(e)));
+      }
+      List<RemoteFile> files = new ArrayList<>();
+      for (Future<RemoteFile> f : probes) {
+        try {
+          files.add(f.get());
+        } catch (ExecutionException e) {
+          switch (e.getCause()) {
+            case DownloadException de -> throw de;
+            case IOException io -> throw io;
+            default -> throw new IOException(e.getCause());
+          }
+        }
+      }
+      return files;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private RemoteFile file(UrlList.Entry e) throws DownloadException, IOException {
+    Probe probe = probe(e.uri());
+    List<Digest> digests = e.sha256() == null ? List.of() : List.of(new Digest(Digest.Algorithm.SHA256, e.sha256()));
+    String version = probe.etag != null ? probe.etag : e.sha256() != null ? e.sha256() : "size:" + probe.size;
+    String contentId = contentId(e.sha256(), probe.etag, e.uri());
+    if (contentId != null) {
+      contentIds.put(e.uri().toString(), contentId);
+    }
+    return new RemoteFile(e.path(), probe.size, digests, e.uri().toString(), version, probe.ranges);
   }
 
   private record Probe(long size, String etag, boolean ranges) {}
 
-  private Probe probe() throws DownloadException, IOException {
+  private Probe probe(URI uri) throws DownloadException, IOException {
     try {
       HttpTransport.Response head = transport.send("HEAD", uri, Map.of(), options.token());
       head.release(true);
@@ -106,7 +168,7 @@ public final class HttpSource implements Source {
    */
   static String contentId(String sha256, String etag, URI uri) {
     if (sha256 != null) {
-      return "sha256:" + sha256.toLowerCase(java.util.Locale.ROOT);
+      return "sha256:" + sha256.toLowerCase(Locale.ROOT);
     }
     if (etag != null && !etag.startsWith("W/") && etag.matches("\"?[\\x21\\x23-\\x7e]+\"?")) {
       return "etag:" + etag.replace("\"", "") + "@" + uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
@@ -116,12 +178,21 @@ public final class HttpSource implements Source {
 
   @Override
   public Body open(RemoteFile file, long from, long to) throws IOException {
+    URI uri = URI.create(file.locator());
     DragonflyRoute.Direct direct =
         () -> RangeGet.open(transport, uri, options.token(), from, to, file.size(), file.ranged()).body();
     if (options.token() != null || uri.getUserInfo() != null || !file.ranged()) {
       return route.direct(direct);
     }
-    return route.open(uri, contentId, from, to, direct);
+    return route.open(uri, contentIds.get(file.locator()), from, to, direct);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override

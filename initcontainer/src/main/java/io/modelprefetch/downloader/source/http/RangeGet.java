@@ -12,21 +12,34 @@ import java.util.Map;
 public final class RangeGet {
   private RangeGet() {}
 
-  /** The body and the URI it finally came from (after redirects). */
-  public record Opened(Body body, URI finalUri) {}
+  /** The body, the URI it finally came from (after redirects) and the response (for its headers). */
+  public record Opened(Body body, URI finalUri, HttpTransport.Response response) {}
 
   public static Opened open(
       HttpTransport transport, URI uri, String bearer, long from, long to, long size, boolean ranged)
       throws IOException {
-    return openAuthorized(transport, uri, bearer == null ? null : "Bearer " + bearer, from, to, size, ranged);
+    return openAuthorized(transport, uri, Map.of(), bearer == null ? null : "Bearer " + bearer, from, to, size, ranged);
   }
 
   /** As {@link #open}, with a whole {@code Authorization} header value (sent to {@code uri}'s origin only). */
   public static Opened openAuthorized(
       HttpTransport transport, URI uri, String authorization, long from, long to, long size, boolean ranged)
       throws IOException {
+    return openAuthorized(transport, uri, Map.of(), authorization, from, to, size, ranged);
+  }
+
+  /** The Range header such a GET sends (none for a whole file that is not {@code ranged}). */
+  public static Map<String, String> rangeHeader(long from, long to, long size, boolean ranged) {
     boolean whole = from == 0 && to == size;
-    Map<String, String> headers = whole && !ranged ? Map.of() : Map.of("Range", "bytes=" + from + "-" + (to - 1));
+    return whole && !ranged ? Map.of() : Map.of("Range", "bytes=" + from + "-" + (to - 1));
+  }
+
+  /** As above, with more request headers (e.g. a signature that covers the Range header too). */
+  public static Opened openAuthorized(HttpTransport transport, URI uri, Map<String, String> more, String authorization,
+      long from, long to, long size, boolean ranged) throws IOException {
+    boolean whole = from == 0 && to == size;
+    Map<String, String> headers = new java.util.HashMap<>(more);
+    headers.putAll(rangeHeader(from, to, size, ranged));
     HttpTransport.Response r = transport.sendAuthorized("GET", uri, headers, authorization);
     if (r.status() == 200 && !whole) {
       r.release(false);
@@ -49,7 +62,7 @@ public final class RangeGet {
           + length + " bytes, expected " + (to - from) + " (the file changed at the source?)", r.status());
     }
     InputStream in = new CountingStream(r.body(), to - from);
-    return new Opened(new Body(in, () -> r.release(((CountingStream) in).atEnd())), r.finalUri());
+    return new Opened(new Body(in, () -> r.release(((CountingStream) in).atEnd())), r.finalUri(), r);
   }
 
   /** Stops at the expected length so a keep-alive connection is released cleanly. */

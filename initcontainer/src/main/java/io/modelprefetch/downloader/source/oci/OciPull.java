@@ -4,7 +4,7 @@ import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
 import io.modelprefetch.downloader.manifest.Completion;
 import io.modelprefetch.downloader.manifest.Completion.CompletedFile;
-import io.modelprefetch.downloader.manifest.Manifest;
+import io.modelprefetch.downloader.manifest.Listing;
 import io.modelprefetch.downloader.manifest.SafePath;
 import io.modelprefetch.downloader.report.ProgressTracker;
 import io.modelprefetch.downloader.transfer.Destination;
@@ -48,10 +48,10 @@ public final class OciPull {
   }
 
   public Pull.Result run() throws DownloadException, InterruptedException {
-    Manifest manifest = new Resolver(source, settings).resolve();
+    Listing listing = new Resolver(source, settings).resolve();
     try {
       Completion prior = destination.readCompletion();
-      if (upToDate(prior, manifest)) {
+      if (upToDate(prior, listing)) {
         progress.start(prior.totalBytes(), prior.files().size());
         progress.alreadyDone(prior.totalBytes(), prior.files().size());
         return new Pull.Result(prior, true, 0, prior.files().size());
@@ -73,11 +73,11 @@ public final class OciPull {
       }
       List<CompletedFile> files = unpacker.files();
       if (files.isEmpty()) {
-        throw new DownloadException(Failure.SOURCE, manifest.source() + " (" + manifest.revision()
+        throw new DownloadException(Failure.SOURCE, listing.source() + " (" + listing.revision()
             + ") has no files matching include / exclude");
       }
       removeStale(prior, files);
-      Completion done = new Completion(manifest.source(), manifest.revision(), Instant.now().toString(),
+      Completion done = new Completion(listing.source(), listing.revision(), Instant.now().toString(),
           files.stream().mapToLong(CompletedFile::size).sum(), files);
       destination.complete(done);
       dropArchives(store);
@@ -88,9 +88,9 @@ public final class OciPull {
     }
   }
 
-  private boolean upToDate(Completion prior, Manifest manifest) throws IOException {
+  private boolean upToDate(Completion prior, Listing listing) throws IOException {
     // The manifest digest names the content: the same one by tag or by digest is the same pull.
-    if (prior == null || !Objects.equals(prior.revision(), manifest.revision())) {
+    if (prior == null || !Objects.equals(prior.revision(), listing.revision())) {
       return false;
     }
     for (CompletedFile f : prior.files()) {

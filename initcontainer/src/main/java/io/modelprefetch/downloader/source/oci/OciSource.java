@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
 import io.modelprefetch.downloader.manifest.Digest;
-import io.modelprefetch.downloader.manifest.Manifest;
+import io.modelprefetch.downloader.manifest.Listing;
 import io.modelprefetch.downloader.manifest.PathFilter;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.source.Body;
@@ -49,7 +49,7 @@ public final class OciSource implements Source {
   private final HttpTransport transport;
   private final RegistryAuth auth;
   private final ObjectMapper json = new ObjectMapper();
-  private Manifest resolved;
+  private Listing resolved;
   private List<Layer> layers;
 
   /**
@@ -105,7 +105,7 @@ public final class OciSource implements Source {
 
   /** Resolves once: later calls return the same pinned listing (the tag may move meanwhile). */
   @Override
-  public synchronized Manifest resolve(Retry retry) throws DownloadException, IOException {
+  public synchronized Listing resolve(Retry retry) throws DownloadException, IOException {
     if (resolved != null) {
       return resolved;
     }
@@ -130,7 +130,7 @@ public final class OciSource implements Source {
       throw new DownloadException(Failure.SOURCE, ref + " (" + image.digest + ") has no layers matching include "
           + "/ exclude");
     }
-    resolved = new Manifest(uri, image.digest, List.copyOf(blobs.values()));
+    resolved = new Listing(uri, image.digest, List.copyOf(blobs.values()));
     return resolved;
   }
 

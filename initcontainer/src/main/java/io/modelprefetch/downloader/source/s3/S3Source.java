@@ -3,7 +3,7 @@ package io.modelprefetch.downloader.source.s3;
 import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
 import io.modelprefetch.downloader.manifest.Digest;
-import io.modelprefetch.downloader.manifest.Manifest;
+import io.modelprefetch.downloader.manifest.Listing;
 import io.modelprefetch.downloader.manifest.PathFilter;
 import io.modelprefetch.downloader.manifest.RemoteFile;
 import io.modelprefetch.downloader.source.Body;
@@ -26,7 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -35,8 +34,6 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -60,6 +57,7 @@ public final class S3Source implements Source {
   private final String prefix;
   private final Map<String, List<Digest>> headDigests = new ConcurrentHashMap<>();
   private final PartLayouts layouts;
+  private final S3Get get;
 
   private S3Source(SourceOptions options, S3Client s3, String bucket, String prefix) {
     this.options = options;
@@ -67,6 +65,9 @@ public final class S3Source implements Source {
     this.bucket = bucket;
     this.prefix = prefix;
     this.layouts = new PartLayouts(s3, bucket);
+    var config = s3.serviceClientConfiguration();
+    this.get = new S3Get(new HttpTransport(options.stallTimeout()), config.credentialsProvider(),
+        config.region().id(), config.endpointOverride().orElse(null), bucket);
   }
 
   public static S3Source create(SourceOptions options) throws DownloadException {
@@ -103,7 +104,7 @@ public final class S3Source implements Source {
   }
 
   @Override
-  public Manifest resolve(Retry retry) throws DownloadException, IOException, InterruptedException {
+  public Listing resolve(Retry retry) throws DownloadException, IOException, InterruptedException {
     PathFilter filter = PathFilter.of(options.include(), options.exclude());
     String listPrefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : singleObjectOrFolder();
     List<RemoteFile> files = new ArrayList<>();
@@ -134,7 +135,7 @@ public final class S3Source implements Source {
           + " match include " + options.include() + " / exclude " + options.exclude());
     }
     String revision = "sha256:" + HexFormat.of().formatHex(fingerprint.digest());
-    return new Manifest(options.uri(), revision, files);
+    return new Listing(options.uri(), revision, files);
   }
 
   /** One ListObjectsV2 page; a 429/5xx or a dropped connection is retryable, for this page alone. */
@@ -182,48 +183,15 @@ public final class S3Source implements Source {
   public Body open(RemoteFile file, long from, long to) throws IOException {
     boolean whole = from == 0 && to == file.size();
     boolean multipart = S3Checksums.partsCount(file.version()) > 0;
-    GetObjectRequest.Builder req = GetObjectRequest.builder().bucket(bucket).key(file.locator()).ifMatch(file.version());
-    if (whole) {
-      req.checksumMode(ChecksumMode.ENABLED);
-    } else {
-      req.range("bytes=" + from + "-" + (to - 1));
-    }
     try {
-      List<Digest> learned = whole && !multipart ? List.of() : headDigests.computeIfAbsent(file.locator(), k -> head(file));
-      ResponseInputStream<GetObjectResponse> in = s3.getObject(req.build());
-      if (whole && !multipart) {
-        GetObjectResponse r = in.response();
-        learned = S3Checksums.of(new S3Checksums.Response(r.checksumSHA256(), r.checksumSHA1(), r.checksumCRC32C(),
-            r.checksumCRC32(), r.checksumTypeAsString(), r.serverSideEncryptionAsString(), r.sseCustomerAlgorithm()),
-            file, null);
-      }
-      long length = in.response().contentLength() == null ? -1 : in.response().contentLength();
-      if (length >= 0 && length != to - from) {
-        in.abort();
-        throw SourceException.fatal("s3://" + bucket + "/" + file.locator() + " sent " + length
-            + " bytes for a request of " + (to - from), 200);
-      }
-      long expected = to - from;
-      java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
-      java.io.InputStream counted = new java.io.FilterInputStream(in) {
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          int n = super.read(b, off, len);
-          if (n > 0) {
-            read.addAndGet(n);
-          }
-          return n;
-        }
-      };
-      // A fully read body returns its connection to the pool; only a partial one is aborted.
-      return new Body(counted, learned, () -> {
-        if (read.get() < expected) {
-          in.abort();
-        }
-        in.close();
-      });
+      // A whole single-part object's checksums come with its GET; others need the HEAD (and the part layout).
+      List<Digest> learned = whole && !multipart ? null : headDigests.computeIfAbsent(file.locator(), k -> head(file));
+      Body body = get.open(file, from, to); // a plain signed GET: the SDK costs more than a small object's bytes
+      return learned == null ? body : new Body(body.stream(), learned, body);
     } catch (SdkException e) {
       throw toSourceException(e, file);
+    } catch (SourceException e) {
+      throw e.status() == 412 ? changed(file) : e;
     }
   }
 
@@ -252,12 +220,10 @@ public final class S3Source implements Source {
   }
 
   private SourceException toSourceException(SdkException e, RemoteFile file) {
-    String where = "s3://" + bucket + "/" + file.locator();
     if (e instanceof S3Exception s && s.statusCode() == 412) {
-      return SourceException.fatal(where + " changed at the source during the download (ETag is no longer "
-          + file.version() + "); pull again to fetch the new version", 412);
+      return changed(file);
     }
-    return toSourceException(e, where);
+    return toSourceException(e, "s3://" + bucket + "/" + file.locator());
   }
 
   private static SourceException toSourceException(SdkException e, String where) {
@@ -272,6 +238,11 @@ public final class S3Source implements Source {
       return SourceException.retryable(where + ": " + e.getMessage(), null, 0);
     }
     return SourceException.fatal(where + ": " + e.getMessage(), 0);
+  }
+
+  private SourceException changed(RemoteFile file) {
+    return SourceException.fatal("s3://" + bucket + "/" + file.locator() + " changed at the source during the download"
+        + " (ETag is no longer " + file.version() + "); pull again to fetch the new version", 412);
   }
 
   /** The Retry-After of an S3 error response, or null. */

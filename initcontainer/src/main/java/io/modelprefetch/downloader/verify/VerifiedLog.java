@@ -1,4 +1,4 @@
-package io.modelprefetch.downloader.transfer;
+package io.modelprefetch.downloader.verify;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,16 +18,16 @@ import java.util.Map;
  * written. A restarted pull reuses those files instead of fetching them again; one shared file keeps
  * that to one write per file, not one file per file.
  */
-final class VerifiedLog implements AutoCloseable {
+public final class VerifiedLog implements AutoCloseable {
   private final Path path;
   private FileChannel channel;
 
-  VerifiedLog(Path path) {
+  public VerifiedLog(Path path) {
     this.path = path;
   }
 
   /** Path → "identity\tdigest" of every complete line. */
-  static Map<String, String[]> read(Path path) throws IOException {
+  public static Map<String, String[]> read(Path path) throws IOException {
     Map<String, String[]> out = new HashMap<>();
     String text;
     try {
@@ -48,7 +48,7 @@ final class VerifiedLog implements AutoCloseable {
     return out;
   }
 
-  synchronized void add(String identity, String digest, String file) throws IOException {
+  public synchronized void add(String identity, String digest, String file) throws IOException {
     if (channel == null) {
       channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);

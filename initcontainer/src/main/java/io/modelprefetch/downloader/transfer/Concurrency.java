@@ -1,0 +1,159 @@
+package io.modelprefetch.downloader.transfer;
+
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How many requests may be in flight, adjusted from measured throughput: additive-increase /
+ * multiplicative-decrease driven by goodput, like a congestion window over whole requests.
+ *
+ * <p>Rules, evaluated once per window (at least {@link #WINDOW_NANOS} and at least one completed
+ * request per permit since the last decision):
+ * <ol>
+ *   <li><b>Grow</b> while throughput grows: when the last window's bytes/s beat the best seen at the
+ *       previous limit by {@link #GAIN} (5 %), the limit grows, up to {@code max}: it doubles until
+ *       the first plateau or trouble (slow start), afterwards it grows by half (at least 2).
+ *   <li><b>Hold</b> at a plateau: when a grown limit brought less than {@link #GAIN}, the limit returns
+ *       to the one that reached that throughput and growing pauses for {@link #PLATEAU_WINDOWS}
+ *       windows before it probes again (the link, or another tenant, may have freed up).
+ *   <li><b>Back off</b> on trouble: a throttling answer (429, 503, Retry-After) halves the limit; other
+ *       errors and stalls take a quarter off, at most once per window; never below {@code min}.
+ * </ol>
+ * A fixed limit ({@code min == max}) never moves. Thread-safe.
+ */
+final class Concurrency {
+  private static final Logger LOG = LoggerFactory.getLogger(Concurrency.class);
+  static final long WINDOW_NANOS = 500_000_000L;
+  static final double GAIN = 0.05;
+  static final int PLATEAU_WINDOWS = 8;
+
+  private final LongSupplier clock;
+  private final int min;
+  private final int max;
+  private int limit;
+  private int active;
+  private long windowStart;
+  private long windowBytes;
+  private int windowRequests;
+  /** Throughput at {@link #previousLimit} before the last growth step; 0 when not probing. */
+  private double baseline;
+  private int previousLimit;
+  private int holdWindows;
+  private boolean troubleThisWindow;
+  private boolean slowStart = true;
+
+  Concurrency(int min, int initial, int max, LongSupplier clock) {
+    if (min < 1 || min > initial || initial > max) {
+      throw new IllegalArgumentException("need 1 <= min <= initial <= max, got " + min + ", " + initial + ", " + max);
+    }
+    this.min = min;
+    this.max = max;
+    this.limit = initial;
+    this.clock = clock;
+    this.windowStart = clock.getAsLong();
+  }
+
+  /** A fixed number of requests in flight. */
+  static Concurrency fixed(int n) {
+    return new Concurrency(n, n, n, System::nanoTime);
+  }
+
+  /** Starts at a few connections and finds the link's best between 4 and {@code max}. */
+  static Concurrency adaptive(int max) {
+    return new Concurrency(Math.min(4, max), Math.min(8, max), max, System::nanoTime);
+  }
+
+  int max() {
+    return max;
+  }
+
+  synchronized int limit() {
+    return limit;
+  }
+
+  /** Blocks until a request may start. */
+  synchronized void acquire() throws InterruptedException {
+    while (active >= limit) {
+      wait();
+    }
+    active++;
+  }
+
+  /** A request ended (successfully or not). */
+  synchronized void release() {
+    active--;
+    notify(); // one slot freed: one waiter (all wait for the same thing)
+  }
+
+  /** {@code n} bytes arrived. */
+  synchronized void transferred(long n) {
+    windowBytes += n;
+    decide();
+  }
+
+  /** A request completed. */
+  synchronized void completed() {
+    windowRequests++;
+    decide();
+  }
+
+  /** A request failed; {@code throttled} when the server asked us to slow down (429, 503, Retry-After). */
+  synchronized void failed(boolean throttled) {
+    if (min == max) {
+      return;
+    }
+    if (!troubleThisWindow || throttled) {
+      limit = Math.max(min, throttled ? limit / 2 : limit - Math.max(1, limit / 4));
+      troubleThisWindow = true;
+    }
+    baseline = 0;
+    holdWindows = PLATEAU_WINDOWS;
+    slowStart = false;
+  }
+
+  private void decide() {
+    int before = limit;
+    decideWindow();
+    if (limit != before) {
+      LOG.debug("requests in flight {} -> {}", before, limit);
+    }
+  }
+
+  private void decideWindow() {
+    long now = clock.getAsLong();
+    long elapsed = now - windowStart;
+    if (min == max || elapsed < WINDOW_NANOS || windowRequests < Math.max(1, limit / 2)) {
+      return;
+    }
+    double rate = windowBytes * 1e9 / elapsed;
+    LOG.debug("window: {} requests in flight moved {} MB/s", limit, Math.round(rate / 1e6));
+    windowStart = now;
+    windowBytes = 0;
+    windowRequests = 0;
+    boolean trouble = troubleThisWindow;
+    troubleThisWindow = false;
+    if (trouble) {
+      return;
+    }
+    if (baseline > 0 && rate < baseline * (1 + GAIN)) {
+      limit = previousLimit; // the last step did not pay: go back and rest
+      baseline = 0;
+      holdWindows = PLATEAU_WINDOWS;
+      slowStart = false;
+      return;
+    }
+    if (holdWindows > 0) {
+      holdWindows--;
+      return;
+    }
+    if (limit < max) {
+      baseline = rate;
+      previousLimit = limit;
+      limit = Math.min(max, slowStart ? limit * 2 : limit + Math.max(2, limit / 2));
+      notifyAll();
+    } else {
+      baseline = 0;
+    }
+  }
+}
