@@ -28,7 +28,10 @@ class FaultsE2E {
   void aDeletedDownloadPodIsReplacedAndItsSuccessorResumes(Release release) throws Exception {
     try (Scenario s = new Scenario(release, "pod-kill", false)) {
       // Shards 1 and 2 arrive at once; 3 and 4 stall after 1 MiB: the pod is deleted with half the model on disk.
-      s.hub.cdnFaults().inject(path -> path.contains(Scenario.shard(3)) || path.contains(Scenario.shard(4)), 1_000,
+      // CDN paths name the blob's sha256, not the file (a file-name match never stalled: the pull took 0.8 s).
+      List<String> stalled = List.of(Scenario.sha256(Datasets.bytes(Scenario.SHARD_BYTES, 103)),
+          Scenario.sha256(Datasets.bytes(Scenario.SHARD_BYTES, 104)));
+      s.hub.cdnFaults().inject(path -> stalled.stream().anyMatch(path::contains), 1_000,
           new Fault.Stall(1 << 20, Duration.ofSeconds(20)));
       long total = (long) Scenario.SHARDS * Scenario.SHARD_BYTES;
       s.create(s.artifact("llama").uri("hf://" + Scenario.SHARDED));
