@@ -151,11 +151,33 @@ class HttpFaultsIT {
 
   @Test
   void eachRefusedRequestWaitsItsOwnFullRetryAfter() throws Exception {
-    serve(true).faults().inject(MODEL, 8, new Fault.Status(429, Duration.ofSeconds(1)));
+    assertEightRefusalsEachWaitedTheirOwn(new Fault.Status(429, Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void refusalsOfOneBurstArrivingSpreadOutEachWaitTheirOwnRetryAfter() throws Exception {
+    // The refusals of the parallel ranges leave 60 ms apart: a client that times every retry of
+    // the burst from its first refusal sends the later ones up to ~420 ms early.
+    assertEightRefusalsEachWaitedTheirOwn(new Fault.Status(429, Duration.ofSeconds(1), Duration.ofMillis(60)));
+  }
+
+  private void assertEightRefusalsEachWaitedTheirOwn(Fault.Status refusal) throws Exception {
+    serve(true).faults().inject(MODEL, 8, refusal);
     pull().assertExit(0);
     assertModelIntact();
     assertThat(origin.faults().pending()).isZero();
     assertThat(origin.stats().retryAfterViolations()).isEmpty();
+  }
+
+  @Test
+  void aRetryAfterBeyondTheBoundEndsThePullNamingTheDelayInsteadOfRetryingEarly() throws Exception {
+    serve(true).faults().inject(MODEL, 1, new Fault.Status(429, Duration.ofSeconds(301)));
+    long start = System.nanoTime();
+    Cli.Run run = pull().assertExit(3);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
+    assertThat(run.stderr()).contains("after 301 s (Retry-After), longer than the 5 minutes");
+    assertThat(origin.stats().requests("/model.bin")).as("never asked again early").isEqualTo(1);
+    assertThat(dest.resolve("model.bin")).doesNotExist();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.modelprefetch.downloader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelprefetch.fixtures.data.Datasets;
+import io.modelprefetch.fixtures.s3.CorruptingForwarder;
 import io.modelprefetch.fixtures.s3.MotoServer;
 import io.modelprefetch.fixtures.s3.S3Fixture;
 import java.nio.file.Files;
@@ -60,6 +61,28 @@ class S3PullIT {
         assertThat(files.filter(p -> p.toString().endsWith(".bin")).count()).isEqualTo(1010);
       }
       assertThat(Files.readString(dest.resolve("1009.bin"))).isEqualTo("shard 1009");
+    }
+  }
+
+  @Test
+  void aRefusedListingPageIsRetriedAloneKeepingThePagesAlreadyRead() throws Exception {
+    try (S3Fixture s3 = S3Fixture.start(); CorruptingForwarder path = CorruptingForwarder.start(s3.endpoint())) {
+      s3.createBucket("paged");
+      for (int i = 0; i < 2500; i++) {
+        s3.put("paged", "m/%04d.bin".formatted(i), ("shard " + i).getBytes());
+      }
+      path.refuseEachListPageOnce();
+      Path dest = tmp.resolve("dest");
+      Cli.Run run = cli(s3.accessKey(), s3.secretKey()).run("pull", "s3://paged/m/", "--endpoint",
+          path.endpoint().toString(), "--dest", dest.toString(), "--progress", "none", "--include", "24*.bin");
+      run.assertExit(0);
+      assertThat(path.listRequests()).as("3 pages of 1,000 keys, each refused once and asked again once; stderr:%n%s",
+          run.stderr()).isEqualTo(6);
+      assertThat(run.stderr()).contains("listing page 3 of s3://paged/m/").contains("503 SlowDown");
+      try (Stream<Path> files = Files.list(dest)) {
+        assertThat(files.filter(p -> p.toString().endsWith(".bin")).count()).isEqualTo(100);
+      }
+      assertThat(Files.readString(dest.resolve("2499.bin"))).isEqualTo("shard 2499");
     }
   }
 

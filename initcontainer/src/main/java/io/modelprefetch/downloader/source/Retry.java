@@ -21,7 +21,10 @@ import org.slf4j.LoggerFactory;
 public record Retry(int retries, Duration maxBackoff) {
   private static final Logger LOG = LoggerFactory.getLogger(Retry.class);
   private static final long BASE_MILLIS = 250;
-  /** The longest Retry-After honoured; a server asking for more is waited for this long. */
+  /**
+   * The longest Retry-After waited for. A refused request never goes out early: a server asking
+   * for more ends the pull ({@link #refuseLongerThanBound}) instead.
+   */
   public static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
   /** One request; a retryable {@link SourceException} or other IOException means try again. */
@@ -52,6 +55,7 @@ public record Retry(int retries, Duration maxBackoff) {
         throw new DownloadException(Failure.SOURCE, "gave up on " + what + " after " + failures
             + " attempts (--retries " + retries + "); last error: " + last.getMessage(), last);
       }
+      refuseLongerThanBound(retryAfter, Failure.SOURCE, what);
       Duration delay = delay(failures, retryAfter, maxBackoff);
       LOG.warn("{} failed ({}); retrying it in {} ms (attempt {}/{})", what,
           Printable.escape(last.getMessage()), delay.toMillis(), failures + 1, retries + 1);
@@ -60,12 +64,24 @@ public record Retry(int retries, Duration maxBackoff) {
   }
 
   /**
-   * The wait before attempt {@code failures + 1}: the server's Retry-After when it gave one (up to
-   * {@link #MAX_RETRY_AFTER}), else 250 ms doubling up to {@code max}, with ±50 % jitter.
+   * Ends the pull as {@code failure} when the server asked {@code what} to wait longer than
+   * {@link #MAX_RETRY_AFTER}: waiting less would go early, waiting that long would stall the pod.
+   */
+  public static void refuseLongerThanBound(Duration retryAfter, Failure failure, String what) throws DownloadException {
+    if (retryAfter != null && retryAfter.compareTo(MAX_RETRY_AFTER) > 0) {
+      throw new DownloadException(failure, "the server asked to retry " + Printable.escape(what) + " after "
+          + retryAfter.toSeconds() + " s (Retry-After), longer than the " + MAX_RETRY_AFTER.toMinutes()
+          + " minutes this downloader waits; pull again later");
+    }
+  }
+
+  /**
+   * The wait before attempt {@code failures + 1}: the server's full Retry-After when it gave one,
+   * else 250 ms doubling up to {@code max}, with ±50 % jitter.
    */
   public static Duration delay(int failures, Duration retryAfter, Duration max) {
     if (retryAfter != null) {
-      return retryAfter.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : retryAfter;
+      return retryAfter;
     }
     long exp = BASE_MILLIS << Math.min(failures - 1, 16);
     long capped = Math.min(exp, max.toMillis());

@@ -5,6 +5,7 @@ import io.modelprefetch.downloader.Failure;
 import io.modelprefetch.downloader.Printable;
 import io.modelprefetch.downloader.report.ProgressTracker;
 import io.modelprefetch.downloader.source.Body;
+import io.modelprefetch.downloader.source.Retry;
 import io.modelprefetch.downloader.source.Source;
 import io.modelprefetch.downloader.source.SourceException;
 import java.io.IOException;
@@ -221,6 +222,7 @@ final class Scheduler {
       throw new DownloadException(Failure.TRANSFER, "giving up on " + task.file().path() + " after "
           + settings.maxAttempts() + " failed attempts; last error: " + e.getMessage(), e);
     }
+    Retry.refuseLongerThanBound(retryAfter, Failure.TRANSFER, task.file().path());
     Duration delay = backoff.delay(next, retryAfter);
     // Counted from when this request was refused: its own full Retry-After, whatever the gate says.
     long notBefore = (e instanceof SourceException se ? se.receivedAtNanos() : System.nanoTime()) + delay.toNanos();

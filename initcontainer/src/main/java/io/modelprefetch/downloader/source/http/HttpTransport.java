@@ -177,7 +177,7 @@ public final class HttpTransport {
   }
 
   /** Parses Retry-After (seconds or an HTTP date); null when absent or unreadable. */
-  static Duration retryAfter(String value) {
+  public static Duration retryAfter(String value) {
     if (value == null || value.isBlank()) {
       return null;
     }

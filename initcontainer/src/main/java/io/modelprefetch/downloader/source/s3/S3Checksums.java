@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * never fail correct bytes: verification falls back to the next digest.
  */
 final class S3Checksums {
-  private static final Pattern SUFFIXED = Pattern.compile("(.*)-(\\d+)");
-  private static final Pattern MULTIPART_ETAG = Pattern.compile("([0-9a-fA-F]{32})-(\\d+)");
+  private static final Pattern SUFFIXED = Pattern.compile("(.*)-(\\d{1,5})");
+  private static final Pattern MULTIPART_ETAG = Pattern.compile("([0-9a-fA-F]{32})-(\\d{1,5})");
 
   private S3Checksums() {}
 

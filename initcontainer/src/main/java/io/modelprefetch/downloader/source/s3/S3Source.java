@@ -11,6 +11,7 @@ import io.modelprefetch.downloader.source.Retry;
 import io.modelprefetch.downloader.source.Source;
 import io.modelprefetch.downloader.source.SourceException;
 import io.modelprefetch.downloader.source.SourceOptions;
+import io.modelprefetch.downloader.source.http.HttpTransport;
 import java.io.IOException;
 import java.net.URI;
 import java.security.MessageDigest;
@@ -37,6 +38,7 @@ import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -101,13 +103,18 @@ public final class S3Source implements Source {
   }
 
   @Override
-  public Manifest resolve(Retry retry) throws DownloadException, IOException {
+  public Manifest resolve(Retry retry) throws DownloadException, IOException, InterruptedException {
     PathFilter filter = PathFilter.of(options.include(), options.exclude());
     String listPrefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : singleObjectOrFolder();
     List<RemoteFile> files = new ArrayList<>();
     MessageDigest fingerprint = sha256();
-    try {
-      for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(listPrefix)).contents()) {
+    String where = "s3://" + bucket + "/" + listPrefix;
+    String token = null;
+    for (int page = 1; ; page++) {
+      String continuation = token;
+      ListObjectsV2Response listed = retry.send("listing page " + page + " of " + where,
+          () -> listPage(listPrefix, continuation, where));
+      for (S3Object o : listed.contents()) {
         if (o.key().endsWith("/") && o.size() == 0) {
           continue;
         }
@@ -117,8 +124,10 @@ public final class S3Source implements Source {
           fingerprint.update((o.key() + "\0" + o.eTag() + "\0" + o.size() + "\n").getBytes());
         }
       }
-    } catch (SdkException e) {
-      throw fail(e, "list s3://" + bucket + "/" + listPrefix);
+      token = listed.nextContinuationToken();
+      if (!Boolean.TRUE.equals(listed.isTruncated()) || token == null) {
+        break;
+      }
     }
     if (files.isEmpty()) {
       throw new DownloadException(Failure.SOURCE, "no objects under s3://" + bucket + "/" + listPrefix
@@ -126,6 +135,17 @@ public final class S3Source implements Source {
     }
     String revision = "sha256:" + HexFormat.of().formatHex(fingerprint.digest());
     return new Manifest(options.uri(), revision, files);
+  }
+
+  /** One ListObjectsV2 page; a 429/5xx or a dropped connection is retryable, for this page alone. */
+  private ListObjectsV2Response listPage(String listPrefix, String continuation, String where) throws SourceException {
+    try {
+      return s3.listObjectsV2(b -> b.bucket(bucket).prefix(listPrefix).continuationToken(continuation));
+    } catch (SdkException e) {
+      SourceException failure = toSourceException(e, where);
+      String hint = accessHint(e);
+      throw hint.isEmpty() ? failure : SourceException.fatal(failure.getMessage() + hint, failure.status());
+    }
   }
 
   /** Where a listed key lands: below the listed prefix, or (a single object) its last segment. */
@@ -233,15 +253,19 @@ public final class S3Source implements Source {
 
   private SourceException toSourceException(SdkException e, RemoteFile file) {
     String where = "s3://" + bucket + "/" + file.locator();
+    if (e instanceof S3Exception s && s.statusCode() == 412) {
+      return SourceException.fatal(where + " changed at the source during the download (ETag is no longer "
+          + file.version() + "); pull again to fetch the new version", 412);
+    }
+    return toSourceException(e, where);
+  }
+
+  private static SourceException toSourceException(SdkException e, String where) {
     if (e instanceof S3Exception s) {
       int status = s.statusCode();
-      if (status == 412) {
-        return SourceException.fatal(where + " changed at the source during the download (ETag is no longer "
-            + file.version() + "); pull again to fetch the new version", status);
-      }
       String message = where + ": " + status + " " + s.awsErrorDetails().errorCode() + " " + s.awsErrorDetails().errorMessage();
       return SourceException.retryableStatus(status)
-          ? SourceException.retryable(message, null, status)
+          ? SourceException.retryable(message, retryAfter(s), status)
           : SourceException.fatal(message, status);
     }
     if (e instanceof SdkClientException) {
@@ -250,13 +274,22 @@ public final class S3Source implements Source {
     return SourceException.fatal(where + ": " + e.getMessage(), 0);
   }
 
+  /** The Retry-After of an S3 error response, or null. */
+  private static Duration retryAfter(S3Exception e) {
+    return e.awsErrorDetails() == null || e.awsErrorDetails().sdkHttpResponse() == null ? null
+        : e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Retry-After").map(HttpTransport::retryAfter).orElse(null);
+  }
+
   private DownloadException fail(SdkException e, String what) {
     String message = e instanceof S3Exception s
         ? what + ": " + s.statusCode() + " " + s.awsErrorDetails().errorCode() + " " + s.awsErrorDetails().errorMessage()
         : what + ": " + e.getMessage();
-    String hint = e instanceof S3Exception s && (s.statusCode() == 403 || s.statusCode() == 401)
+    return new DownloadException(Failure.SOURCE, message + accessHint(e), e);
+  }
+
+  private static String accessHint(SdkException e) {
+    return e instanceof S3Exception s && (s.statusCode() == 403 || s.statusCode() == 401)
         ? " (check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the pod's role)" : "";
-    return new DownloadException(Failure.SOURCE, message + hint, e);
   }
 
   private static MessageDigest sha256() {

@@ -67,4 +67,12 @@ class S3ChecksumsTest {
     assertThat(S3Checksums.partsCount("\"" + MD5 + "\"")).isZero();
     assertThat(S3Checksums.partsCount(null)).isZero();
   }
+
+  /** Found by the fuzzer: a part count too long for an int threw NumberFormatException (exit 1). */
+  @Test
+  void aPartCountBeyondWhatS3AllowsIsNoPartCount() {
+    String huge = "300000000000000000000000000000000000000000000";
+    assertThat(S3Checksums.partsCount("\"" + MD5 + "-" + huge + "\"")).isZero();
+    assertThat(of(crc32(CRC + "-" + huge, null), MULTIPART, LAYOUT)).doesNotContain("crc32:0a0b0c0d;parts=5*2,2");
+  }
 }
