@@ -74,7 +74,7 @@ class FaultsE2E {
   @Test
   void theArtifactReachesReadyWhenTheOperatorPodIsDeletedMidDownload(Release release) throws Exception {
     try (Scenario s = new Scenario(release, "operator-kill", false)) {
-      s.slowCdn(Duration.ofSeconds(8));
+      s.slowCdn();
       s.create(s.artifact("llama"));
       s.awaitStatus("llama", st -> st.phase() == Phase.Downloading && st.progress() != null
           && st.progress().bytesDone() != null && st.progress().bytesDone() > 0, Duration.ofMinutes(3));

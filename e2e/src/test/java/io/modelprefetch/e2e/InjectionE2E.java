@@ -36,9 +36,7 @@ class InjectionE2E {
   @Test
   void aTwoReplicaDeploymentIsInjectedAndStartsOnlyOnceTheSharedModelIsReady(Release release) throws Exception {
     try (Scenario s = new Scenario(release, "inject", true)) {
-      // Long enough to be seen as Downloading through an operator that lags on a loaded machine (with 8 s, a
-      // 250 ms poll never saw Downloading with bytes done on the 2-core node; ModelArtifactE2E uses 20 s too).
-      s.slowCdn(Duration.ofSeconds(20));
+      s.slowCdn();
       s.create(s.artifact("llama"));
       Deployment deployment = new DeploymentBuilder().withNewMetadata().withName("server").endMetadata()
           .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "server").endSelector()

@@ -22,7 +22,7 @@ class ModelArtifactE2E {
   @Test
   void anArtifactGoesFromPendingThroughDownloadingToReadyOnADynamicallyProvisionedVolume(Release release) throws Exception {
     try (Scenario s = new Scenario(release, "ready", false)) {
-      s.slowCdn(Duration.ofSeconds(20)); // long enough to be seen through an operator that lags on a loaded machine
+      s.slowCdn();
       Scenario.PhaseRecorder recorder = s.recordPhases("llama");
       s.create(s.artifact("llama"));
 
