@@ -25,26 +25,55 @@ export MODELPREFETCH_OCI_TOOLS
 # The images (built offline, cached) for the image tests and the E2E tier.
 MODELPREFETCH_IMAGES=$(bash hack/images.sh | tail -n 1)
 export MODELPREFETCH_IMAGES
+
+# What this run starts is stopped at exit, also when a test fails or the run is interrupted (Ctrl-C,
+# SIGTERM): the Maven build (by PID), the real node (only if started here) and the Docker engine.
 stop_node=false
-trap '[ "$stop_node" = false ] || bash hack/node.sh down; bash hack/docker.sh down' EXIT
+build_pid=
+cleanup() {
+  if [ -n "$build_pid" ] && kill -0 "$build_pid" 2>/dev/null; then
+    kill -TERM "$build_pid" 2>/dev/null || true
+    wait "$build_pid" 2>/dev/null || true
+  fi
+  [ "$stop_node" = false ] || bash hack/node.sh down
+  bash hack/docker.sh down
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# Runs "$@" in the background and waits for it, so a signal to this script is handled at once.
+interruptible() {
+  "$@" &
+  build_pid=$!
+  local rc=0
+  wait "$build_pid" || rc=$?
+  build_pid=
+  return "$rc"
+}
+
 # The image tests (*Image*IT, Testcontainers): a private Docker engine in a network namespace of its
 # own (hack/docker.sh), removed at exit.
 set -a
 . "$(bash hack/docker.sh up | tail -n 1)"
 set +a
-# The real-node E2E tier (*E2E): not green yet (issue #9: its scenarios are written, the node comes
-# up and a ModelArtifact reached Ready in it, but the tier has not passed end to end), so it runs
-# only on request. A node that was already up (e.g. kept by hack/try-local.sh --keep) is used and
-# left up; one started here is removed at exit, also when a test fails or the run is interrupted.
-if [ "${MODELPREFETCH_NODE_E2E:-0}" = 1 ]; then
+# The real-node E2E tier (*E2E): a single-node cluster from package registries (hack/node.sh; its
+# kubelet, controller manager, scheduler, kube-proxy, local-path-provisioner and CoreDNS are built
+# once from Go modules by hack/kube-binaries.sh node). A node that was already up (e.g. kept by
+# hack/try-local.sh --keep) is used and left up; one started here is removed at exit.
+if [ "$(id -u)" != 0 ]; then
+  echo "NOT RUN: the real-node E2E tier (*E2E) needs root (network namespace, mounts, cgroups, containerd)" >&2
+else
+  bash hack/kube-binaries.sh node >/dev/null
   bash hack/node.sh status 2>/dev/null || stop_node=true
   MODELPREFETCH_NODE_ENV=$(bash hack/node.sh up "$MODELPREFETCH_IMAGES" | tail -n 1)
   export MODELPREFETCH_NODE_ENV
-else
-  echo "NOT RUN: the real-node E2E tier (*E2E, issue #9, not green yet); run it with MODELPREFETCH_NODE_E2E=1 bash hack/test.sh" >&2
 fi
 
-./mvnw -B -ntp verify "$@"
+interruptible ./mvnw -B -ntp verify "$@"
+if [ "$stop_node" = true ]; then
+  bash hack/node.sh down
+  stop_node=false
+fi
 
 # Time-boxed fuzzing of every parser of remote or user input (two 30 s runs);
 # `bash hack/fuzz.sh --each 600` is the longer run for people.

@@ -3,6 +3,7 @@ package io.modelprefetch.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -12,10 +13,14 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
 import io.modelprefetch.api.v1alpha1.Phase;
+import io.modelprefetch.downloader.manifest.Completion;
+import io.modelprefetch.downloader.manifest.SafePath;
+import io.modelprefetch.downloader.transfer.Destination;
 import io.modelprefetch.e2e.cluster.E2EExtension;
 import io.modelprefetch.e2e.cluster.Release;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,7 +36,7 @@ class InjectionE2E {
   @Test
   void aTwoReplicaDeploymentIsInjectedAndStartsOnlyOnceTheSharedModelIsReady(Release release) throws Exception {
     try (Scenario s = new Scenario(release, "inject", true)) {
-      s.slowCdn(Duration.ofSeconds(8));
+      s.slowCdn();
       s.create(s.artifact("llama"));
       Deployment deployment = new DeploymentBuilder().withNewMetadata().withName("server").endMetadata()
           .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "server").endSelector()
@@ -66,10 +71,17 @@ class InjectionE2E {
         Deployment d = s.kube.apps().deployments().inNamespace(s.ns).withName("server").get();
         return d.getStatus() != null && Integer.valueOf(2).equals(d.getStatus().getReadyReplicas());
       });
-      Instant readyAt = Instant.parse(ready.completedAt());
+      // The injected init container waits for the completion manifest the downloader writes last (README: "waits
+      // until the model is complete and verified"); Ready follows when the Job controller and the operator see the
+      // pod end, seconds later on a loaded node, so servers may start before status.completedAt but never before this.
+      Instant verifiedAt = Instant.parse(new ObjectMapper().readValue(release.cluster().readVolumeFile(
+          s.volumeOf(ModelArtifactE2E.claimOf(s, "llama")), SafePath.STATE_DIR + "/" + Destination.COMPLETION),
+          Completion.class).completedAt()).truncatedTo(ChronoUnit.SECONDS);
+      assertThat(Instant.parse(ready.completedAt())).as("Ready after the pull completed").isAfterOrEqualTo(verifiedAt);
       for (Pod pod : serverPods(s)) {
         Instant started = Instant.parse(serverStatus(pod).getState().getRunning().getStartedAt());
-        assertThat(started).as("server of " + pod.getMetadata().getName() + " started after Ready").isAfterOrEqualTo(readyAt);
+        assertThat(started).as("server of " + pod.getMetadata().getName() + " started once the model was complete and verified")
+            .isAfterOrEqualTo(verifiedAt);
         String logs = s.kubectl().run("logs", "-n", s.ns, pod.getMetadata().getName(), "-c", "server").output();
         assertThat(logs).contains("model check ok: /models/llama/model.safetensors bytes=" + Scenario.WEIGHTS.length
             + " sha256=" + WEIGHTS_SHA256);

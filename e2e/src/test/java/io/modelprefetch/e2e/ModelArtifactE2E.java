@@ -1,14 +1,17 @@
 package io.modelprefetch.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.modelprefetch.api.v1alpha1.ModelArtifact;
 import io.modelprefetch.api.v1alpha1.ModelArtifactStatus;
 import io.modelprefetch.api.v1alpha1.Phase;
 import io.modelprefetch.e2e.cluster.E2EExtension;
 import io.modelprefetch.e2e.cluster.Kubectl;
 import io.modelprefetch.e2e.cluster.Release;
+import io.modelprefetch.operator.dependent.ArtifactNames;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,14 +22,15 @@ class ModelArtifactE2E {
   @Test
   void anArtifactGoesFromPendingThroughDownloadingToReadyOnADynamicallyProvisionedVolume(Release release) throws Exception {
     try (Scenario s = new Scenario(release, "ready", false)) {
-      s.slowCdn(Duration.ofSeconds(8));
+      s.slowCdn();
       Scenario.PhaseRecorder recorder = s.recordPhases("llama");
       s.create(s.artifact("llama"));
 
       ModelArtifactStatus downloading = s.awaitStatus("llama", st -> st.phase() == Phase.Downloading
           && st.progress() != null && st.progress().bytesDone() != null && st.progress().bytesDone() > 0, Duration.ofMinutes(3));
       assertThat(downloading.progress().bytesTotal()).isEqualTo(Scenario.TOTAL);
-      Kubectl.Result live = s.kubectl().run("get", "ma", "-n", s.ns);
+      Kubectl.Result live = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+          .until(() -> s.kubectl().run("get", "ma", "-n", s.ns), r -> r.output().contains("Downloading"));
       System.out.println("MEASUREMENT kubectl get ma (downloading, real node):\n" + live.output());
       assertThat(live.output()).contains("llama", "Downloading", "24.0 MiB").containsPattern("\\d+%");
 
@@ -58,9 +62,11 @@ class ModelArtifactE2E {
     }
   }
 
+  /** The claim the operator created for the artifact (retained by default: found by name, not by an owner reference). */
   static String claimOf(Scenario s, String artifact) {
-    return s.kube.persistentVolumeClaims().inNamespace(s.ns).list().getItems().stream()
-        .filter(c -> c.getMetadata().getOwnerReferences().stream().anyMatch(o -> o.getName().equals(artifact)))
-        .findFirst().orElseThrow(() -> new AssertionError("no claim owned by " + artifact)).getMetadata().getName();
+    ModelArtifact ma = s.kube.resources(ModelArtifact.class).inNamespace(s.ns).withName(artifact).get();
+    String claim = ArtifactNames.claimOf(ma);
+    assertThat(s.kube.persistentVolumeClaims().inNamespace(s.ns).withName(claim).get()).as("claim " + claim).isNotNull();
+    return claim;
   }
 }

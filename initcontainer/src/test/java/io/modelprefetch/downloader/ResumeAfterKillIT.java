@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SIGKILL halfway, start again with the same arguments: only what was not on disk is fetched. */
+/**
+ * SIGKILL (or SIGTERM) halfway, start again with the same arguments: only what was not on disk (not
+ * journalled) is fetched.
+ */
 class ResumeAfterKillIT {
   private static final long MIB = 1 << 20;
   private static final long SIZE = 96 * MIB;
@@ -46,6 +49,35 @@ class ResumeAfterKillIT {
       new Cli().run(args).assertExit(0);
       assertThat(Datasets.sha256(dest.resolve("model.bin"))).isEqualTo(sha256);
       assertThat(origin.stats().totalBodyBytes()).as("bytes fetched after the restart").isEqualTo(SIZE - onDisk);
+    }
+  }
+
+  @Test
+  void aTerminatedPullJournalsTheBytesItWroteSinceItsLastCheckpoint() throws Exception {
+    long size = 32 * MIB;
+    Path root = Files.createDirectories(tmp.resolve("origin"));
+    Datasets.writeFile(root.resolve("model.bin"), size, 12);
+    String sha256 = Datasets.sha256(root.resolve("model.bin"));
+    Path dest = tmp.resolve("dest");
+    try (HttpOrigin origin = HttpOrigin.builder().root(root).start()) {
+      // Ranges of 2-8 MiB over 4 connections; every response stalls after 1 MiB, so each connection
+      // has written 1 MiB that no 4 MiB checkpoint journalled when the pull gets SIGTERM (as a
+      // deleted pod does). Those 4 MiB are on disk: the next pull must not fetch them again.
+      origin.faults().inject(p -> true, 1000, new Fault.Stall(MIB, Duration.ofSeconds(60)));
+      String[] args = {"pull", origin.uri("model.bin").toString(), "--dest", dest.toString(), "--sha256", sha256,
+          "--progress", "json", "--connections", "4", "--chunk-size", "8MiB", "--stall-timeout", "60s"};
+      Process first = new Cli().start(args);
+      await().atMost(Duration.ofSeconds(60)).until(() -> Cli.read(first, "out").contains("\"transferredBytes\":" + 4 * MIB));
+      first.destroy();
+      first.waitFor();
+      assertThat(journalled(dest.resolve(".modelprefetch/journal/model.bin.journal")))
+          .as("journalled at SIGTERM").isEqualTo(4 * MIB);
+
+      origin.faults().clear();
+      origin.stats().reset();
+      new Cli().run(args).assertExit(0);
+      assertThat(Datasets.sha256(dest.resolve("model.bin"))).isEqualTo(sha256);
+      assertThat(origin.stats().totalBodyBytes()).as("bytes fetched after the restart").isEqualTo(size - 4 * MIB);
     }
   }
 

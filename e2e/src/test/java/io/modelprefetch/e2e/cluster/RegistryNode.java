@@ -34,7 +34,7 @@ public final class RegistryNode implements E2ECluster {
   public static Availability<E2ECluster> connect() {
     String file = System.getenv(ENV);
     if (file == null || file.isBlank()) {
-      return Availability.missing(ENV + " is not set: no registry-built node (MODELPREFETCH_NODE_E2E=1 bash hack/test.sh starts one with hack/node.sh up)");
+      return Availability.missing(ENV + " is not set: no registry-built node (bash hack/test.sh starts one with hack/node.sh up)");
     }
     Map<String, String> env = parse(Path.of(file));
     String netns = env.get("NETNS");

@@ -49,13 +49,14 @@ public final class ProgressTracker {
 
   /**
    * What the pull is doing, from its own exact counters: before the listing it resolves; once every
-   * byte is on disk, the files still missing are being hashed and moved into place.
+   * byte is on disk it verifies and finalizes until it exits (also after the last file is in place:
+   * the phase never goes back to Downloading with nothing left to download).
    */
-  private Phase phase(long done, int files) {
+  private Phase phase(long done) {
     if (!resolved) {
       return Phase.Resolving;
     }
-    return done >= bytesTotal && files < filesTotal ? Phase.Verifying : Phase.Downloading;
+    return done >= bytesTotal ? Phase.Verifying : Phase.Downloading;
   }
 
   public synchronized Snapshot snapshot() {
@@ -72,6 +73,6 @@ public final class ProgressTracker {
     long eta = rate > 0 ? (bytesTotal - done) / rate : done >= bytesTotal ? 0 : -1;
     int files = filesDone.get();
     return new Snapshot(done, bytesTotal, files, filesTotal, Math.max(rate, 0), eta,
-        (now - startNanos) / 1_000_000, moved, phase(done, files));
+        (now - startNanos) / 1_000_000, moved, phase(done));
   }
 }

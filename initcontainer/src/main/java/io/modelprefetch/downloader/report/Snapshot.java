@@ -13,8 +13,8 @@ import io.modelprefetch.api.v1alpha1.Phase;
  * @param etaSeconds seconds to go at that speed, or -1 when unknown
  * @param elapsedMillis time since the download started
  * @param transferred bytes fetched from the network by this process
- * @param phase Resolving (no listing yet), Downloading, or Verifying (every byte fetched, files still
- *     being hashed and moved into place)
+ * @param phase Resolving (no listing yet), Downloading, or Verifying (every byte fetched: files being
+ *     hashed and moved into place, until the process exits)
  */
 public record Snapshot(
     long bytesDone, long bytesTotal, int filesDone, int filesTotal, long bytesPerSecond, long etaSeconds,

@@ -14,6 +14,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,6 +41,7 @@ final class Scheduler {
   private final AtomicReference<WorkQueue> queue = new AtomicReference<>();
   private final java.util.concurrent.atomic.AtomicBoolean rangeNoticeGiven = new java.util.concurrent.atomic.AtomicBoolean();
   private final Concurrency concurrency;
+  private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
 
   Scheduler(Source source, TransferSettings settings, ProgressTracker progress) {
     this.source = source;
@@ -54,6 +57,31 @@ final class Scheduler {
     WorkQueue queue = new WorkQueue(settings, concurrency::limit);
     this.queue.set(queue);
     tasks.forEach(queue::add);
+    Thread journalAtExit = Thread.ofPlatform().name("journal-at-exit").unstarted(this::checkpointInFlight);
+    Runtime.getRuntime().addShutdownHook(journalAtExit);
+    try {
+      runWorkers(tasks, finisher, queue);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(journalAtExit);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs (or ran) already
+      }
+    }
+    Exception e = failure.get();
+    if (e instanceof DownloadException de) {
+      throw de;
+    }
+    if (e instanceof IOException io) {
+      // Only the finisher (verify, rename into place) throws these: the network's are mapped in fetch.
+      throw DestinationFailure.of(io);
+    }
+    if (e != null) {
+      throw new DownloadException(Failure.INTERNAL, "download failed: " + e, e);
+    }
+  }
+
+  private void runWorkers(List<FileTask> tasks, FileFinisher finisher, WorkQueue queue) throws InterruptedException {
     // One platform thread per connection, not virtual threads: positional writes block in the
     // kernel (dirty-page throttling) and would pin the few carrier threads that also read the
     // sockets; measured through the bench's shaped link, platform threads were 8-28 % faster.
@@ -88,17 +116,6 @@ final class Scheduler {
           finishing.shutdownNow();
         }
       }
-    }
-    Exception e = failure.get();
-    if (e instanceof DownloadException de) {
-      throw de;
-    }
-    if (e instanceof IOException io) {
-      // Only the finisher (verify, rename into place) throws these: the network's are mapped in fetch.
-      throw DestinationFailure.of(io);
-    }
-    if (e != null) {
-      throw new DownloadException(Failure.INTERNAL, "download failed: " + e, e);
     }
   }
 
@@ -154,7 +171,8 @@ final class Scheduler {
     while (true) {
       backoff.awaitOpen();
       long attemptStart = pos;
-      long journalled = pos;
+      InFlight range = new InFlight(task, pos);
+      inFlight.add(range);
       try (Body body = source.open(task.file(), pos, chunk.end())) {
         task.learn(body.learned());
         InputStream in = body.stream();
@@ -168,15 +186,15 @@ final class Scheduler {
           buffer.limit(n);
           writeAt(task, buffer, pos);
           pos += n;
+          range.written(pos);
           progress.transferred(n);
           concurrency.transferred(n);
-          if (task.file().ranged() && pos - journalled >= settings.checkpointBytes()) {
-            task.record(journalled, pos);
-            journalled = pos;
+          if (task.file().ranged() && pos < chunk.end() && pos - range.journalled() >= settings.checkpointBytes()) {
+            range.checkpoint();
           }
         }
         concurrency.completed();
-        return task.record(journalled, pos);
+        return range.checkpoint();
       } catch (SourceException e) {
         if (e.rangeIgnored()) {
           wholeFile(task, e);
@@ -185,14 +203,72 @@ final class Scheduler {
         if (!e.retryable()) {
           throw new DownloadException(Failure.SOURCE, e.getMessage(), e);
         }
-        failures = onRetryable(task, chunk, e, attemptStart, pos, journalled, failures, e.retryAfter());
+        failures = onRetryable(task, chunk, e, attemptStart, pos, range, failures, e.retryAfter());
       } catch (IOException e) {
-        failures = onRetryable(task, chunk, e, attemptStart, pos, journalled, failures, null);
+        failures = onRetryable(task, chunk, e, attemptStart, pos, range, failures, null);
+      } finally {
+        inFlight.remove(range);
       }
       if (!task.file().ranged()) {
         pos = chunk.start();
         task.forgetDigest(); // the next attempt writes (and hashes) the file from its start again
       }
+    }
+  }
+
+  /**
+   * Journals the bytes every connection has written since its last checkpoint. Runs at JVM shutdown
+   * (SIGTERM: a deleted pod, a drained node): a connection stalled or slow mid-range has written up
+   * to {@code checkpointBytes} that would otherwise be fetched again by the next pull. After SIGKILL
+   * (no hook) at most that much per connection is fetched again.
+   */
+  private void checkpointInFlight() {
+    for (InFlight range : inFlight) {
+      if (range.task.file().ranged()) {
+        try {
+          range.checkpoint();
+        } catch (IOException e) {
+          LOG.warn("cannot journal {} at shutdown: {}", range.task.file().path(), Printable.escape(e.getMessage()));
+        }
+      }
+    }
+  }
+
+  /**
+   * One attempt at a range: how far its bytes are written and journalled. Its worker checkpoints it
+   * every {@code checkpointBytes} and at its end; the shutdown hook may checkpoint it at any moment.
+   */
+  private static final class InFlight {
+    private final FileTask task;
+    private volatile long written;
+    private volatile long journalled;
+
+    InFlight(FileTask task, long start) {
+      this.task = task;
+      this.written = start;
+      this.journalled = start;
+    }
+
+    void written(long pos) {
+      written = pos;
+    }
+
+    long journalled() {
+      return journalled;
+    }
+
+    /**
+     * Journals {@code [journalled, written)}; true when that completed the file. Nothing new to
+     * journal (the shutdown hook got there first) completes nothing.
+     */
+    synchronized boolean checkpoint() throws IOException {
+      long pos = written;
+      if (pos == journalled) {
+        return false;
+      }
+      boolean completed = task.record(journalled, pos);
+      journalled = pos;
+      return completed;
     }
   }
 
@@ -219,14 +295,14 @@ final class Scheduler {
   }
 
   private int onRetryable(FileTask task, Chunk chunk, IOException e, long attemptStart, long pos,
-      long journalled, int failures, Duration retryAfter) throws DownloadException, InterruptedException {
+      InFlight range, int failures, Duration retryAfter) throws DownloadException, InterruptedException {
     if (e instanceof DiskWriteFailed dw) {
       throw new DownloadException(Failure.DESTINATION, dw.getMessage(), dw.getCause());
     }
     concurrency.failed(retryAfter != null || e instanceof SourceException se && (se.status() == 429 || se.status() == 503));
     try {
       if (task.file().ranged()) {
-        task.record(journalled, pos);
+        range.checkpoint();
       } else {
         progress.transferred(-(pos - chunk.start()));
       }

@@ -2,6 +2,7 @@ package io.modelprefetch.operator.status;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -47,7 +48,15 @@ public sealed interface DownloadState {
     if (s.getStartTime() == null && count(s.getActive()) == 0) {
       return new NotStarted(true);
     }
+    if (count(s.getFailed()) == 0 && pods.stream().noneMatch(DownloadState::pullStarted)) {
+      return new NotStarted(true); // the Job controller made a pod, which waits for a node, its volume or its image
+    }
     return new Running(s.getStartTime(), Math.max(attempts, 1));
+  }
+
+  /** The downloader runs or ran in this pod: until then the artifact is not resolving anything yet. */
+  private static boolean pullStarted(Pod pod) {
+    return pullState(pod).filter(st -> st.getRunning() != null || st.getTerminated() != null).isPresent();
   }
 
   private static Failed failed(JobStatus s, List<Pod> pods, int attempts) {
@@ -68,14 +77,16 @@ public sealed interface DownloadState {
   }
 
   private static Optional<ContainerStateTerminated> pullTermination(Pod pod) {
+    return pullState(pod).map(ContainerState::getTerminated);
+  }
+
+  private static Optional<ContainerState> pullState(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getInitContainerStatuses() == null) {
       return Optional.empty();
     }
     return pod.getStatus().getInitContainerStatuses().stream()
         .filter(c -> DownloadPodTemplate.PULL_CONTAINER.equals(c.getName()))
         .map(ContainerStatus::getState)
-        .filter(Objects::nonNull)
-        .map(st -> st.getTerminated())
         .filter(Objects::nonNull)
         .findFirst();
   }
