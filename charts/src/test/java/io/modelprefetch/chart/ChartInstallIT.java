@@ -21,7 +21,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The chart's manifests applied server-side to a real kube-apiserver: valid, stored as rendered, least privilege. */
+/**
+ * The chart's manifests applied server-side to a real kube-apiserver: valid, stored as rendered,
+ * least privilege.
+ */
 @ExtendWith(ApiServerExtension.class)
 class ChartInstallIT {
   private static final String WEBHOOK_RBAC = "io/modelprefetch/operator/webhook/webhook-rbac.yml";
@@ -35,8 +38,15 @@ class ChartInstallIT {
 
     List<HasMetadata> applied = applyAll(kube, manifests);
 
-    assertThat(applied).extracting(HasMetadata::getKind)
-        .contains("Deployment", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "MutatingWebhookConfiguration");
+    assertThat(applied)
+        .extracting(HasMetadata::getKind)
+        .contains(
+            "Deployment",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
+            "MutatingWebhookConfiguration");
     assertStoredAsRendered(kube, applied, Manifests.parse(manifests));
   }
 
@@ -44,13 +54,27 @@ class ChartInstallIT {
   void aReleaseWithOtherNamesAndOptionsIsAcceptedAndStoredAsRendered(TestCluster cluster) {
     KubernetesClient kube = cluster.admin();
     String ns = cluster.newNamespace("infra");
-    String rendered = ChartRenderer.template("mp", ns, Map.of("replicaCount", 2, "dashboard.enabled", true,
-        "leaderElection.enabled", false, "watchNamespaces[0]", "serving"));
+    String rendered =
+        ChartRenderer.template(
+            "mp",
+            ns,
+            Map.of(
+                "replicaCount",
+                2,
+                "dashboard.enabled",
+                true,
+                "leaderElection.enabled",
+                false,
+                "watchNamespaces[0]",
+                "serving"));
 
     List<HasMetadata> applied = applyAll(kube, rendered);
 
-    assertThat(applied).extracting(h -> h.getKind() + "/" + h.getMetadata().getName())
-        .contains("Deployment/mp-modelprefetch-operator", "ConfigMap/mp-modelprefetch-dashboard",
+    assertThat(applied)
+        .extracting(h -> h.getKind() + "/" + h.getMetadata().getName())
+        .contains(
+            "Deployment/mp-modelprefetch-operator",
+            "ConfigMap/mp-modelprefetch-dashboard",
             "MutatingWebhookConfiguration/mp-modelprefetch");
     assertStoredAsRendered(kube, applied, Manifests.parse(rendered));
   }
@@ -58,8 +82,14 @@ class ChartInstallIT {
   @Test
   void theOperatorGetsExactlyTheRulesOfItsOwnRoleFiles(TestCluster cluster) {
     KubernetesClient kube = cluster.admin();
-    kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ChartRenderer.NAMESPACE).endMetadata()
-        .build()).serverSideApply();
+    kube.namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(ChartRenderer.NAMESPACE)
+                .endMetadata()
+                .build())
+        .serverSideApply();
     applyAll(kube, ChartRenderer.template(Map.of()));
     List<HasMetadata> shippedWebhook = kube.load(resource(WEBHOOK_RBAC)).items();
 
@@ -67,27 +97,45 @@ class ChartInstallIT {
         .isEqualTo(OperatorServiceAccount.shippedClusterRole(kube).getRules());
     assertThat(kube.rbac().clusterRoles().withName("modelprefetch-webhook").get().getRules())
         .isEqualTo(rulesOf(shippedWebhook, "ClusterRole"));
-    assertThat(kube.rbac().roles().inNamespace(ChartRenderer.NAMESPACE).withName("modelprefetch-webhook-tls").get().getRules())
+    assertThat(
+            kube.rbac()
+                .roles()
+                .inNamespace(ChartRenderer.NAMESPACE)
+                .withName("modelprefetch-webhook-tls")
+                .get()
+                .getRules())
         .isEqualTo(rulesOf(shippedWebhook, "Role"));
-    assertThat(kube.rbac().clusterRoleBindings().withName("modelprefetch-operator").get().getSubjects())
-        .singleElement().satisfies(s -> {
-          assertThat(s.getName()).isEqualTo("modelprefetch-operator");
-          assertThat(s.getNamespace()).isEqualTo(ChartRenderer.NAMESPACE);
-        });
+    assertThat(
+            kube.rbac()
+                .clusterRoleBindings()
+                .withName("modelprefetch-operator")
+                .get()
+                .getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getName()).isEqualTo("modelprefetch-operator");
+              assertThat(s.getNamespace()).isEqualTo(ChartRenderer.NAMESPACE);
+            });
   }
 
   static List<HasMetadata> applyAll(KubernetesClient kube, String yaml) {
-    List<HasMetadata> items = kube.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
-    return items.stream().map(item -> (HasMetadata) kube.resource(item).forceConflicts().serverSideApply()).toList();
+    List<HasMetadata> items =
+        kube.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+    return items.stream()
+        .map(item -> (HasMetadata) kube.resource(item).forceConflicts().serverSideApply())
+        .toList();
   }
 
-  private static void assertStoredAsRendered(KubernetesClient kube, List<HasMetadata> applied, Manifests rendered) {
+  private static void assertStoredAsRendered(
+      KubernetesClient kube, List<HasMetadata> applied, Manifests rendered) {
     assertThat(applied).hasSameSizeAs(rendered.documents());
     for (HasMetadata item : applied) {
       HasMetadata live = kube.resource(item).get();
       assertThat(live).as(item.getKind() + "/" + item.getMetadata().getName()).isNotNull();
       JsonNode expected = rendered.get(item.getKind(), item.getMetadata().getName());
-      Subset.assertContained(expected, tree(kube, live), item.getKind() + "/" + item.getMetadata().getName());
+      Subset.assertContained(
+          expected, tree(kube, live), item.getKind() + "/" + item.getMetadata().getName());
     }
   }
 
@@ -100,11 +148,17 @@ class ChartInstallIT {
   }
 
   private static List<PolicyRule> rulesOf(List<HasMetadata> docs, String kind) {
-    return docs.stream().filter(d -> d.getKind().equals(kind)).findFirst().map(d -> switch (d) {
-      case io.fabric8.kubernetes.api.model.rbac.ClusterRole r -> r.getRules();
-      case io.fabric8.kubernetes.api.model.rbac.Role r -> r.getRules();
-      default -> throw new IllegalStateException(kind);
-    }).orElseThrow();
+    return docs.stream()
+        .filter(d -> d.getKind().equals(kind))
+        .findFirst()
+        .map(
+            d ->
+                switch (d) {
+                  case io.fabric8.kubernetes.api.model.rbac.ClusterRole r -> r.getRules();
+                  case io.fabric8.kubernetes.api.model.rbac.Role r -> r.getRules();
+                  default -> throw new IllegalStateException(kind);
+                })
+        .orElseThrow();
   }
 
   private static InputStream resource(String name) {

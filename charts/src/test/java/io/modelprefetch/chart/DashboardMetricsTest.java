@@ -16,9 +16,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Every series the dashboard queries is one the operator exports (names taken from a real scrape). */
+/**
+ * Every series the dashboard queries is one the operator exports (names taken from a real scrape).
+ */
 class DashboardMetricsTest {
-  private static final Pattern METRIC = Pattern.compile("\\b(modelprefetch_[a-z_]+|operator_sdk_[a-z_]+)");
+  private static final Pattern METRIC =
+      Pattern.compile("\\b(modelprefetch_[a-z_]+|operator_sdk_[a-z_]+)");
 
   @Test
   void everyMetricInTheDashboardIsExportedByTheOperator() {
@@ -30,9 +33,13 @@ class DashboardMetricsTest {
   @Test
   void theDashboardCoversInFlightThroughputProgressTimeToReadyAndFailures() {
     Set<String> used = metricsUsedBy(Repo.read(Repo.CHART.resolve("files/grafana-dashboard.json")));
-    assertThat(used).contains("modelprefetch_artifact_phase", "modelprefetch_artifact_downloaded_bytes",
-        "modelprefetch_artifact_size_bytes", "modelprefetch_download_duration_seconds_bucket",
-        "modelprefetch_download_failures_total");
+    assertThat(used)
+        .contains(
+            "modelprefetch_artifact_phase",
+            "modelprefetch_artifact_downloaded_bytes",
+            "modelprefetch_artifact_size_bytes",
+            "modelprefetch_download_duration_seconds_bucket",
+            "modelprefetch_download_failures_total");
   }
 
   private static Set<String> metricsUsedBy(String dashboard) {
@@ -44,13 +51,19 @@ class DashboardMetricsTest {
     return names;
   }
 
-  /** Series names of a scrape after the operator's metrics saw an artifact, a success and a failure. */
+  /**
+   * Series names of a scrape after the operator's metrics saw an artifact, a success and a failure.
+   */
   private static Set<String> exported() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ArtifactMetrics metrics = new ArtifactMetrics(registry);
-    Progress progress = new Progress(Phase.Downloading, 10L, 100L, 0, 2, 5L, 18L, "10%", "5 B/s", "18s", null);
-    metrics.observe(Artifacts.hf("ns", "llama").build(),
-        new ModelArtifactStatus(Phase.Downloading, null, 1L, null, progress, null, null, 1, null, null), progress);
+    Progress progress =
+        new Progress(Phase.Downloading, 10L, 100L, 0, 2, 5L, 18L, "10%", "5 B/s", "18s", null);
+    metrics.observe(
+        Artifacts.hf("ns", "llama").build(),
+        new ModelArtifactStatus(
+            Phase.Downloading, null, 1L, null, progress, null, null, 1, null, null),
+        progress);
     metrics.downloadSucceeded(Duration.ofSeconds(42));
     metrics.downloadFailed("VerificationFailed");
     Set<String> names = new TreeSet<>();

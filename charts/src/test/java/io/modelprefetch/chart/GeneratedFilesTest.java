@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GeneratedFilesTest {
   private static final String CRD = "modelartifacts.modelprefetch.io-v1.yml";
-  private static final Path OPERATOR_RESOURCES = Repo.ROOT.resolve("operator/src/main/resources/io/modelprefetch/operator");
+  private static final Path OPERATOR_RESOURCES =
+      Repo.ROOT.resolve("operator/src/main/resources/io/modelprefetch/operator");
 
   record Generated(Path target, String from, Supplier<String> content) {
     @Override
@@ -27,12 +28,21 @@ class GeneratedFilesTest {
     return Stream.of(
         copy(Repo.CHART.resolve("crds").resolve(CRD), Repo.ROOT.resolve("crds").resolve(CRD)),
         copy(Repo.DEPLOY.resolve(CRD), Repo.ROOT.resolve("crds").resolve(CRD)),
-        copy(Repo.CHART.resolve("files/operator-clusterrole.yml"), OPERATOR_RESOURCES.resolve("rbac/operator-clusterrole.yml")),
-        copy(Repo.CHART.resolve("files/webhook-rbac.yml"), OPERATOR_RESOURCES.resolve("webhook/webhook-rbac.yml")),
-        copy(Repo.CHART.resolve("files/mutating-webhook-configuration.yml"),
+        copy(
+            Repo.CHART.resolve("files/operator-clusterrole.yml"),
+            OPERATOR_RESOURCES.resolve("rbac/operator-clusterrole.yml")),
+        copy(
+            Repo.CHART.resolve("files/webhook-rbac.yml"),
+            OPERATOR_RESOURCES.resolve("webhook/webhook-rbac.yml")),
+        copy(
+            Repo.CHART.resolve("files/mutating-webhook-configuration.yml"),
             OPERATOR_RESOURCES.resolve("webhook/mutating-webhook-configuration.yml")),
-        copy(Repo.DEPLOY.resolve("grafana/modelprefetch-dashboard.json"), Repo.CHART.resolve("files/grafana-dashboard.json")),
-        new Generated(Repo.DEPLOY.resolve("modelprefetch.yaml"), "charts/modelprefetch (helm template)",
+        copy(
+            Repo.DEPLOY.resolve("grafana/modelprefetch-dashboard.json"),
+            Repo.CHART.resolve("files/grafana-dashboard.json")),
+        new Generated(
+            Repo.DEPLOY.resolve("modelprefetch.yaml"),
+            "charts/modelprefetch (helm template)",
             GeneratedFilesTest::plainManifests));
   }
 
@@ -42,19 +52,27 @@ class GeneratedFilesTest {
     Repo.assertGenerated(file.target(), file.content().get(), file.from());
   }
 
-  /** What {@code kubectl apply -f deploy/} installs: the namespace and the chart with default values. */
+  /**
+   * What {@code kubectl apply -f deploy/} installs: the namespace and the chart with default
+   * values.
+   */
   static String plainManifests() {
     return """
-        # Generated from charts/modelprefetch with default values; do not edit (regenerate: %s).
-        # Same as: helm template %s charts/modelprefetch --namespace %s
-        # Install: kubectl apply --server-side -f deploy/
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: %s
-          labels:
-            pod-security.kubernetes.io/enforce: restricted
-        """.formatted(Repo.REGENERATE, ChartRenderer.RELEASE, ChartRenderer.NAMESPACE, ChartRenderer.NAMESPACE)
+    # Generated from charts/modelprefetch with default values; do not edit (regenerate: %s).
+    # Same as: helm template %s charts/modelprefetch --namespace %s
+    # Install: kubectl apply --server-side -f deploy/
+    apiVersion: v1
+    kind: Namespace
+    metadata:
+      name: %s
+      labels:
+        pod-security.kubernetes.io/enforce: restricted
+    """
+            .formatted(
+                Repo.REGENERATE,
+                ChartRenderer.RELEASE,
+                ChartRenderer.NAMESPACE,
+                ChartRenderer.NAMESPACE)
         + ChartRenderer.template(Map.of());
   }
 

@@ -29,15 +29,20 @@ record Manifests(List<JsonNode> documents) {
   }
 
   Optional<JsonNode> find(String kind, String name) {
-    return documents.stream().filter(d -> kind.equals(d.path("kind").asText()))
-        .filter(d -> name.equals(d.path("metadata").path("name").asText())).findFirst();
+    return documents.stream()
+        .filter(d -> kind.equals(d.path("kind").asText()))
+        .filter(d -> name.equals(d.path("metadata").path("name").asText()))
+        .findFirst();
   }
 
   JsonNode get(String kind, String name) {
-    return find(kind, name).orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in " + kinds()));
+    return find(kind, name)
+        .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in " + kinds()));
   }
 
   List<String> kinds() {
-    return documents.stream().map(d -> d.path("kind").asText() + "/" + d.path("metadata").path("name").asText()).toList();
+    return documents.stream()
+        .map(d -> d.path("kind").asText() + "/" + d.path("metadata").path("name").asText())
+        .toList();
   }
 }

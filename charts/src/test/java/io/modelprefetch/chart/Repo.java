@@ -13,7 +13,8 @@ import java.nio.file.Path;
  */
 final class Repo {
   static final String REGENERATE = "bash hack/regenerate-chart.sh";
-  static final Path ROOT = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+  static final Path ROOT =
+      Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
   static final Path CHART = ROOT.resolve("charts/modelprefetch");
   static final Path DEPLOY = ROOT.resolve("deploy");
 
@@ -38,7 +39,9 @@ final class Repo {
       }
     }
     assertThat(Files.exists(target) ? read(target) : "<missing>")
-        .as("%s is generated from %s and has drifted; regenerate with: %s", ROOT.relativize(target), from, REGENERATE)
+        .as(
+            "%s is generated from %s and has drifted; regenerate with: %s",
+            ROOT.relativize(target), from, REGENERATE)
         .isEqualTo(expected);
   }
 }

@@ -17,7 +17,13 @@ final class Subset {
         var field = it.next();
         JsonNode actual = live.get(field.getKey());
         if (actual == null) {
-          throw new AssertionError(path + "." + field.getKey() + " is missing on the server (rendered: " + field.getValue() + ")");
+          throw new AssertionError(
+              path
+                  + "."
+                  + field.getKey()
+                  + " is missing on the server (rendered: "
+                  + field.getValue()
+                  + ")");
         }
         assertContained(field.getValue(), actual, path + "." + field.getKey());
       }

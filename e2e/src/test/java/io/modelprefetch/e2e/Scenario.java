@@ -51,13 +51,19 @@ final class Scenario implements AutoCloseable {
     this.kube = release.kube();
     this.ns = release.newNamespace(prefix, restricted);
     String host = release.cluster().podReachableHost();
-    this.hub = HubFixture.builder().host(host).cdnHost(host)
-        .repo(REPO, r -> r.lfsFile("model.safetensors", WEIGHTS).file("config.json", CONFIG))
-        .repo(SHARDED, r -> {
-          for (int i = 1; i <= SHARDS; i++) {
-            r.lfsFile(shard(i), Datasets.bytes(SHARD_BYTES, 100 + i));
-          }
-        }).start();
+    this.hub =
+        HubFixture.builder()
+            .host(host)
+            .cdnHost(host)
+            .repo(REPO, r -> r.lfsFile("model.safetensors", WEIGHTS).file("config.json", CONFIG))
+            .repo(
+                SHARDED,
+                r -> {
+                  for (int i = 1; i <= SHARDS; i++) {
+                    r.lfsFile(shard(i), Datasets.bytes(SHARD_BYTES, 100 + i));
+                  }
+                })
+            .start();
   }
 
   Kubectl kubectl() {
@@ -70,7 +76,10 @@ final class Scenario implements AutoCloseable {
    * would stay Pending (README, Storage).
    */
   Artifacts artifact(String name) {
-    return Artifacts.hf(ns, name).uri("hf://" + REPO).revision("main").endpoint(hub.endpoint().toString())
+    return Artifacts.hf(ns, name)
+        .uri("hf://" + REPO)
+        .revision("main")
+        .endpoint(hub.endpoint().toString())
         .readWriteOnceClaim();
   }
 
@@ -83,19 +92,28 @@ final class Scenario implements AutoCloseable {
   }
 
   /**
-   * Every range of the CDN stalls 20 s after its first 256 KiB: a download that lasts long enough to be watched
-   * and disturbed. On the loaded 2-core node the operator's phase trails the downloader's progress by seconds
-   * (seen: Downloading for only 3.5 s of an 8 s stall, and never seen by a 250 ms poll in some runs).
+   * Every range of the CDN stalls 20 s after its first 256 KiB: a download that lasts long enough
+   * to be watched and disturbed. On the loaded 2-core node the operator's phase trails the
+   * downloader's progress by seconds (seen: Downloading for only 3.5 s of an 8 s stall, and never
+   * seen by a 250 ms poll in some runs).
    */
   void slowCdn() {
-    hub.cdnFaults().inject(path -> true, 1_000, new Fault.Stall(256 * 1024, Duration.ofSeconds(20)));
+    hub.cdnFaults()
+        .inject(path -> true, 1_000, new Fault.Stall(256 * 1024, Duration.ofSeconds(20)));
   }
 
-  ModelArtifactStatus awaitStatus(String name, Predicate<ModelArtifactStatus> until, Duration atMost) {
-    return await().atMost(atMost).pollInterval(Duration.ofMillis(250)).until(() -> {
-      ModelArtifact ma = kube.resources(ModelArtifact.class).inNamespace(ns).withName(name).get();
-      return ma == null ? null : ma.getStatus();
-    }, s -> s != null && until.test(s));
+  ModelArtifactStatus awaitStatus(
+      String name, Predicate<ModelArtifactStatus> until, Duration atMost) {
+    return await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> {
+              ModelArtifact ma =
+                  kube.resources(ModelArtifact.class).inNamespace(ns).withName(name).get();
+              return ma == null ? null : ma.getStatus();
+            },
+            s -> s != null && until.test(s));
   }
 
   ModelArtifactStatus awaitPhase(String name, Phase phase, Duration atMost) {
@@ -104,8 +122,18 @@ final class Scenario implements AutoCloseable {
 
   /** The download Job's pods (running or done), oldest first. */
   List<Pod> downloadPods() {
-    return kube.pods().inNamespace(ns).withLabel("app.kubernetes.io/component", "downloader").list().getItems()
-        .stream().sorted((a, b) -> a.getMetadata().getCreationTimestamp().compareTo(b.getMetadata().getCreationTimestamp()))
+    return kube
+        .pods()
+        .inNamespace(ns)
+        .withLabel("app.kubernetes.io/component", "downloader")
+        .list()
+        .getItems()
+        .stream()
+        .sorted(
+            (a, b) ->
+                a.getMetadata()
+                    .getCreationTimestamp()
+                    .compareTo(b.getMetadata().getCreationTimestamp()))
         .toList();
   }
 
@@ -124,11 +152,15 @@ final class Scenario implements AutoCloseable {
 
   PhaseRecorder recordPhases(String name) {
     PhaseRecorder recorder = new PhaseRecorder();
-    recorder.watch = kube.resources(ModelArtifact.class).inNamespace(ns).withName(name).watch(recorder);
+    recorder.watch =
+        kube.resources(ModelArtifact.class).inNamespace(ns).withName(name).watch(recorder);
     return recorder;
   }
 
-  /** The distinct phases an artifact went through, in order, and the progress seen while Downloading. */
+  /**
+   * The distinct phases an artifact went through, in order, and the progress seen while
+   * Downloading.
+   */
   static final class PhaseRecorder implements Watcher<ModelArtifact>, AutoCloseable {
     final List<Phase> phases = new CopyOnWriteArrayList<>();
     final List<Long> downloadingBytes = new CopyOnWriteArrayList<>();
@@ -143,7 +175,9 @@ final class Scenario implements AutoCloseable {
       if (phases.isEmpty() || !Objects.equals(phases.getLast(), s.phase())) {
         phases.add(s.phase());
       }
-      if (s.phase() == Phase.Downloading && s.progress() != null && s.progress().bytesDone() != null) {
+      if (s.phase() == Phase.Downloading
+          && s.progress() != null
+          && s.progress().bytesDone() != null) {
         downloadingBytes.add(s.progress().bytesDone());
       }
     }

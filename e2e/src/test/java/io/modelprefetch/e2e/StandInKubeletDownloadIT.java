@@ -21,7 +21,6 @@ import io.modelprefetch.operator.testing.Artifacts;
 import io.modelprefetch.operator.testing.OperatorServiceAccount;
 import io.modelprefetch.operator.testing.Operators;
 import io.modelprefetch.operator.testing.TestCluster;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,17 +55,18 @@ class StandInKubeletDownloadIT {
   private HubFixture hub;
   private KubeletStandIn kubelet;
   private String ns;
-  @TempDir
-  Path volume;
-  @TempDir
-  Path kubeletWork;
+  @TempDir Path volume;
+  @TempDir Path kubeletWork;
 
   @BeforeEach
   void setUp(TestCluster cluster) {
     this.cluster = cluster;
     this.kube = cluster.admin();
     this.ns = cluster.newNamespace("e2e");
-    this.hub = HubFixture.builder().repo(REPO, r -> r.lfsFile("model.safetensors", WEIGHTS).file("config.json", CONFIG)).start();
+    this.hub =
+        HubFixture.builder()
+            .repo(REPO, r -> r.lfsFile("model.safetensors", WEIGHTS).file("config.json", CONFIG))
+            .start();
     this.kubelet = new KubeletStandIn(kube, cluster.adminConfig(), kubeletWork);
   }
 
@@ -83,19 +83,23 @@ class StandInKubeletDownloadIT {
     slowCdn(Duration.ofSeconds(12));
     StatusRecorder recorder = new StatusRecorder();
     try (Operators ignored = Operators.start(identity.clientConfig(), env);
-         Watch watch = kube.resources(ModelArtifact.class).inNamespace(ns).withName("llama").watch(recorder)) {
+        Watch watch =
+            kube.resources(ModelArtifact.class).inNamespace(ns).withName("llama").watch(recorder)) {
       kube.resource(artifact()).create();
       KubeletStandIn.RunningPod pod = kubelet.run(awaitJob(), volume);
 
-      ModelArtifactStatus downloading = awaitStatus(s -> s.phase() == Phase.Downloading, Duration.ofSeconds(30));
+      ModelArtifactStatus downloading =
+          awaitStatus(s -> s.phase() == Phase.Downloading, Duration.ofSeconds(30));
       assertThat(downloading.progress().bytesTotal()).isEqualTo(TOTAL);
       assertThat(downloading.progress().bytesDone()).isLessThan(TOTAL);
-      Kubectl.Result live = new Kubectl(cluster.kubectl(), cluster.kubeconfig()).run("get", "ma", "-n", ns);
+      Kubectl.Result live =
+          new Kubectl(cluster.kubectl(), cluster.kubeconfig()).run("get", "ma", "-n", ns);
       System.out.println("MEASUREMENT kubectl get ma (downloading):\n" + live.output());
       assertThat(live.output()).contains("Downloading").contains("24.0 MiB");
       assertThat(pod.exit().get(60, TimeUnit.SECONDS)).as(Files.readString(pod.log())).isZero();
 
-      ModelArtifactStatus ready = awaitStatus(s -> s.phase() == Phase.Ready, Duration.ofSeconds(20));
+      ModelArtifactStatus ready =
+          awaitStatus(s -> s.phase() == Phase.Ready, Duration.ofSeconds(20));
       assertThat(ready.resolved().revision()).isEqualTo(hub.revision(REPO, "main"));
       assertThat(ready.resolved().files()).isEqualTo(2);
       assertThat(ready.resolved().totalBytes()).isEqualTo(TOTAL);
@@ -104,7 +108,9 @@ class StandInKubeletDownloadIT {
       assertThat(ready.progress().percent()).isEqualTo("100%");
       assertThat(ready.attempts()).isEqualTo(1);
       assertThat(ready.observedGeneration()).isEqualTo(1);
-      assertThat(ready.conditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+      assertThat(ready.conditions())
+          .filteredOn(c -> c.getType().equals("Ready"))
+          .singleElement()
           .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
       assertThat(ready.message()).contains("2 files").contains(hub.revision(REPO, "main"));
       assertThat(Files.readAllBytes(volume.resolve("model.safetensors"))).isEqualTo(WEIGHTS);
@@ -113,20 +119,34 @@ class StandInKubeletDownloadIT {
 
       List<Duration> gaps = recorder.gapsBetweenDownloaderPatches();
       double seconds = recorder.downloaderPatchSpan().toMillis() / 1000.0;
-      System.out.printf("MEASUREMENT status patches by the downloader: %d in %.1f s (%.2f/s), gaps %s%n",
-          recorder.downloaderPatches(), seconds, recorder.downloaderPatches() / Math.max(seconds, 0.001), gaps);
-      assertThat(recorder.downloaderPatches()).as("periodic patches plus the final one").isGreaterThanOrEqualTo(4);
+      System.out.printf(
+          "MEASUREMENT status patches by the downloader: %d in %.1f s (%.2f/s), gaps %s%n",
+          recorder.downloaderPatches(),
+          seconds,
+          recorder.downloaderPatches() / Math.max(seconds, 0.001),
+          gaps);
+      assertThat(recorder.downloaderPatches())
+          .as("periodic patches plus the final one")
+          .isGreaterThanOrEqualTo(4);
       // Arrival times through a watch: the first patch pays for the downloader's first connection
       // (TLS, discovery) and the last one is the final patch, so only the gaps between are timed.
-      assertThat(gaps.subList(1, gaps.size() - 1)).as("at most one periodic patch per 2 s")
+      assertThat(gaps.subList(1, gaps.size() - 1))
+          .as("at most one periodic patch per 2 s")
           .allSatisfy(g -> assertThat(g).isGreaterThan(Duration.ofMillis(1500)));
 
       Kubectl kubectl = new Kubectl(cluster.kubectl(), cluster.kubeconfig());
-      assertThat(kubectl.run("wait", "--for=condition=Ready", "ma/llama", "-n", ns, "--timeout=10s").exitCode()).isZero();
+      assertThat(
+              kubectl
+                  .run("wait", "--for=condition=Ready", "ma/llama", "-n", ns, "--timeout=10s")
+                  .exitCode())
+          .isZero();
       Kubectl.Result table = kubectl.run("get", "ma", "-n", ns);
       System.out.println("MEASUREMENT kubectl get ma:\n" + table.output());
-      assertThat(table.output()).contains("PHASE", "PROGRESS", "SIZE", "SPEED", "ETA", "AGE")
-          .contains("Ready").contains("100%").contains("24.0 MiB");
+      assertThat(table.output())
+          .contains("PHASE", "PROGRESS", "SIZE", "SPEED", "ETA", "AGE")
+          .contains("Ready")
+          .contains("100%")
+          .contains("24.0 MiB");
     }
   }
 
@@ -148,19 +168,25 @@ class StandInKubeletDownloadIT {
 
     try (Operators second = Operators.start(cluster)) {
       assertThat(pod.exit().get(60, TimeUnit.SECONDS)).as(Files.readString(pod.log())).isZero();
-      ModelArtifactStatus ready = awaitStatus(s -> s.phase() == Phase.Ready, Duration.ofSeconds(20));
+      ModelArtifactStatus ready =
+          awaitStatus(s -> s.phase() == Phase.Ready, Duration.ofSeconds(20));
       assertThat(ready.attempts()).isEqualTo(1);
       assertThat(ready.progress().bytesDone()).isEqualTo(TOTAL);
     }
-    assertThat(kube.batch().v1().jobs().inNamespace(ns).list().getItems()).singleElement()
+    assertThat(kube.batch().v1().jobs().inNamespace(ns).list().getItems())
+        .singleElement()
         .satisfies(j -> assertThat(j.getMetadata().getUid()).isEqualTo(job.getMetadata().getUid()));
     assertThat(kubelet.pullsStarted()).isEqualTo(1);
     assertThat(Files.readAllBytes(volume.resolve("model.safetensors"))).isEqualTo(WEIGHTS);
   }
 
   private ModelArtifact artifact() {
-    return Artifacts.hf(ns, "llama").uri("hf://" + REPO).revision("main").endpoint(hub.endpoint().toString())
-        .createdClaim("1Gi", null).build();
+    return Artifacts.hf(ns, "llama")
+        .uri("hf://" + REPO)
+        .revision("main")
+        .endpoint(hub.endpoint().toString())
+        .createdClaim("1Gi", null)
+        .build();
   }
 
   /** Every range stalls once, so the download lasts long enough to be watched. */
@@ -169,15 +195,29 @@ class StandInKubeletDownloadIT {
   }
 
   private void assertFieldOwnership() {
-    List<ManagedFieldsEntry> managed = kube.resources(ModelArtifact.class).inNamespace(ns).withName("llama").get()
-        .getMetadata().getManagedFields();
-    assertThat(statusFieldsOf(managed, "modelprefetch-downloader")).contains("f:progress", "f:resolved").doesNotContain("f:phase");
-    assertThat(statusFieldsOf(managed, "modelprefetch-operator")).contains("f:phase", "f:conditions").doesNotContain("f:progress");
+    List<ManagedFieldsEntry> managed =
+        kube.resources(ModelArtifact.class)
+            .inNamespace(ns)
+            .withName("llama")
+            .get()
+            .getMetadata()
+            .getManagedFields();
+    assertThat(statusFieldsOf(managed, "modelprefetch-downloader"))
+        .contains("f:progress", "f:resolved")
+        .doesNotContain("f:phase");
+    assertThat(statusFieldsOf(managed, "modelprefetch-operator"))
+        .contains("f:phase", "f:conditions")
+        .doesNotContain("f:progress");
   }
 
-  /** The top-level {@code status} fields a manager owns ({@code status.progress.phase} is not {@code status.phase}). */
-  private static java.util.Set<String> statusFieldsOf(List<ManagedFieldsEntry> managed, String manager) {
-    return managed.stream().filter(m -> manager.equals(m.getManager()) && "status".equals(m.getSubresource()))
+  /**
+   * The top-level {@code status} fields a manager owns ({@code status.progress.phase} is not {@code
+   * status.phase}).
+   */
+  private static java.util.Set<String> statusFieldsOf(
+      List<ManagedFieldsEntry> managed, String manager) {
+    return managed.stream()
+        .filter(m -> manager.equals(m.getManager()) && "status".equals(m.getSubresource()))
         .map(m -> (java.util.Map<?, ?>) m.getFieldsV1().getAdditionalProperties().get("f:status"))
         .filter(java.util.Objects::nonNull)
         .flatMap(status -> status.keySet().stream().map(String::valueOf))
@@ -185,15 +225,24 @@ class StandInKubeletDownloadIT {
   }
 
   private Job awaitJob() {
-    return await().atMost(Duration.ofSeconds(30))
-        .until(() -> kube.batch().v1().jobs().inNamespace(ns).list().getItems(), l -> !l.isEmpty()).getFirst();
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> kube.batch().v1().jobs().inNamespace(ns).list().getItems(), l -> !l.isEmpty())
+        .getFirst();
   }
 
-  private ModelArtifactStatus awaitStatus(java.util.function.Predicate<ModelArtifactStatus> until, Duration atMost) {
-    return await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> {
-      ModelArtifact ma = kube.resources(ModelArtifact.class).inNamespace(ns).withName("llama").get();
-      return ma == null ? null : ma.getStatus();
-    }, s -> s != null && until.test(s));
+  private ModelArtifactStatus awaitStatus(
+      java.util.function.Predicate<ModelArtifactStatus> until, Duration atMost) {
+    return await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              ModelArtifact ma =
+                  kube.resources(ModelArtifact.class).inNamespace(ns).withName("llama").get();
+              return ma == null ? null : ma.getStatus();
+            },
+            s -> s != null && until.test(s));
   }
 
   /** Records when the downloader's snapshots (progress.updatedAt, bytesDone) change. */
@@ -219,7 +268,9 @@ class StandInKubeletDownloadIT {
     }
 
     Duration downloaderPatchSpan() {
-      return patches.size() < 2 ? Duration.ZERO : Duration.ofNanos(patches.getLast()[0] - patches.getFirst()[0]);
+      return patches.size() < 2
+          ? Duration.ZERO
+          : Duration.ofNanos(patches.getLast()[0] - patches.getFirst()[0]);
     }
 
     List<Duration> gapsBetweenDownloaderPatches() {

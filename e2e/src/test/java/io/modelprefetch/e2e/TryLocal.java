@@ -31,26 +31,57 @@ public final class TryLocal {
   public static void main(String[] args) throws Exception {
     String hub = args[0];
     boolean keep = args.length > 1 && args[1].equals("keep");
-    E2ECluster cluster = RegistryNode.connect().value()
-        .orElseThrow(() -> new IllegalStateException(RegistryNode.connect().reason()));
+    E2ECluster cluster =
+        RegistryNode.connect()
+            .value()
+            .orElseThrow(() -> new IllegalStateException(RegistryNode.connect().reason()));
     KubernetesClient kube = cluster.admin();
     Kubectl kubectl = new Kubectl(cluster.kubectl(), cluster.kubeconfig());
-    step("helm install modelprefetch charts/modelprefetch (images " + Release.DOWNLOADER_IMAGE + ", operator "
-        + Release.IMAGE_TAG + ") on the " + cluster.name());
+    step(
+        "helm install modelprefetch charts/modelprefetch (images "
+            + Release.DOWNLOADER_IMAGE
+            + ", operator "
+            + Release.IMAGE_TAG
+            + ") on the "
+            + cluster.name());
     Release release = Release.installOrReuse(cluster);
     boolean ready;
     try {
       kubectl.run("create", "namespace", NS);
-      Path manifest = Files.writeString(Files.createTempFile("try-local-", ".yaml"), artifactYaml(hub));
-      step("applying ModelArtifact " + NS + "/" + NAME + " (source: the local Hub at " + hub + "):\n" + Files.readString(manifest));
+      Path manifest =
+          Files.writeString(Files.createTempFile("try-local-", ".yaml"), artifactYaml(hub));
+      step(
+          "applying ModelArtifact "
+              + NS
+              + "/"
+              + NAME
+              + " (source: the local Hub at "
+              + hub
+              + "):\n"
+              + Files.readString(manifest));
       print(kubectl.run("apply", "-f", manifest.toString()));
       step("kubectl get ma -n " + NS + " -w");
-      Process watch = new ProcessBuilder(cluster.kubectl().toString(), "--kubeconfig", cluster.kubeconfig().toString(),
-          "get", "ma", "-n", NS, "-w").inheritIO().start();
+      Process watch =
+          new ProcessBuilder(
+                  cluster.kubectl().toString(),
+                  "--kubeconfig",
+                  cluster.kubeconfig().toString(),
+                  "get",
+                  "ma",
+                  "-n",
+                  NS,
+                  "-w")
+              .inheritIO()
+              .start();
       ready = awaitReady(kube);
       Thread.sleep(1500); // lets the watch print the last transition before it is stopped
       watch.destroy();
-      List<Pod> pods = kube.pods().inNamespace(NS).withLabel("app.kubernetes.io/component", "downloader").list().getItems();
+      List<Pod> pods =
+          kube.pods()
+              .inNamespace(NS)
+              .withLabel("app.kubernetes.io/component", "downloader")
+              .list()
+              .getItems();
       for (Pod pod : pods) {
         step("kubectl logs -n " + NS + " " + pod.getMetadata().getName() + " -c pull");
         print(kubectl.run("logs", "-n", NS, pod.getMetadata().getName(), "-c", "pull"));
@@ -63,7 +94,13 @@ public final class TryLocal {
       }
     }
     if (!ready) {
-      fail("the artifact did not become Ready within " + DEADLINE + "; see kubectl describe ma -n " + NS + " " + NAME);
+      fail(
+          "the artifact did not become Ready within "
+              + DEADLINE
+              + "; see kubectl describe ma -n "
+              + NS
+              + " "
+              + NAME);
     }
     step("Ready.");
     System.exit(0);
@@ -71,20 +108,21 @@ public final class TryLocal {
 
   private static String artifactYaml(String hub) {
     return """
-        apiVersion: modelprefetch.io/v1alpha1
-        kind: ModelArtifact
-        metadata:
-          name: %s
-          namespace: %s
-        spec:
-          source:
-            uri: hf://demo/tiny-model
-            revision: main
-            endpoint: %s
-          storage:
-            persistentVolumeClaim:
-              create: {size: 1Gi, accessModes: [ReadWriteOnce]}   # local-path provisions ReadWriteOnce only
-        """.formatted(NAME, NS, hub);
+    apiVersion: modelprefetch.io/v1alpha1
+    kind: ModelArtifact
+    metadata:
+      name: %s
+      namespace: %s
+    spec:
+      source:
+        uri: hf://demo/tiny-model
+        revision: main
+        endpoint: %s
+      storage:
+        persistentVolumeClaim:
+          create: {size: 1Gi, accessModes: [ReadWriteOnce]}   # local-path provisions ReadWriteOnce only
+    """
+        .formatted(NAME, NS, hub);
   }
 
   private static boolean awaitReady(KubernetesClient kube) throws InterruptedException {

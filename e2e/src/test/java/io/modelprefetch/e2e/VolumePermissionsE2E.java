@@ -32,10 +32,21 @@ class VolumePermissionsE2E {
       s.create(s.artifact("llama").existingClaim("models"));
 
       ModelArtifactStatus failed = s.awaitPhase("llama", Phase.Failed, Duration.ofMinutes(3));
-      Condition ready = failed.conditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
-      System.out.println("MEASUREMENT root-owned 0750 hostPath volume: " + ready.getReason() + ": " + ready.getMessage());
+      Condition ready =
+          failed.conditions().stream()
+              .filter(c -> c.getType().equals("Ready"))
+              .findFirst()
+              .orElseThrow();
+      System.out.println(
+          "MEASUREMENT root-owned 0750 hostPath volume: "
+              + ready.getReason()
+              + ": "
+              + ready.getMessage());
       assertThat(ready.getReason()).isEqualTo("DestinationError");
-      assertThat(ready.getMessage()).contains("not writable by uid 65532").contains("owned by uid 0").contains("mode 0750")
+      assertThat(ready.getMessage())
+          .contains("not writable by uid 65532")
+          .contains("owned by uid 0")
+          .contains("mode 0750")
           .contains("fsGroup");
       assertThat(s.downloadPods()).as("not retried: retrying cannot help").hasSize(1);
     }
@@ -50,22 +61,52 @@ class VolumePermissionsE2E {
 
       s.awaitPhase("llama", Phase.Ready, Duration.ofMinutes(3));
       PersistentVolume volume = s.volumeOf("models");
-      assertThat(release.cluster().readVolumeFile(volume, "model.safetensors")).isEqualTo(Scenario.WEIGHTS);
+      assertThat(release.cluster().readVolumeFile(volume, "model.safetensors"))
+          .isEqualTo(Scenario.WEIGHTS);
     }
   }
 
-  /** A hostPath PersistentVolume on {@code dir} pre-bound to a new claim, as a hostPath-style provisioner makes them. */
+  /**
+   * A hostPath PersistentVolume on {@code dir} pre-bound to a new claim, as a hostPath-style
+   * provisioner makes them.
+   */
   private static void boundHostPathClaim(Scenario s, String claim, String dir) {
     String pvName = s.ns + "-" + claim;
-    PersistentVolume pv = new PersistentVolumeBuilder().withNewMetadata().withName(pvName).endMetadata()
-        .withNewSpec().addToCapacity("storage", new Quantity("1Gi")).withAccessModes("ReadWriteOnce")
-        .withStorageClassName("").withPersistentVolumeReclaimPolicy("Delete")
-        .withNewHostPath().withPath(dir).withType("Directory").endHostPath()
-        .withNewClaimRef().withNamespace(s.ns).withName(claim).endClaimRef().endSpec().build();
+    PersistentVolume pv =
+        new PersistentVolumeBuilder()
+            .withNewMetadata()
+            .withName(pvName)
+            .endMetadata()
+            .withNewSpec()
+            .addToCapacity("storage", new Quantity("1Gi"))
+            .withAccessModes("ReadWriteOnce")
+            .withStorageClassName("")
+            .withPersistentVolumeReclaimPolicy("Delete")
+            .withNewHostPath()
+            .withPath(dir)
+            .withType("Directory")
+            .endHostPath()
+            .withNewClaimRef()
+            .withNamespace(s.ns)
+            .withName(claim)
+            .endClaimRef()
+            .endSpec()
+            .build();
     s.kube.persistentVolumes().resource(pv).create();
-    PersistentVolumeClaim pvc = new PersistentVolumeClaimBuilder().withNewMetadata().withName(claim).endMetadata()
-        .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName("").withVolumeName(pvName)
-        .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build();
+    PersistentVolumeClaim pvc =
+        new PersistentVolumeClaimBuilder()
+            .withNewMetadata()
+            .withName(claim)
+            .endMetadata()
+            .withNewSpec()
+            .withAccessModes("ReadWriteOnce")
+            .withStorageClassName("")
+            .withVolumeName(pvName)
+            .withNewResources()
+            .addToRequests("storage", new Quantity("1Gi"))
+            .endResources()
+            .endSpec()
+            .build();
     s.kube.persistentVolumeClaims().inNamespace(s.ns).resource(pvc).create();
   }
 }

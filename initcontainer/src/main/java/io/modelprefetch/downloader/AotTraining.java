@@ -34,7 +34,8 @@ public final class AotTraining {
     new Random(1).nextBytes(content);
     String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
     String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     server.createContext("/", exchange -> serve(exchange, content, md5));
     server.start();
     Path work = Files.createTempDirectory("modelprefetch-aot-training");
@@ -42,13 +43,36 @@ public final class AotTraining {
       String origin = "http://127.0.0.1:" + server.getAddress().getPort();
       System.setProperty("aws.accessKeyId", "training");
       System.setProperty("aws.secretAccessKey", "training");
-      int http = Main.run("pull", origin + "/files/" + KEY, "--dest", work.resolve("http").toString(),
-          "--sha256", sha256, "--chunk-size", "1MiB", "--progress", "json");
-      int s3 = Main.run("pull", "s3://" + BUCKET + "/", "--endpoint", origin, "--region", "us-east-1",
-          "--dest", work.resolve("s3").toString(), "--chunk-size", "1MiB", "--progress", "none");
+      int http =
+          Main.run(
+              "pull",
+              origin + "/files/" + KEY,
+              "--dest",
+              work.resolve("http").toString(),
+              "--sha256",
+              sha256,
+              "--chunk-size",
+              "1MiB",
+              "--progress",
+              "json");
+      int s3 =
+          Main.run(
+              "pull",
+              "s3://" + BUCKET + "/",
+              "--endpoint",
+              origin,
+              "--region",
+              "us-east-1",
+              "--dest",
+              work.resolve("s3").toString(),
+              "--chunk-size",
+              "1MiB",
+              "--progress",
+              "none");
       int verify = Main.run("verify", "--dest", work.resolve("s3").toString());
       if (http != 0 || s3 != 0 || verify != 0) {
-        throw new IllegalStateException("AOT training pulls failed: http " + http + ", s3 " + s3 + ", verify " + verify);
+        throw new IllegalStateException(
+            "AOT training pulls failed: http " + http + ", s3 " + s3 + ", verify " + verify);
       }
     } finally {
       server.stop(0);
@@ -64,12 +88,22 @@ public final class AotTraining {
     String path = exchange.getRequestURI().getPath();
     var headers = exchange.getResponseHeaders();
     if (path.equals("/" + BUCKET) || path.equals("/" + BUCKET + "/")) {
-      byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-          + "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>" + BUCKET + "</Name>"
-          + "<Prefix></Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>"
-          + "<Contents><Key>" + KEY + "</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified>"
-          + "<ETag>&quot;" + md5 + "&quot;</ETag><Size>" + content.length + "</Size>"
-          + "<StorageClass>STANDARD</StorageClass></Contents></ListBucketResult>").getBytes(StandardCharsets.UTF_8);
+      byte[] xml =
+          ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                  + "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>"
+                  + BUCKET
+                  + "</Name>"
+                  + "<Prefix></Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>"
+                  + "<Contents><Key>"
+                  + KEY
+                  + "</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified>"
+                  + "<ETag>&quot;"
+                  + md5
+                  + "&quot;</ETag><Size>"
+                  + content.length
+                  + "</Size>"
+                  + "<StorageClass>STANDARD</StorageClass></Contents></ListBucketResult>")
+              .getBytes(StandardCharsets.UTF_8);
       headers.set("Content-Type", "application/xml");
       send(exchange, 200, xml, 0, xml.length, true);
       return;
@@ -93,7 +127,8 @@ public final class AotTraining {
     send(exchange, 206, content, from, to + 1 - from, true);
   }
 
-  private static void send(HttpExchange exchange, int status, byte[] body, int offset, int length, boolean withBody)
+  private static void send(
+      HttpExchange exchange, int status, byte[] body, int offset, int length, boolean withBody)
       throws IOException {
     if (!withBody) {
       exchange.getResponseHeaders().set("Content-Length", String.valueOf(length));

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     name = "modelprefetch",
     mixinStandardHelpOptions = true,
     version = "modelprefetch 0.1.0",
-    description = "Gets models from Hugging Face, S3 or HTTPS onto a volume: parallel, resumable, verified.",
+    description =
+        "Gets models from Hugging Face, S3 or HTTPS onto a volume: parallel, resumable, verified.",
     subcommands = {PullCommand.class, VerifyCommand.class, WaitCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -21,7 +22,8 @@ import picocli.CommandLine.Command;
       "3:source error: not found, no access, unsafe or empty listing, listing retries exhausted",
       "4:transfer gave up after retries",
       "5:verification failed (digest mismatch, also after one re-fetch)",
-      "6:destination error: unwritable, full, a symlink inside it, in use by another pull, or (verify) no completed pull",
+      "6:destination error: unwritable, full, a symlink inside it, in use by another pull, or"
+          + " (verify) no completed pull",
       "7:wait timed out"
     })
 public final class Main implements Runnable {

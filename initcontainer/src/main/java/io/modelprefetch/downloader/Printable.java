@@ -6,9 +6,9 @@ package io.modelprefetch.downloader;
  * termination message: a remote name can then neither forge a line nor send terminal escapes.
  *
  * <p>Control characters (C0 including tab and newline, DEL, C1), bidirectional overrides and
- * isolates, line and paragraph separators and unpaired surrogates become {@code \xNN} or
- * {@code \x{NNNN}}; everything else stays as it is. The result contains no such character, so
- * escaping twice changes nothing.
+ * isolates, line and paragraph separators and unpaired surrogates become {@code \xNN} or {@code
+ * \x{NNNN}}; everything else stays as it is. The result contains no such character, so escaping
+ * twice changes nothing.
  */
 public final class Printable {
   private Printable() {}
@@ -55,8 +55,13 @@ public final class Printable {
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
       return true;
     }
-    if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f
-        || c == 0x061c || c == 0x2028 || c == 0x2029) {
+    if ((c >= 0x202a && c <= 0x202e)
+        || (c >= 0x2066 && c <= 0x2069)
+        || c == 0x200e
+        || c == 0x200f
+        || c == 0x061c
+        || c == 0x2028
+        || c == 0x2029) {
       return true;
     }
     if (Character.isHighSurrogate(c)) {

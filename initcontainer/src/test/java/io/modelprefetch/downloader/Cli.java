@@ -36,19 +36,23 @@ public final class Cli {
     Process p = start(args);
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("modelprefetch " + String.join(" ", args) + " did not finish within 120 s");
+      throw new AssertionError(
+          "modelprefetch " + String.join(" ", args) + " did not finish within 120 s");
     }
     return new Run(p.exitValue(), read(p, "out"), read(p, "err"));
   }
 
   /** Starts the CLI; stdout and stderr go to files next to each other in a temp dir. */
   public Process start(String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(javaBin(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-jar", jar()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(javaBin(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-jar", jar()));
     command.addAll(List.of(args));
     Path logs = Files.createTempDirectory("cli");
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .redirectOutput(logs.resolve("out").toFile())
-        .redirectError(logs.resolve("err").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectOutput(logs.resolve("out").toFile())
+            .redirectError(logs.resolve("err").toFile());
     pb.environment().remove("HF_TOKEN");
     pb.environment().remove("HF_ENDPOINT");
     pb.environment().putAll(env);

@@ -33,7 +33,9 @@ class ConcurrentPullsIT {
     sha256 = Datasets.sha256(root.resolve("model.bin"));
     origin = HttpOrigin.builder().root(root).start();
     // The first pull's first range goes silent for a while: it holds the destination meanwhile.
-    origin.faults().inject(p -> p.equals("/model.bin"), 1, new Fault.Stall(MIB, Duration.ofSeconds(8)));
+    origin
+        .faults()
+        .inject(p -> p.equals("/model.bin"), 1, new Fault.Stall(MIB, Duration.ofSeconds(8)));
     dest = tmp.resolve("dest");
   }
 
@@ -43,8 +45,20 @@ class ConcurrentPullsIT {
   }
 
   private String[] pull(String... extra) {
-    String[] base = {"pull", origin.uri("model.bin").toString(), "--dest", dest.toString(), "--sha256", sha256,
-        "--progress", "none", "--chunk-size", "4MiB", "--connections", "2"};
+    String[] base = {
+      "pull",
+      origin.uri("model.bin").toString(),
+      "--dest",
+      dest.toString(),
+      "--sha256",
+      sha256,
+      "--progress",
+      "none",
+      "--chunk-size",
+      "4MiB",
+      "--connections",
+      "2"
+    };
     String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
     System.arraycopy(extra, 0, args, base.length, extra.length);
     return args;
@@ -52,8 +66,13 @@ class ConcurrentPullsIT {
 
   private Process startFirstAndAwaitItsLock() throws Exception {
     Process first = new Cli().start(pull());
-    await().atMost(Duration.ofSeconds(30)).until(() -> Files.isRegularFile(dest.resolve(".modelprefetch/lock"))
-        && Files.readString(dest.resolve(".modelprefetch/lock")).startsWith("pid " + first.pid()));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Files.isRegularFile(dest.resolve(".modelprefetch/lock"))
+                    && Files.readString(dest.resolve(".modelprefetch/lock"))
+                        .startsWith("pid " + first.pid()));
     return first;
   }
 
@@ -64,11 +83,15 @@ class ConcurrentPullsIT {
     assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(first.exitValue()).as("first pull; stderr:%n%s", Cli.read(first, "err")).isZero();
     second.assertExit(0);
-    assertThat(second.stderr()).contains("waiting for another modelprefetch pull into")
-        .contains("pid " + first.pid()).contains("up to date");
+    assertThat(second.stderr())
+        .contains("waiting for another modelprefetch pull into")
+        .contains("pid " + first.pid())
+        .contains("up to date");
     assertThat(Datasets.sha256(dest.resolve("model.bin"))).isEqualTo(sha256);
     assertThat(dest.resolve(".modelprefetch/partial")).doesNotExist();
-    assertThat(origin.stats().totalBodyBytes()).as("the second pull fetched nothing").isLessThanOrEqualTo(16 * MIB + MIB);
+    assertThat(origin.stats().totalBodyBytes())
+        .as("the second pull fetched nothing")
+        .isLessThanOrEqualTo(16 * MIB + MIB);
   }
 
   @Test
@@ -76,7 +99,8 @@ class ConcurrentPullsIT {
     Process first = startFirstAndAwaitItsLock();
     Cli.Run second = new Cli().run(pull("--lock-timeout", "1s"));
     second.assertExit(6);
-    assertThat(second.stderr()).contains("is in use by another modelprefetch pull (pid " + first.pid() + ")")
+    assertThat(second.stderr())
+        .contains("is in use by another modelprefetch pull (pid " + first.pid() + ")")
         .contains("--lock-timeout");
     assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(first.exitValue()).isZero();

@@ -28,12 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The multi-node tier: N network-namespace "nodes", each with a real dfdaemon, a Manager-less
- * scheduler and a seed peer (set up by {@code hack/dragonfly-testbed.sh}, which passes the
- * {@code modelprefetch.dragonfly.testbed} property). Each node runs one modelprefetch pull of the
- * same model through its own dfdaemon; the Hub and CDN fixtures count what the origin sent.
+ * scheduler and a seed peer (set up by {@code hack/dragonfly-testbed.sh}, which passes the {@code
+ * modelprefetch.dragonfly.testbed} property). Each node runs one modelprefetch pull of the same
+ * model through its own dfdaemon; the Hub and CDN fixtures count what the origin sent.
  *
- * <p>Without the test bed these tests are reported as skipped with the reason, and
- * {@code hack/test.sh} prints that the tier did not run.
+ * <p>Without the test bed these tests are reported as skipped with the reason, and {@code
+ * hack/test.sh} prints that the tier did not run.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DragonflyFanOutIT {
@@ -46,8 +46,10 @@ class DragonflyFanOutIT {
   @BeforeEach
   void testbed() throws IOException {
     String env = System.getProperty("modelprefetch.dragonfly.testbed");
-    Assumptions.assumeTrue(env != null && !env.isBlank(),
-        "the multi-node Dragonfly tier did not run: no test bed (run: bash hack/dragonfly-testbed.sh test)");
+    Assumptions.assumeTrue(
+        env != null && !env.isBlank(),
+        "the multi-node Dragonfly tier did not run: no test bed (run: bash"
+            + " hack/dragonfly-testbed.sh test)");
     bed = new Properties();
     try (InputStream in = Files.newInputStream(Path.of(env))) {
       bed.load(in);
@@ -61,22 +63,36 @@ class DragonflyFanOutIT {
     }
   }
 
-  /** A model of two LFS shards and a config, under its own repo id (tasks never overlap between tests). */
+  /**
+   * A model of two LFS shards and a config, under its own repo id (tasks never overlap between
+   * tests).
+   */
   private Map<String, byte[]> model(String repo, int shard1MiB, int shard2MiB, long seed) {
     Map<String, byte[]> files = new LinkedHashMap<>();
-    files.put("config.json", ("{\"model_type\":\"llama\",\"seed\":" + seed + "}\n").getBytes(StandardCharsets.UTF_8));
+    files.put(
+        "config.json",
+        ("{\"model_type\":\"llama\",\"seed\":" + seed + "}\n").getBytes(StandardCharsets.UTF_8));
     files.put("model-00001-of-00002.safetensors", Datasets.bytes((int) (shard1MiB * MiB), seed));
-    files.put("model-00002-of-00002.safetensors", Datasets.bytes((int) (shard2MiB * MiB), seed + 1));
-    hub = HubFixture.builder().host(bed.getProperty("hub_ip")).cdnHost(bed.getProperty("cdn_ip")).repo(repo, r -> {
-      r.branch("main");
-      files.forEach((path, bytes) -> {
-        if (path.endsWith(".safetensors")) {
-          r.lfsFile(path, bytes);
-        } else {
-          r.file(path, bytes);
-        }
-      });
-    }).start();
+    files.put(
+        "model-00002-of-00002.safetensors", Datasets.bytes((int) (shard2MiB * MiB), seed + 1));
+    hub =
+        HubFixture.builder()
+            .host(bed.getProperty("hub_ip"))
+            .cdnHost(bed.getProperty("cdn_ip"))
+            .repo(
+                repo,
+                r -> {
+                  r.branch("main");
+                  files.forEach(
+                      (path, bytes) -> {
+                        if (path.endsWith(".safetensors")) {
+                          r.lfsFile(path, bytes);
+                        } else {
+                          r.file(path, bytes);
+                        }
+                      });
+                })
+            .start();
     return files;
   }
 
@@ -89,19 +105,37 @@ class DragonflyFanOutIT {
 
   /** Starts the CLI inside node {@code i}'s namespace. */
   private Running pull(int i, String repo, Path dest, boolean viaDragonfly) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", bed.getProperty("prefix") + "-n" + i,
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
-        "-Xmx256m", "-jar", System.getProperty("modelprefetch.jar"),
-        "pull", "hf://" + repo, "--dest", dest.toString(), "--endpoint", hub.endpoint().toString(),
-        "--progress", "none", "--chunk-size", "4MiB"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                bed.getProperty("prefix") + "-n" + i,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx256m",
+                "-jar",
+                System.getProperty("modelprefetch.jar"),
+                "pull",
+                "hf://" + repo,
+                "--dest",
+                dest.toString(),
+                "--endpoint",
+                hub.endpoint().toString(),
+                "--progress",
+                "none",
+                "--chunk-size",
+                "4MiB"));
     Path logs = Files.createDirectories(tmp.resolve("logs-n" + i + "-" + System.nanoTime()));
     cmd.addAll(List.of("--termination-message-path", logs.resolve("termination.json").toString()));
     if (viaDragonfly) {
       cmd.addAll(List.of("--dragonfly-proxy", bed.getProperty("proxy")));
     }
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .redirectOutput(logs.resolve("out").toFile())
-        .redirectError(logs.resolve("err").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectOutput(logs.resolve("out").toFile())
+            .redirectError(logs.resolve("err").toFile());
     pb.environment().remove("HF_TOKEN");
     pb.environment().remove("HF_ENDPOINT");
     return new Running(pb.start(), logs.resolve("err"), logs.resolve("termination.json"));
@@ -111,14 +145,20 @@ class DragonflyFanOutIT {
   private record Outcome(int exit, String stderr, JsonNode summary) {}
 
   private static Outcome await(Running r) throws Exception {
-    assertThat(r.process().waitFor(600, TimeUnit.SECONDS)).as("pull finished within 10 minutes").isTrue();
-    JsonNode summary = Files.exists(r.termination()) ? new ObjectMapper().readTree(r.termination().toFile()) : null;
+    assertThat(r.process().waitFor(600, TimeUnit.SECONDS))
+        .as("pull finished within 10 minutes")
+        .isTrue();
+    JsonNode summary =
+        Files.exists(r.termination())
+            ? new ObjectMapper().readTree(r.termination().toFile())
+            : null;
     return new Outcome(r.process().exitValue(), Files.readString(r.stderr()), summary);
   }
 
   private static void assertSameFiles(Path dest, Map<String, byte[]> files) throws IOException {
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
-      assertThat(Datasets.sha256(dest.resolve(f.getKey()))).as(dest + "/" + f.getKey())
+      assertThat(Datasets.sha256(dest.resolve(f.getKey())))
+          .as(dest + "/" + f.getKey())
           .isEqualTo(Datasets.sha256(f.getValue()));
     }
   }
@@ -132,11 +172,16 @@ class DragonflyFanOutIT {
   }
 
   /** Runs one pull per node at once; returns each node's outcome. */
-  private List<Outcome> fanOut(String repo, boolean viaDragonfly, Map<String, byte[]> files) throws Exception {
+  private List<Outcome> fanOut(String repo, boolean viaDragonfly, Map<String, byte[]> files)
+      throws Exception {
     List<Running> running = new ArrayList<>();
     for (int i = 0; i < nodes(); i++) {
-      running.add(pull(i, repo, tmp.resolve(repo.replace('/', '_') + (viaDragonfly ? "-df" : "-direct") + "/n" + i),
-          viaDragonfly));
+      running.add(
+          pull(
+              i,
+              repo,
+              tmp.resolve(repo.replace('/', '_') + (viaDragonfly ? "-df" : "-direct") + "/n" + i),
+              viaDragonfly));
     }
     List<Outcome> outcomes = new ArrayList<>();
     for (Running r : running) {
@@ -154,18 +199,26 @@ class DragonflyFanOutIT {
     for (int i = 0; i < outcomes.size(); i++) {
       Outcome o = outcomes.get(i);
       assertThat(o.exit()).as("node n%d exit; stderr:%n%s", i, o.stderr()).isZero();
-      assertThat(o.stderr()).as("node n%d never fell back", i).doesNotContain("downloading from the origin directly");
+      assertThat(o.stderr())
+          .as("node n%d never fell back", i)
+          .doesNotContain("downloading from the origin directly");
       assertSameFiles(tmp.resolve(repo.replace('/', '_') + "-df/n" + i), files);
     }
     long model = size(files);
-    long fromPeers = outcomes.stream().mapToLong(o -> o.summary().path("bytesFromPeers").asLong(-1)).sum();
-    System.out.printf("nodes reported %d bytes from peers in their termination messages%n", fromPeers);
+    long fromPeers =
+        outcomes.stream().mapToLong(o -> o.summary().path("bytesFromPeers").asLong(-1)).sum();
+    System.out.printf(
+        "nodes reported %d bytes from peers in their termination messages%n", fromPeers);
     assertThat(outcomes).allSatisfy(o -> assertThat(o.summary().has("bytesFromPeers")).isTrue());
-    assertThat(fromPeers).as("bytes the nodes report from peers (dfdaemon counters)")
+    assertThat(fromPeers)
+        .as("bytes the nodes report from peers (dfdaemon counters)")
         .isGreaterThanOrEqualTo((nodes() - 1) * model);
-    System.out.printf("fan-out over %d nodes: origin sent %d bytes for a %d-byte model (%.3fx)%n",
+    System.out.printf(
+        "fan-out over %d nodes: origin sent %d bytes for a %d-byte model (%.3fx)%n",
         nodes(), originBytes(), model, originBytes() / (double) model);
-    assertThat(originBytes()).as("origin bytes for %d nodes", nodes()).isLessThanOrEqualTo((long) (1.1 * model));
+    assertThat(originBytes())
+        .as("origin bytes for %d nodes", nodes())
+        .isLessThanOrEqualTo((long) (1.1 * model));
   }
 
   @Test
@@ -183,12 +236,18 @@ class DragonflyFanOutIT {
     while (hub.cdnStats().totalBodyBytes() < model / 4 && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    assertThat(hub.cdnStats().totalBodyBytes()).as("transfer under way before the kill").isGreaterThan(0);
+    assertThat(hub.cdnStats().totalBodyBytes())
+        .as("transfer under way before the kill")
+        .isGreaterThan(0);
     // The victim node dies: its dfdaemon (a peer the others may be fetching from) and its pull.
-    long daemon = Long.parseLong(Files.readString(Path.of(bed.getProperty("state"), "pids", "dfdaemon-n" + victim)).strip());
+    long daemon =
+        Long.parseLong(
+            Files.readString(Path.of(bed.getProperty("state"), "pids", "dfdaemon-n" + victim))
+                .strip());
     ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
     running.get(victim).process().destroyForcibly();
-    System.out.printf("killed node n%d (dfdaemon pid %d) with %d of %d origin bytes sent%n",
+    System.out.printf(
+        "killed node n%d (dfdaemon pid %d) with %d of %d origin bytes sent%n",
         victim, daemon, hub.cdnStats().totalBodyBytes(), model);
     for (int i = 0; i < nodes(); i++) {
       if (i == victim) {
@@ -198,7 +257,8 @@ class DragonflyFanOutIT {
       assertThat(o.exit()).as("node n%d exit; stderr:%n%s", i, o.stderr()).isZero();
       assertSameFiles(tmp.resolve("kill/n" + i), files);
     }
-    System.out.printf("with one peer killed: origin sent %d bytes for a %d-byte model (%.3fx)%n",
+    System.out.printf(
+        "with one peer killed: origin sent %d bytes for a %d-byte model (%.3fx)%n",
         originBytes(), model, originBytes() / (double) model);
     assertThat(originBytes()).isLessThanOrEqualTo((long) (1.1 * model));
   }
@@ -207,7 +267,8 @@ class DragonflyFanOutIT {
   @Test
   @Order(0)
   void fanOutBench() throws Exception {
-    Assumptions.assumeTrue(Boolean.getBoolean("modelprefetch.dragonfly.bench"),
+    Assumptions.assumeTrue(
+        Boolean.getBoolean("modelprefetch.dragonfly.bench"),
         "the fan-out bench runs only from: bash hack/dragonfly-testbed.sh bench");
     int mib = Integer.getInteger("modelprefetch.dragonfly.bench.mib", 256);
     StringBuilder report = new StringBuilder();
@@ -219,19 +280,30 @@ class DragonflyFanOutIT {
       double seconds = (System.nanoTime() - start) / 1e9;
       for (Outcome o : outcomes) {
         assertThat(o.exit()).as("stderr:%n%s", o.stderr()).isZero();
-        assertThat(o.stderr()).as("the Dragonfly run really went through Dragonfly")
+        assertThat(o.stderr())
+            .as("the Dragonfly run really went through Dragonfly")
             .doesNotContain("downloading from the origin directly");
       }
       long model = size(files);
-      String line = String.format("fan-out %s: %d nodes, model %.0f MiB, origin sent %.1f MiB (%.2fx model), last node ready after %.1f s",
-          viaDragonfly ? "through Dragonfly" : "direct", nodes(), model / (double) MiB, originBytes() / (double) MiB,
-          originBytes() / (double) model, seconds);
+      String line =
+          String.format(
+              "fan-out %s: %d nodes, model %.0f MiB, origin sent %.1f MiB (%.2fx model), last node"
+                  + " ready after %.1f s",
+              viaDragonfly ? "through Dragonfly" : "direct",
+              nodes(),
+              model / (double) MiB,
+              originBytes() / (double) MiB,
+              originBytes() / (double) model,
+              seconds);
       System.out.println(line);
       report.append(line).append('\n');
       hub.close();
       hub = null;
     }
-    Path out = Path.of(System.getProperty("modelprefetch.dragonfly.bench.report", "target/dragonfly-fanout-bench.txt"));
+    Path out =
+        Path.of(
+            System.getProperty(
+                "modelprefetch.dragonfly.bench.report", "target/dragonfly-fanout-bench.txt"));
     Files.writeString(out, report);
   }
 }

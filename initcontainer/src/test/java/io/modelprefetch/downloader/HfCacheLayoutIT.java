@@ -21,8 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HfCacheLayoutIT {
   private static final String REPO = "acme/tiny-llm";
-  private static final byte[] CONFIG = ("{\"model_type\":\"llama\",\"hidden_size\":64,\"num_hidden_layers\":2,"
-      + "\"num_attention_heads\":4,\"intermediate_size\":128,\"vocab_size\":1000}\n").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] CONFIG =
+      ("{\"model_type\":\"llama\",\"hidden_size\":64,\"num_hidden_layers\":2,"
+              + "\"num_attention_heads\":4,\"intermediate_size\":128,\"vocab_size\":1000}\n")
+          .getBytes(StandardCharsets.UTF_8);
   private static final byte[] SHARD = Datasets.bytes(3 << 20, 41);
   private static final byte[] TOKENIZER = Datasets.bytes(100_000, 42);
 
@@ -33,11 +35,17 @@ class HfCacheLayoutIT {
 
   @BeforeEach
   void start() {
-    hub = HubFixture.builder().repo(REPO, r -> r.branch("main")
-        .file("config.json", CONFIG)
-        .lfsFile("model.safetensors", SHARD)
-        .lfsFile("copy/model.safetensors", SHARD)
-        .regularFile("tokenizer/tokenizer.json", TOKENIZER)).start();
+    hub =
+        HubFixture.builder()
+            .repo(
+                REPO,
+                r ->
+                    r.branch("main")
+                        .file("config.json", CONFIG)
+                        .lfsFile("model.safetensors", SHARD)
+                        .lfsFile("copy/model.safetensors", SHARD)
+                        .regularFile("tokenizer/tokenizer.json", TOKENIZER))
+            .start();
     commit = hub.revision(REPO, "main");
     home = tmp.resolve("hf-home");
   }
@@ -48,8 +56,20 @@ class HfCacheLayoutIT {
   }
 
   private Cli.Run pull(String... extra) throws Exception {
-    String[] base = {"pull", "hf://" + REPO, "--dest", home.toString(), "--layout", "hf-cache", "--endpoint",
-        hub.endpoint().toString(), "--progress", "none", "--chunk-size", "1MiB"};
+    String[] base = {
+      "pull",
+      "hf://" + REPO,
+      "--dest",
+      home.toString(),
+      "--layout",
+      "hf-cache",
+      "--endpoint",
+      hub.endpoint().toString(),
+      "--progress",
+      "none",
+      "--chunk-size",
+      "1MiB"
+    };
     String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
     System.arraycopy(extra, 0, args, base.length, extra.length);
     return new Cli().run(args);
@@ -66,11 +86,14 @@ class HfCacheLayoutIT {
     assertThat(Files.list(model.resolve("blobs")).count()).as("one blob per content").isEqualTo(3);
     assertThat(Files.readString(model.resolve("refs/main"))).isEqualTo(commit);
     Path snapshot = model.resolve("snapshots").resolve(commit);
-    assertThat(Files.readSymbolicLink(snapshot.resolve("config.json")).toString()).isEqualTo("../../blobs/" + git);
+    assertThat(Files.readSymbolicLink(snapshot.resolve("config.json")).toString())
+        .isEqualTo("../../blobs/" + git);
     assertThat(Files.readSymbolicLink(snapshot.resolve("copy/model.safetensors")).toString())
         .isEqualTo("../../../blobs/" + lfs);
-    assertThat(Files.readAllBytes(snapshot.resolve("tokenizer/tokenizer.json"))).isEqualTo(TOKENIZER);
-    JsonNode completion = new ObjectMapper().readTree(home.resolve(".modelprefetch/manifest.json").toFile());
+    assertThat(Files.readAllBytes(snapshot.resolve("tokenizer/tokenizer.json")))
+        .isEqualTo(TOKENIZER);
+    JsonNode completion =
+        new ObjectMapper().readTree(home.resolve(".modelprefetch/manifest.json").toFile());
     assertThat(completion.path("revision").asText()).isEqualTo(commit);
 
     assertThat(pull().assertExit(0).stderr()).contains("up to date");
@@ -80,24 +103,39 @@ class HfCacheLayoutIT {
   @Test
   void theRealHuggingFaceClientAndTransformersLoadItOffline() throws Exception {
     pull().assertExit(0);
-    String out = TestPython.run(Map.of("HF_HOME", home.toString(), "HF_HUB_OFFLINE", "1",
-        "HF_ENDPOINT", "http://127.0.0.1:9"), """
-        import json, hashlib, os, sys
-        from huggingface_hub import snapshot_download, hf_hub_download
-        from transformers import AutoConfig
-        repo = sys.argv[1]
-        snap = snapshot_download(repo)
-        shard = hf_hub_download(repo, "copy/model.safetensors")
-        cfg = AutoConfig.from_pretrained(repo)
-        print(json.dumps({"snapshot": snap, "files": sorted(
-            os.path.relpath(os.path.join(d, f), snap) for d, _, fs in os.walk(snap) for f in fs),
-            "shard_sha256": hashlib.sha256(open(shard, "rb").read()).hexdigest(),
-            "model_type": cfg.model_type, "hidden_size": cfg.hidden_size}))
-        """, REPO);
+    String out =
+        TestPython.run(
+            Map.of(
+                "HF_HOME",
+                home.toString(),
+                "HF_HUB_OFFLINE",
+                "1",
+                "HF_ENDPOINT",
+                "http://127.0.0.1:9"),
+            """
+            import json, hashlib, os, sys
+            from huggingface_hub import snapshot_download, hf_hub_download
+            from transformers import AutoConfig
+            repo = sys.argv[1]
+            snap = snapshot_download(repo)
+            shard = hf_hub_download(repo, "copy/model.safetensors")
+            cfg = AutoConfig.from_pretrained(repo)
+            print(json.dumps({"snapshot": snap, "files": sorted(
+                os.path.relpath(os.path.join(d, f), snap) for d, _, fs in os.walk(snap) for f in fs),
+                "shard_sha256": hashlib.sha256(open(shard, "rb").read()).hexdigest(),
+                "model_type": cfg.model_type, "hidden_size": cfg.hidden_size}))
+            """,
+            REPO);
     JsonNode r = new ObjectMapper().readTree(out.strip().lines().reduce((a, b) -> b).orElseThrow());
-    assertThat(r.path("snapshot").asText()).isEqualTo(home.resolve("hub/models--acme--tiny-llm/snapshots/" + commit).toString());
-    assertThat(r.path("files")).extracting(JsonNode::asText).containsExactly(
-        "config.json", "copy/model.safetensors", "model.safetensors", "tokenizer/tokenizer.json");
+    assertThat(r.path("snapshot").asText())
+        .isEqualTo(home.resolve("hub/models--acme--tiny-llm/snapshots/" + commit).toString());
+    assertThat(r.path("files"))
+        .extracting(JsonNode::asText)
+        .containsExactly(
+            "config.json",
+            "copy/model.safetensors",
+            "model.safetensors",
+            "tokenizer/tokenizer.json");
     assertThat(r.path("shard_sha256").asText()).isEqualTo(Datasets.sha256(SHARD));
     assertThat(r.path("model_type").asText()).isEqualTo("llama");
     assertThat(r.path("hidden_size").asInt()).isEqualTo(64);
@@ -106,7 +144,8 @@ class HfCacheLayoutIT {
   @Test
   void aNewCommitReplacesTheSnapshotAndKeepsUnchangedBlobs() throws Exception {
     pull().assertExit(0);
-    byte[] newConfig = "{\"model_type\":\"llama\",\"hidden_size\":128}\n".getBytes(StandardCharsets.UTF_8);
+    byte[] newConfig =
+        "{\"model_type\":\"llama\",\"hidden_size\":128}\n".getBytes(StandardCharsets.UTF_8);
     String next = hub.commit(REPO, "main", r -> r.file("config.json", newConfig));
     Path model = home.resolve("hub/models--acme--tiny-llm");
 
@@ -114,8 +153,11 @@ class HfCacheLayoutIT {
 
     assertThat(Files.readString(model.resolve("refs/main"))).isEqualTo(next);
     assertThat(model.resolve("snapshots").resolve(commit)).doesNotExist();
-    assertThat(Files.readAllBytes(model.resolve("snapshots").resolve(next).resolve("config.json"))).isEqualTo(newConfig);
-    assertThat(model.resolve("blobs/" + Datasets.gitBlobSha1(CONFIG))).as("old blob removed").doesNotExist();
+    assertThat(Files.readAllBytes(model.resolve("snapshots").resolve(next).resolve("config.json")))
+        .isEqualTo(newConfig);
+    assertThat(model.resolve("blobs/" + Datasets.gitBlobSha1(CONFIG)))
+        .as("old blob removed")
+        .doesNotExist();
     assertThat(model.resolve("blobs/" + Datasets.sha256(SHARD))).exists();
   }
 
@@ -135,7 +177,9 @@ class HfCacheLayoutIT {
 
   @Test
   void theLayoutNeedsAHuggingFaceSource() throws Exception {
-    Cli.Run run = new Cli().run("pull", "s3://bucket/prefix/", "--dest", home.toString(), "--layout", "hf-cache");
+    Cli.Run run =
+        new Cli()
+            .run("pull", "s3://bucket/prefix/", "--dest", home.toString(), "--layout", "hf-cache");
     run.assertExit(2);
     assertThat(run.stderr()).contains("--layout hf-cache needs an hf:// source");
   }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostileHubIT {
   private static final String REPO = "acme/many-files";
+
   /** 36 files at 2 per page: 18 tree pages, plus the revision call. */
   private static final int FILES = 36;
 
@@ -33,16 +34,33 @@ class HostileHubIT {
   }
 
   private HubFixture manyFiles(HubFixture.Builder builder) {
-    return builder.treePageSize(2).repo(REPO, r -> {
-      for (int i = 0; i < FILES; i++) {
-        r.regularFile("shard-%02d.json".formatted(i), ("{\"shard\":" + i + "}").getBytes(StandardCharsets.UTF_8));
-      }
-    }).start();
+    return builder
+        .treePageSize(2)
+        .repo(
+            REPO,
+            r -> {
+              for (int i = 0; i < FILES; i++) {
+                r.regularFile(
+                    "shard-%02d.json".formatted(i),
+                    ("{\"shard\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+              }
+            })
+        .start();
   }
 
   private Cli.Run pull(Path dest, String... extra) throws Exception {
-    String[] base = {"pull", "hf://" + REPO, "--dest", dest.toString(), "--endpoint", hub.endpoint().toString(),
-        "--progress", "json", "--progress-interval", "200ms"};
+    String[] base = {
+      "pull",
+      "hf://" + REPO,
+      "--dest",
+      dest.toString(),
+      "--endpoint",
+      hub.endpoint().toString(),
+      "--progress",
+      "json",
+      "--progress-interval",
+      "200ms"
+    };
     String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
     System.arraycopy(extra, 0, args, base.length, extra.length);
     return new Cli().run(args);
@@ -57,7 +75,8 @@ class HostileHubIT {
       assertThat(dest.resolve("shard-%02d.json".formatted(i))).hasContent("{\"shard\":" + i + "}");
     }
     long listingCalls = hub.hubStats().requestsMatching(p -> p.startsWith("/api/"));
-    assertThat(listingCalls).as("19 listing requests and one retry per refusal, no page read twice")
+    assertThat(listingCalls)
+        .as("19 listing requests and one retry per refusal, no page read twice")
         .isEqualTo(19 + 19 / 4);
     assertThat(hub.hubStats().retryAfterViolations()).isEmpty();
     assertThat(run.stderr()).contains("tree page").contains("429");
@@ -77,30 +96,52 @@ class HostileHubIT {
     hub = manyFiles(HubFixture.builder().refuseEveryNthApiCall(1, 503, null));
     Path dest = tmp.resolve("models");
     Cli.Run run = pull(dest, "--retries", "2").assertExit(3);
-    assertThat(run.stderr()).contains("gave up on the revision main of " + REPO + " after 3 attempts")
+    assertThat(run.stderr())
+        .contains("gave up on the revision main of " + REPO + " after 3 attempts")
         .contains("503");
     assertThat(hub.hubStats().requestsMatching(p -> p.startsWith("/api/"))).isEqualTo(3);
     assertThat(dest).as("a failed pull leaves nothing behind").doesNotExist();
     JsonNode failed = lastJson(run.stdout());
     assertThat(failed.path("event").asText()).isEqualTo("failed");
-    assertThat(failed.path("percent").asText()).as("nothing was resolved, nothing done").isEqualTo("0%");
+    assertThat(failed.path("percent").asText())
+        .as("nothing was resolved, nothing done")
+        .isEqualTo("0%");
   }
 
   @Test
   void namesWithControlCharactersAreRefusedAndNeverPrintedRaw() throws Exception {
-    String[] hostile = {"esc\u001b[2Jclear.bin", "forged\n2026-01-01 [INFO] all good.bin", "tab\tname.bin",
-        "soh\u0001.bin", "del\u007f.bin", "c1\u0085.bin", "bidi\u202etxt.exe"};
-    hub = HubFixture.builder().repo(REPO, r -> {
-      r.regularFile("ok.json", "{}".getBytes(StandardCharsets.UTF_8));
-      for (String name : hostile) {
-        r.regularFile(name, new byte[] {6, 6, 6});
-      }
-    }).start();
+    String[] hostile = {
+      "esc\u001b[2Jclear.bin",
+      "forged\n2026-01-01 [INFO] all good.bin",
+      "tab\tname.bin",
+      "soh\u0001.bin",
+      "del\u007f.bin",
+      "c1\u0085.bin",
+      "bidi\u202etxt.exe"
+    };
+    hub =
+        HubFixture.builder()
+            .repo(
+                REPO,
+                r -> {
+                  r.regularFile("ok.json", "{}".getBytes(StandardCharsets.UTF_8));
+                  for (String name : hostile) {
+                    r.regularFile(name, new byte[] {6, 6, 6});
+                  }
+                })
+            .start();
     Path dest = tmp.resolve("models");
     Cli.Run run = pull(dest).assertExit(3);
-    assertThat(run.stderr()).contains("refusing the listing").contains("control character")
-        .contains("esc\\x1b[2Jclear.bin").contains("forged\\x0a2026-01-01").contains("tab\\x09name.bin")
-        .contains("soh\\x01.bin").contains("del\\x7f.bin").contains("c1\\x85.bin").contains("bidi\\x{202e}txt.exe");
+    assertThat(run.stderr())
+        .contains("refusing the listing")
+        .contains("control character")
+        .contains("esc\\x1b[2Jclear.bin")
+        .contains("forged\\x0a2026-01-01")
+        .contains("tab\\x09name.bin")
+        .contains("soh\\x01.bin")
+        .contains("del\\x7f.bin")
+        .contains("c1\\x85.bin")
+        .contains("bidi\\x{202e}txt.exe");
     for (String raw : new String[] {"\u001b", "\u0001", "\u007f", "\u0085", "\u202e", "\t"}) {
       assertThat(run.stderr()).doesNotContain(raw);
       assertThat(run.stdout()).doesNotContain(raw);
@@ -114,14 +155,23 @@ class HostileHubIT {
 
   @Test
   void aSymlinkedSubfolderInsideTheDestinationIsADestinationErrorInWords() throws Exception {
-    hub = HubFixture.builder().repo(REPO, r -> r.regularFile("config.json", "{}".getBytes(StandardCharsets.UTF_8))
-        .regularFile("sub/model.bin", new byte[] {1, 2, 3})).start();
+    hub =
+        HubFixture.builder()
+            .repo(
+                REPO,
+                r ->
+                    r.regularFile("config.json", "{}".getBytes(StandardCharsets.UTF_8))
+                        .regularFile("sub/model.bin", new byte[] {1, 2, 3}))
+            .start();
     Path outside = Files.createDirectories(tmp.resolve("outside"));
     Path dest = Files.createDirectories(tmp.resolve("models"));
     Files.createSymbolicLink(dest.resolve("sub"), outside);
     Cli.Run run = pull(dest).assertExit(6);
-    assertThat(run.stderr()).contains("refusing to follow the symlink " + dest.toRealPath().resolve("sub"))
-        .contains("remove it and pull again").doesNotContain("Exception").doesNotContain("io.modelprefetch");
+    assertThat(run.stderr())
+        .contains("refusing to follow the symlink " + dest.toRealPath().resolve("sub"))
+        .contains("remove it and pull again")
+        .doesNotContain("Exception")
+        .doesNotContain("io.modelprefetch");
     try (var files = Files.list(outside)) {
       assertThat(files).isEmpty();
     }

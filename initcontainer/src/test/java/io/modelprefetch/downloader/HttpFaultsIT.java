@@ -44,8 +44,22 @@ class HttpFaultsIT {
   }
 
   private Cli.Run pull(String... extra) throws Exception {
-    String[] base = {"pull", origin.uri("model.bin").toString(), "--dest", dest.toString(), "--sha256", sha256,
-        "--progress", "none", "--chunk-size", "4MiB", "--connections", "4", "--stall-timeout", "1s"};
+    String[] base = {
+      "pull",
+      origin.uri("model.bin").toString(),
+      "--dest",
+      dest.toString(),
+      "--sha256",
+      sha256,
+      "--progress",
+      "none",
+      "--chunk-size",
+      "4MiB",
+      "--connections",
+      "4",
+      "--stall-timeout",
+      "1s"
+    };
     String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
     System.arraycopy(extra, 0, args, base.length, extra.length);
     return new Cli().run(args);
@@ -62,7 +76,8 @@ class HttpFaultsIT {
     pull().assertExit(0);
     assertModelIntact();
     assertThat(origin.faults().pending()).isZero();
-    assertThat(origin.stats().totalBodyBytes()).as("only the lost tails are fetched again")
+    assertThat(origin.stats().totalBodyBytes())
+        .as("only the lost tails are fetched again")
         .isLessThanOrEqualTo(24 * MIB + 3 * 4 * MIB);
   }
 
@@ -76,7 +91,10 @@ class HttpFaultsIT {
 
   @Test
   void aBurstOf5xxIsRiddenOut() throws Exception {
-    serve(true).faults().inject(MODEL, 5, new Fault.Status(503)).inject(MODEL, 2, new Fault.Status(500));
+    serve(true)
+        .faults()
+        .inject(MODEL, 5, new Fault.Status(503))
+        .inject(MODEL, 2, new Fault.Status(500));
     pull().assertExit(0);
     assertModelIntact();
     assertThat(origin.faults().pending()).isZero();
@@ -137,14 +155,25 @@ class HttpFaultsIT {
   void aSourceThatKeepsFailingToResolveIsASourceError() throws Exception {
     serve(true).faults().inject(MODEL, 1000, new Fault.Status(502));
     Cli.Run run = pull("--retries", "1").assertExit(3);
-    assertThat(run.stderr()).contains("gave up on resolving the source after 2 attempts").contains("502");
+    assertThat(run.stderr())
+        .contains("gave up on resolving the source after 2 attempts")
+        .contains("502");
   }
 
   @Test
   void aWrongExpectedDigestIsAVerificationFailure() throws Exception {
     serve(true);
-    Cli.Run run = new Cli().run("pull", origin.uri("model.bin").toString(), "--dest", dest.toString(),
-        "--sha256", "0".repeat(64), "--progress", "none");
+    Cli.Run run =
+        new Cli()
+            .run(
+                "pull",
+                origin.uri("model.bin").toString(),
+                "--dest",
+                dest.toString(),
+                "--sha256",
+                "0".repeat(64),
+                "--progress",
+                "none");
     run.assertExit(5);
     assertThat(run.stderr()).contains("instead of " + "0".repeat(64));
   }
@@ -158,7 +187,8 @@ class HttpFaultsIT {
   void refusalsOfOneBurstArrivingSpreadOutEachWaitTheirOwnRetryAfter() throws Exception {
     // The refusals of the parallel ranges leave 60 ms apart: a client that times every retry of
     // the burst from its first refusal sends the later ones up to ~420 ms early.
-    assertEightRefusalsEachWaitedTheirOwn(new Fault.Status(429, Duration.ofSeconds(1), Duration.ofMillis(60)));
+    assertEightRefusalsEachWaitedTheirOwn(
+        new Fault.Status(429, Duration.ofSeconds(1), Duration.ofMillis(60)));
   }
 
   private void assertEightRefusalsEachWaitedTheirOwn(Fault.Status refusal) throws Exception {
@@ -185,22 +215,38 @@ class HttpFaultsIT {
     serve(HttpOrigin.builder().ignoresRange());
     Cli.Run run = pull().assertExit(0);
     assertModelIntact();
-    assertThat(run.stderr().split("ignores Range", -1)).as("said once:%n%s", run.stderr()).hasSize(2);
-    assertThat(origin.stats().requests()).as("one whole-file stream, without a Range header")
-        .filteredOn(r -> r.method().equals("GET") && r.headers().firstValue("Range").isEmpty()).hasSize(1);
+    assertThat(run.stderr().split("ignores Range", -1))
+        .as("said once:%n%s", run.stderr())
+        .hasSize(2);
+    assertThat(origin.stats().requests())
+        .as("one whole-file stream, without a Range header")
+        .filteredOn(r -> r.method().equals("GET") && r.headers().firstValue("Range").isEmpty())
+        .hasSize(1);
   }
 
   @Test
   void aRefusedConnectionNamesTheHostAndPort() throws Exception {
     int port;
-    try (java.net.ServerSocket unused = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket unused =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = unused.getLocalPort();
     }
     dest = tmp.resolve("dest");
-    Cli.Run run = new Cli().run("pull", "http://127.0.0.1:" + port + "/model.bin", "--dest", dest.toString(),
-        "--progress", "none", "--retries", "1");
+    Cli.Run run =
+        new Cli()
+            .run(
+                "pull",
+                "http://127.0.0.1:" + port + "/model.bin",
+                "--dest",
+                dest.toString(),
+                "--progress",
+                "none",
+                "--retries",
+                "1");
     run.assertExit(3);
-    assertThat(run.stderr()).contains("cannot connect to 127.0.0.1:" + port).contains("Connection refused");
+    assertThat(run.stderr())
+        .contains("cannot connect to 127.0.0.1:" + port)
+        .contains("Connection refused");
     assertThat(dest).doesNotExist();
   }
 }

@@ -44,21 +44,47 @@ class HttpUrlListIT {
   @Test
   void anInputFilePullsEveryUrlToItsOutPathCheckedAgainstItsChecksum() throws Exception {
     Path list = tmp.resolve("urls.txt");
-    Files.writeString(list, "# three files\n" + url(0) + "\n  out=weights/model.bin\n  checksum=sha-256=" + sha256[0]
-        + "\n\n" + url(1) + "\n  checksum=sha-256=" + sha256[1] + "\n" + url(2) + "\n");
-    new Cli().run("pull", "--input-file", list.toString(), "--dest", dest.toString(), "--progress", "none",
-        "--chunk-size", "1MiB").assertExit(0);
+    Files.writeString(
+        list,
+        "# three files\n"
+            + url(0)
+            + "\n  out=weights/model.bin\n  checksum=sha-256="
+            + sha256[0]
+            + "\n\n"
+            + url(1)
+            + "\n  checksum=sha-256="
+            + sha256[1]
+            + "\n"
+            + url(2)
+            + "\n");
+    new Cli()
+        .run(
+            "pull",
+            "--input-file",
+            list.toString(),
+            "--dest",
+            dest.toString(),
+            "--progress",
+            "none",
+            "--chunk-size",
+            "1MiB")
+        .assertExit(0);
     assertThat(Datasets.sha256(dest.resolve("weights/model.bin"))).isEqualTo(sha256[0]);
     assertThat(Datasets.sha256(dest.resolve("f1.bin"))).isEqualTo(sha256[1]);
     assertThat(Datasets.sha256(dest.resolve("f2.bin"))).isEqualTo(sha256[2]);
     String manifest = Files.readString(dest.resolve(".modelprefetch/manifest.json"));
-    assertThat(manifest).contains("sha256:" + sha256[0]).contains("\"weights/model.bin\"").contains("(+2 more)");
+    assertThat(manifest)
+        .contains("sha256:" + sha256[0])
+        .contains("\"weights/model.bin\"")
+        .contains("(+2 more)");
     new Cli().run("verify", "--dest", dest.toString()).assertExit(0);
   }
 
   @Test
   void severalUrlArgumentsLandUnderTheirFileNames() throws Exception {
-    new Cli().run("pull", url(1), url(2), "--dest", dest.toString(), "--progress", "none").assertExit(0);
+    new Cli()
+        .run("pull", url(1), url(2), "--dest", dest.toString(), "--progress", "none")
+        .assertExit(0);
     assertThat(Datasets.sha256(dest.resolve("f1.bin"))).isEqualTo(sha256[1]);
     assertThat(Datasets.sha256(dest.resolve("f2.bin"))).isEqualTo(sha256[2]);
   }
@@ -67,7 +93,16 @@ class HttpUrlListIT {
   void aWrongChecksumFailsVerificationAndLeavesNothingUnderTheFinalPath() throws Exception {
     Path list = tmp.resolve("urls.txt");
     Files.writeString(list, url(1) + "\n  checksum=sha-256=" + sha256[2] + "\n");
-    Cli.Run run = new Cli().run("pull", "--input-file", list.toString(), "--dest", dest.toString(), "--progress", "none");
+    Cli.Run run =
+        new Cli()
+            .run(
+                "pull",
+                "--input-file",
+                list.toString(),
+                "--dest",
+                dest.toString(),
+                "--progress",
+                "none");
     run.assertExit(5);
     assertThat(run.stderr()).contains("f1.bin failed verification twice");
     assertThat(dest.resolve("f1.bin")).doesNotExist();
@@ -77,14 +112,30 @@ class HttpUrlListIT {
   void badListsAreUsageErrors() throws Exception {
     Path list = tmp.resolve("urls.txt");
     Files.writeString(list, url(1) + "\n" + url(1).replace("/a/", "/a/../a/") + "\n");
-    assertThat(new Cli().run("pull", "--input-file", list.toString(), "--dest", dest.toString()).assertExit(2).stderr())
+    assertThat(
+            new Cli()
+                .run("pull", "--input-file", list.toString(), "--dest", dest.toString())
+                .assertExit(2)
+                .stderr())
         .contains("two URLs would land at 'f1.bin'");
     Files.writeString(list, url(1) + "\n  split=4\n");
-    assertThat(new Cli().run("pull", "--input-file", list.toString(), "--dest", dest.toString()).assertExit(2).stderr())
+    assertThat(
+            new Cli()
+                .run("pull", "--input-file", list.toString(), "--dest", dest.toString())
+                .assertExit(2)
+                .stderr())
         .contains("urls.txt:2: unsupported option 'split=4'");
-    assertThat(new Cli().run("pull", url(1), "s3://bucket/x", "--dest", dest.toString()).assertExit(2).stderr())
+    assertThat(
+            new Cli()
+                .run("pull", url(1), "s3://bucket/x", "--dest", dest.toString())
+                .assertExit(2)
+                .stderr())
         .contains("is not an http(s):// URL");
-    assertThat(new Cli().run("pull", url(1), url(2), "--sha256", sha256[1], "--dest", dest.toString())
-        .assertExit(2).stderr()).contains("--sha256 is for a single https:// file");
+    assertThat(
+            new Cli()
+                .run("pull", url(1), url(2), "--sha256", sha256[1], "--dest", dest.toString())
+                .assertExit(2)
+                .stderr())
+        .contains("--sha256 is for a single https:// file");
   }
 }

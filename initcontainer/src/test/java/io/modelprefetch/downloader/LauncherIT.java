@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The checkout's launcher ({@code hack/modelprefetch}) as people and scripts run it: with
- * {@code --progress json}, every stdout line is JSON on a fresh class-data cache, on the run that
- * reuses it, and after a rebuild of the jar.
+ * The checkout's launcher ({@code hack/modelprefetch}) as people and scripts run it: with {@code
+ * --progress json}, every stdout line is JSON on a fresh class-data cache, on the run that reuses
+ * it, and after a rebuild of the jar.
  */
 class LauncherIT {
   @TempDir Path tmp;
@@ -61,29 +61,44 @@ class LauncherIT {
     assertOnlyJson(launch("after-rebuild"));
     try (var archives = Files.list(cache)) {
       assertThat(archives.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsa")))
-          .as("one archive, for the current build").hasSize(1);
+          .as("one archive, for the current build")
+          .hasSize(1);
     }
   }
 
   private String launch(String name) throws IOException, InterruptedException {
-    Path launcher = Path.of(System.getProperty("user.dir")).resolveSibling("hack").resolve("modelprefetch");
-    ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "pull", origin.uri("model.bin").toString(),
-        "--dest", tmp.resolve("dest-" + name).toString(), "--progress", "json", "--progress-interval", "100ms")
-        .redirectOutput(tmp.resolve(name + ".out").toFile())
-        .redirectError(tmp.resolve(name + ".err").toFile());
+    Path launcher =
+        Path.of(System.getProperty("user.dir")).resolveSibling("hack").resolve("modelprefetch");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                launcher.toString(),
+                "pull",
+                origin.uri("model.bin").toString(),
+                "--dest",
+                tmp.resolve("dest-" + name).toString(),
+                "--progress",
+                "json",
+                "--progress-interval",
+                "100ms")
+            .redirectOutput(tmp.resolve(name + ".out").toFile())
+            .redirectError(tmp.resolve(name + ".err").toFile());
     pb.environment().put("MODELPREFETCH_CACHE", cache.toString());
     pb.environment().put("MODELPREFETCH_JAR", jar.toString());
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     Process p = pb.start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("%s run; stderr:%n%s", name, Files.readString(tmp.resolve(name + ".err"))).isZero();
+    assertThat(p.exitValue())
+        .as("%s run; stderr:%n%s", name, Files.readString(tmp.resolve(name + ".err")))
+        .isZero();
     return Files.readString(tmp.resolve(name + ".out"), StandardCharsets.UTF_8);
   }
 
   private static void assertOnlyJson(String stdout) throws IOException {
     assertThat(stdout).isNotBlank();
     for (String line : stdout.split("\n")) {
-      assertThat(new ObjectMapper().readTree(line).path("event").asText()).as("line: %s", line).isNotEmpty();
+      assertThat(new ObjectMapper().readTree(line).path("event").asText())
+          .as("line: %s", line)
+          .isNotEmpty();
     }
   }
 

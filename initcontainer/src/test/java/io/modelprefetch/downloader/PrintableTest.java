@@ -14,7 +14,8 @@ class PrintableTest {
 
   @Test
   void leavesOrdinaryTextIncludingNonAsciiAlone() {
-    assertThat(Printable.escape("modèle/日本語/😀.safetensors")).isEqualTo("modèle/日本語/😀.safetensors");
+    assertThat(Printable.escape("modèle/日本語/😀.safetensors"))
+        .isEqualTo("modèle/日本語/😀.safetensors");
     assertThat(Printable.hasUnsafe("modèle/😀")).isFalse();
   }
 

@@ -33,9 +33,26 @@ class ResumeAfterKillIT {
       // The first 12 ranges (48 MiB, half the file) flow; every later request stalls, so the
       // download is frozen at 50 % when we kill it.
       AtomicInteger gets = new AtomicInteger();
-      origin.faults().inject(p -> gets.incrementAndGet() > 12, 1000, new Fault.Stall(0, Duration.ofSeconds(60)));
-      String[] args = {"pull", origin.uri("model.bin").toString(), "--dest", dest.toString(), "--sha256", sha256,
-          "--progress", "none", "--connections", "4", "--chunk-size", "4MiB", "--stall-timeout", "60s"};
+      origin
+          .faults()
+          .inject(
+              p -> gets.incrementAndGet() > 12, 1000, new Fault.Stall(0, Duration.ofSeconds(60)));
+      String[] args = {
+        "pull",
+        origin.uri("model.bin").toString(),
+        "--dest",
+        dest.toString(),
+        "--sha256",
+        sha256,
+        "--progress",
+        "none",
+        "--connections",
+        "4",
+        "--chunk-size",
+        "4MiB",
+        "--stall-timeout",
+        "60s"
+      };
       Process first = new Cli().start(args);
       Path journal = dest.resolve(".modelprefetch/journal/model.bin.journal");
       await().atMost(Duration.ofSeconds(60)).until(() -> journalled(journal) >= SIZE / 2);
@@ -48,7 +65,9 @@ class ResumeAfterKillIT {
       origin.stats().reset();
       new Cli().run(args).assertExit(0);
       assertThat(Datasets.sha256(dest.resolve("model.bin"))).isEqualTo(sha256);
-      assertThat(origin.stats().totalBodyBytes()).as("bytes fetched after the restart").isEqualTo(SIZE - onDisk);
+      assertThat(origin.stats().totalBodyBytes())
+          .as("bytes fetched after the restart")
+          .isEqualTo(SIZE - onDisk);
     }
   }
 
@@ -64,20 +83,39 @@ class ResumeAfterKillIT {
       // has written 1 MiB that no 4 MiB checkpoint journalled when the pull gets SIGTERM (as a
       // deleted pod does). Those 4 MiB are on disk: the next pull must not fetch them again.
       origin.faults().inject(p -> true, 1000, new Fault.Stall(MIB, Duration.ofSeconds(60)));
-      String[] args = {"pull", origin.uri("model.bin").toString(), "--dest", dest.toString(), "--sha256", sha256,
-          "--progress", "json", "--connections", "4", "--chunk-size", "8MiB", "--stall-timeout", "60s"};
+      String[] args = {
+        "pull",
+        origin.uri("model.bin").toString(),
+        "--dest",
+        dest.toString(),
+        "--sha256",
+        sha256,
+        "--progress",
+        "json",
+        "--connections",
+        "4",
+        "--chunk-size",
+        "8MiB",
+        "--stall-timeout",
+        "60s"
+      };
       Process first = new Cli().start(args);
-      await().atMost(Duration.ofSeconds(60)).until(() -> Cli.read(first, "out").contains("\"transferredBytes\":" + 4 * MIB));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Cli.read(first, "out").contains("\"transferredBytes\":" + 4 * MIB));
       first.destroy();
       first.waitFor();
       assertThat(journalled(dest.resolve(".modelprefetch/journal/model.bin.journal")))
-          .as("journalled at SIGTERM").isEqualTo(4 * MIB);
+          .as("journalled at SIGTERM")
+          .isEqualTo(4 * MIB);
 
       origin.faults().clear();
       origin.stats().reset();
       new Cli().run(args).assertExit(0);
       assertThat(Datasets.sha256(dest.resolve("model.bin"))).isEqualTo(sha256);
-      assertThat(origin.stats().totalBodyBytes()).as("bytes fetched after the restart").isEqualTo(size - 4 * MIB);
+      assertThat(origin.stats().totalBodyBytes())
+          .as("bytes fetched after the restart")
+          .isEqualTo(size - 4 * MIB);
     }
   }
 
@@ -91,23 +129,52 @@ class ResumeAfterKillIT {
     // Six 8 MiB shards in 4 MiB ranges: shards 1-3 flow, every request for shards 4-6 stalls (the
     // CDN path names the content's sha256), and the pull is killed once shards 1-3 are in place
     // (they may finish in any order: on a loaded machine shard 3 can be verified before shard 2).
-    try (var hub = io.modelprefetch.fixtures.hub.HubFixture.builder().repo("acme/shards", r -> {
-      for (int i = 1; i <= 6; i++) {
-        r.lfsFile("shard-" + i + ".bin", root.resolve("shard-" + i + ".bin"));
-      }
-    }).start()) {
-      java.util.List<String> stalled = java.util.stream.IntStream.rangeClosed(4, 6)
-          .mapToObj(i -> Datasets.sha256(root.resolve("shard-" + i + ".bin"))).toList();
-      hub.cdnFaults().inject(p -> stalled.stream().anyMatch(p::contains), 1000, new Fault.Stall(0, Duration.ofSeconds(60)));
-      String[] args = {"pull", "hf://acme/shards", "--endpoint", hub.endpoint().toString(), "--dest", dest.toString(),
-          "--progress", "none", "--connections", "4", "--chunk-size", "4MiB", "--stall-timeout", "60s"};
+    try (var hub =
+        io.modelprefetch.fixtures.hub.HubFixture.builder()
+            .repo(
+                "acme/shards",
+                r -> {
+                  for (int i = 1; i <= 6; i++) {
+                    r.lfsFile("shard-" + i + ".bin", root.resolve("shard-" + i + ".bin"));
+                  }
+                })
+            .start()) {
+      java.util.List<String> stalled =
+          java.util.stream.IntStream.rangeClosed(4, 6)
+              .mapToObj(i -> Datasets.sha256(root.resolve("shard-" + i + ".bin")))
+              .toList();
+      hub.cdnFaults()
+          .inject(
+              p -> stalled.stream().anyMatch(p::contains),
+              1000,
+              new Fault.Stall(0, Duration.ofSeconds(60)));
+      String[] args = {
+        "pull",
+        "hf://acme/shards",
+        "--endpoint",
+        hub.endpoint().toString(),
+        "--dest",
+        dest.toString(),
+        "--progress",
+        "none",
+        "--connections",
+        "4",
+        "--chunk-size",
+        "4MiB",
+        "--stall-timeout",
+        "60s"
+      };
       Process first = new Cli().start(args);
       // A shard is verified once the verified log names it.
       Path log = dest.resolve(".modelprefetch/verified.log");
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        String verified = Files.exists(log) ? Files.readString(log) : "";
-        return java.util.stream.IntStream.rangeClosed(1, 3).allMatch(i -> verified.contains("\tshard-" + i + ".bin\n"));
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                String verified = Files.exists(log) ? Files.readString(log) : "";
+                return java.util.stream.IntStream.rangeClosed(1, 3)
+                    .allMatch(i -> verified.contains("\tshard-" + i + ".bin\n"));
+              });
       first.destroyForcibly().waitFor();
       assertThat(dest.resolve("shard-4.bin")).doesNotExist();
 
@@ -118,7 +185,8 @@ class ResumeAfterKillIT {
         assertThat(Datasets.sha256(dest.resolve("shard-" + i + ".bin")))
             .isEqualTo(Datasets.sha256(root.resolve("shard-" + i + ".bin")));
       }
-      assertThat(hub.cdnStats().totalBodyBytes()).as("only shards 4-6 are fetched again; the restart's stderr:%n%s", second.stderr())
+      assertThat(hub.cdnStats().totalBodyBytes())
+          .as("only shards 4-6 are fetched again; the restart's stderr:%n%s", second.stderr())
           .isEqualTo(3 * 8 * MIB);
       assertThat(dest.resolve(".modelprefetch/journal")).doesNotExist();
     }

@@ -26,19 +26,29 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 /**
  * Multipart objects against MinIO (real S3 behaviour: {@code md5-of-part-md5s-N} ETags, composite
  * checksums with {@code -N} and {@code x-amz-checksum-type: COMPOSITE}, GetObjectAttributes with
- * ObjectParts), uploaded with the AWS SDK's multipart API in parts of 5 MiB and a shorter last part;
- * the checksummed ones under SSE-KMS (no MD5 ETag, and ObjectParts sizes of the encrypted parts, so
- * the part sizes come from HeadObject with partNumber).
- * Every object must be checked by its digests, composite or whole, never by its size alone.
+ * ObjectParts), uploaded with the AWS SDK's multipart API in parts of 5 MiB and a shorter last
+ * part; the checksummed ones under SSE-KMS (no MD5 ETag, and ObjectParts sizes of the encrypted
+ * parts, so the part sizes come from HeadObject with partNumber). Every object must be checked by
+ * its digests, composite or whole, never by its size alone.
  */
 class S3MultipartVerifyIT {
   private static final int MIB = 1 << 20;
   private static final int PART = 5 * MIB;
+
   /** 5 MiB, 5 MiB and 1 MiB + 777: the last part is shorter, as with the AWS CLI and boto3. */
   private static final int SIZE = 11 * MIB + 777;
+
   private static final String LAYOUT = ";parts=5242880*2,1049353";
-  private static final Map<ChecksumAlgorithm, String> LABELS = Map.of(ChecksumAlgorithm.CRC32, "crc32",
-      ChecksumAlgorithm.CRC32_C, "crc32c", ChecksumAlgorithm.SHA1, "sha1", ChecksumAlgorithm.SHA256, "sha256");
+  private static final Map<ChecksumAlgorithm, String> LABELS =
+      Map.of(
+          ChecksumAlgorithm.CRC32,
+          "crc32",
+          ChecksumAlgorithm.CRC32_C,
+          "crc32c",
+          ChecksumAlgorithm.SHA1,
+          "sha1",
+          ChecksumAlgorithm.SHA256,
+          "sha256");
   private static MinioServer minio;
 
   @TempDir Path tmp;
@@ -57,18 +67,31 @@ class S3MultipartVerifyIT {
   }
 
   private static Cli cli() {
-    return new Cli().env("AWS_ACCESS_KEY_ID", minio.accessKey()).env("AWS_SECRET_ACCESS_KEY", minio.secretKey())
+    return new Cli()
+        .env("AWS_ACCESS_KEY_ID", minio.accessKey())
+        .env("AWS_SECRET_ACCESS_KEY", minio.secretKey())
         .env("AWS_REGION", "us-east-1");
   }
 
   private static Cli.Run pull(String uri, String endpoint, Path dest) throws Exception {
-    return cli().run("pull", uri, "--endpoint", endpoint, "--dest", dest.toString(), "--progress", "none",
-        "--chunk-size", "4MiB");
+    return cli()
+        .run(
+            "pull",
+            uri,
+            "--endpoint",
+            endpoint,
+            "--dest",
+            dest.toString(),
+            "--progress",
+            "none",
+            "--chunk-size",
+            "4MiB");
   }
 
   private static void kms(String bucket, String key, byte[] bytes, ChecksumAlgorithm algorithm) {
     try (S3Client s3 = minio.newClient()) {
-      MultipartUploads.upload(s3, bucket, key, bytes, PART, algorithm, ServerSideEncryption.AWS_KMS);
+      MultipartUploads.upload(
+          s3, bucket, key, bytes, PART, algorithm, ServerSideEncryption.AWS_KMS);
     }
   }
 
@@ -80,15 +103,17 @@ class S3MultipartVerifyIT {
 
   /** The composite checksum MinIO serves ({@code base64-N}), as the hex our manifest writes. */
   private static String compositeHex(HeadObjectResponse h, ChecksumAlgorithm algorithm) {
-    String value = switch (algorithm) {
-      case CRC32 -> h.checksumCRC32();
-      case CRC32_C -> h.checksumCRC32C();
-      case SHA1 -> h.checksumSHA1();
-      case SHA256 -> h.checksumSHA256();
-      default -> throw new IllegalArgumentException(algorithm.toString());
-    };
+    String value =
+        switch (algorithm) {
+          case CRC32 -> h.checksumCRC32();
+          case CRC32_C -> h.checksumCRC32C();
+          case SHA1 -> h.checksumSHA1();
+          case SHA256 -> h.checksumSHA256();
+          default -> throw new IllegalArgumentException(algorithm.toString());
+        };
     assertThat(value).as("MinIO's %s checksum", algorithm).endsWith("-3");
-    return HexFormat.of().formatHex(Base64.getDecoder().decode(value.substring(0, value.length() - 2)));
+    return HexFormat.of()
+        .formatHex(Base64.getDecoder().decode(value.substring(0, value.length() - 2)));
   }
 
   private static String entry(String manifest, String path) {
@@ -115,7 +140,9 @@ class S3MultipartVerifyIT {
       assertThat(h.checksumTypeAsString()).as("fixture behaviour").isEqualTo("COMPOSITE");
       assertThat(h.serverSideEncryptionAsString()).isEqualTo("aws:kms");
       objects.put("composite-" + label + ".bin", bytes);
-      expected.put("composite-" + label + ".bin", "\"" + label + ":" + compositeHex(h, algorithm) + LAYOUT + "\"");
+      expected.put(
+          "composite-" + label + ".bin",
+          "\"" + label + ":" + compositeHex(h, algorithm) + LAYOUT + "\"");
     }
     byte[] plain = Datasets.bytes(SIZE, seed++);
     String etag = minio.putMultipart(bucket, "m/etag.bin", plain, PART, null).replace("\"", "");
@@ -126,7 +153,9 @@ class S3MultipartVerifyIT {
     byte[] onePart = Datasets.bytes(MIB + 3, seed++);
     kms(bucket, "m/one-part.bin", onePart, ChecksumAlgorithm.CRC32_C);
     objects.put("one-part.bin", onePart);
-    expected.put("one-part.bin", "\"crc32c:" + compositeHex1(head(bucket, "m/one-part.bin")) + ";parts=" + (MIB + 3) + "\"");
+    expected.put(
+        "one-part.bin",
+        "\"crc32c:" + compositeHex1(head(bucket, "m/one-part.bin")) + ";parts=" + (MIB + 3) + "\"");
     // Single PutObject: full-object checksum, and the ETag is the MD5.
     byte[] single = Datasets.bytes(6 * MIB + 1, seed++);
     minio.put(bucket, "m/single-sha256.bin", single, ChecksumAlgorithm.SHA256);
@@ -139,16 +168,25 @@ class S3MultipartVerifyIT {
 
     Path dest = tmp.resolve("dest");
     Cli.Run run = pull("s3://verify/m/", minio.endpoint().toString(), dest).assertExit(0);
-    assertThat(run.stderr()).doesNotContain("gives no digest").doesNotContain("part sizes").doesNotContain("failed verification");
+    assertThat(run.stderr())
+        .doesNotContain("gives no digest")
+        .doesNotContain("part sizes")
+        .doesNotContain("failed verification");
     String manifest = Files.readString(dest.resolve(".modelprefetch/manifest.json"));
     for (var o : objects.entrySet()) {
       String name = o.getKey();
       assertThat(Files.readAllBytes(dest.resolve(name))).as(name).isEqualTo(o.getValue());
       String e = entry(manifest, name);
-      assertThat(e).as(name).contains("\"sha256:" + Datasets.sha256(o.getValue()) + "\"").contains(expected.get(name));
+      assertThat(e)
+          .as(name)
+          .contains("\"sha256:" + Datasets.sha256(o.getValue()) + "\"")
+          .contains(expected.get(name));
       String digest = expected.get(name).replace("\"", "");
-      String kind = digest.substring(0, digest.indexOf(':'))
-          + (digest.contains(";parts=") ? " of " + (digest.contains(";parts=5242880*2") ? "3 parts" : "1 part") : "");
+      String kind =
+          digest.substring(0, digest.indexOf(':'))
+              + (digest.contains(";parts=")
+                  ? " of " + (digest.contains(";parts=5242880*2") ? "3 parts" : "1 part")
+                  : "");
       assertThat(e).as(name).contains("\"verifiedBy\" : \"" + kind + " from the source\"");
       if (name.startsWith("composite-")) {
         assertThat(e).as("%s: no ETag digest under SSE-KMS", name).doesNotContain("md5:");
@@ -167,11 +205,14 @@ class S3MultipartVerifyIT {
   private static String compositeHex1(HeadObjectResponse h) {
     String value = h.checksumCRC32C();
     assertThat(value).as("MinIO's CRC32C of a one-part upload").endsWith("-1");
-    return HexFormat.of().formatHex(Base64.getDecoder().decode(value.substring(0, value.length() - 2)));
+    return HexFormat.of()
+        .formatHex(Base64.getDecoder().decode(value.substring(0, value.length() - 2)));
   }
 
   private static String md5(byte[] bytes) throws Exception {
-    return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes)).toLowerCase(Locale.ROOT);
+    return HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes))
+        .toLowerCase(Locale.ROOT);
   }
 
   /** Bytes that do not match the composite: one re-fetch, then exit 5, nothing in place. */
@@ -189,8 +230,10 @@ class S3MultipartVerifyIT {
       Cli.Run run = pull("s3://corrupt/c/", path.endpoint().toString(), dest);
       run.assertExit(5);
       assertThat(path.corrupted()).isEqualTo(2);
-      assertThat(run.stderr()).contains("model.bin failed verification (crc32c of 3 parts ")
-          .contains("fetching it again").contains("failed verification twice: crc32c of 3 parts ");
+      assertThat(run.stderr())
+          .contains("model.bin failed verification (crc32c of 3 parts ")
+          .contains("fetching it again")
+          .contains("failed verification twice: crc32c of 3 parts ");
       assertThat(dest.resolve("model.bin")).doesNotExist();
       assertThat(dest.resolve(".modelprefetch/manifest.json")).doesNotExist();
 
@@ -206,7 +249,9 @@ class S3MultipartVerifyIT {
       path.corrupt("/corrupt/c/model.bin", 3, 1);
       Cli.Run healed = pull("s3://corrupt/c/", path.endpoint().toString(), dest);
       healed.assertExit(0);
-      assertThat(healed.stderr()).contains("failed verification (crc32c of 3 parts ").contains("fetching it again");
+      assertThat(healed.stderr())
+          .contains("failed verification (crc32c of 3 parts ")
+          .contains("fetching it again");
       assertThat(Files.readAllBytes(dest.resolve("model.bin"))).isEqualTo(crc);
     }
   }

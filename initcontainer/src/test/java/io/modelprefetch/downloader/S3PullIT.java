@@ -14,13 +14,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 
-/** Pulls from real S3 servers on loopback: S3Proxy in-process, and moto for what S3Proxy refuses. */
+/**
+ * Pulls from real S3 servers on loopback: S3Proxy in-process, and moto for what S3Proxy refuses.
+ */
 class S3PullIT {
   private static final int MIB = 1 << 20;
   @TempDir Path tmp;
 
   private static Cli cli(String accessKey, String secretKey) {
-    return new Cli().env("AWS_ACCESS_KEY_ID", accessKey).env("AWS_SECRET_ACCESS_KEY", secretKey)
+    return new Cli()
+        .env("AWS_ACCESS_KEY_ID", accessKey)
+        .env("AWS_SECRET_ACCESS_KEY", secretKey)
         .env("AWS_REGION", "us-east-1");
   }
 
@@ -36,15 +40,28 @@ class S3PullIT {
       s3.put("models", "llama/sub/extra.bin", other, ChecksumAlgorithm.CRC32_C);
       s3.put("models", "llama-other/not-me.bin", config);
       Path dest = tmp.resolve("dest");
-      cli(s3.accessKey(), s3.secretKey()).run("pull", "s3://models/llama", "--endpoint", s3.endpoint().toString(),
-          "--dest", dest.toString(), "--progress", "none", "--chunk-size", "4MiB").assertExit(0);
+      cli(s3.accessKey(), s3.secretKey())
+          .run(
+              "pull",
+              "s3://models/llama",
+              "--endpoint",
+              s3.endpoint().toString(),
+              "--dest",
+              dest.toString(),
+              "--progress",
+              "none",
+              "--chunk-size",
+              "4MiB")
+          .assertExit(0);
       assertThat(Files.readAllBytes(dest.resolve("model.safetensors"))).isEqualTo(weights);
       assertThat(Files.readAllBytes(dest.resolve("config.json"))).isEqualTo(config);
       assertThat(Files.readAllBytes(dest.resolve("sub/extra.bin"))).isEqualTo(other);
       assertThat(dest.resolve("not-me.bin")).doesNotExist();
       String manifest = Files.readString(dest.resolve(".modelprefetch/manifest.json"));
       assertThat(manifest).contains("sha256:" + Datasets.sha256(weights)).contains("\"md5:");
-      assertThat(s3.traffic("models", "llama/model.safetensors").getRequests()).as("ranged GETs").isGreaterThan(3);
+      assertThat(s3.traffic("models", "llama/model.safetensors").getRequests())
+          .as("ranged GETs")
+          .isGreaterThan(3);
     }
   }
 
@@ -56,8 +73,19 @@ class S3PullIT {
         s3.put("many", "shards/%04d.bin".formatted(i), ("shard " + i).getBytes());
       }
       Path dest = tmp.resolve("dest");
-      cli(s3.accessKey(), s3.secretKey()).run("pull", "s3://many/shards/", "--endpoint", s3.endpoint().toString(),
-          "--dest", dest.toString(), "--progress", "none", "--connections", "32").assertExit(0);
+      cli(s3.accessKey(), s3.secretKey())
+          .run(
+              "pull",
+              "s3://many/shards/",
+              "--endpoint",
+              s3.endpoint().toString(),
+              "--dest",
+              dest.toString(),
+              "--progress",
+              "none",
+              "--connections",
+              "32")
+          .assertExit(0);
       try (Stream<Path> files = Files.list(dest)) {
         assertThat(files.filter(p -> p.toString().endsWith(".bin")).count()).isEqualTo(1010);
       }
@@ -67,18 +95,33 @@ class S3PullIT {
 
   @Test
   void aRefusedListingPageIsRetriedAloneKeepingThePagesAlreadyRead() throws Exception {
-    try (S3Fixture s3 = S3Fixture.start(); CorruptingForwarder path = CorruptingForwarder.start(s3.endpoint())) {
+    try (S3Fixture s3 = S3Fixture.start();
+        CorruptingForwarder path = CorruptingForwarder.start(s3.endpoint())) {
       s3.createBucket("paged");
       for (int i = 0; i < 2500; i++) {
         s3.put("paged", "m/%04d.bin".formatted(i), ("shard " + i).getBytes());
       }
       path.refuseEachListPageOnce();
       Path dest = tmp.resolve("dest");
-      Cli.Run run = cli(s3.accessKey(), s3.secretKey()).run("pull", "s3://paged/m/", "--endpoint",
-          path.endpoint().toString(), "--dest", dest.toString(), "--progress", "none", "--include", "24*.bin");
+      Cli.Run run =
+          cli(s3.accessKey(), s3.secretKey())
+              .run(
+                  "pull",
+                  "s3://paged/m/",
+                  "--endpoint",
+                  path.endpoint().toString(),
+                  "--dest",
+                  dest.toString(),
+                  "--progress",
+                  "none",
+                  "--include",
+                  "24*.bin");
       run.assertExit(0);
-      assertThat(path.listRequests()).as("3 pages of 1,000 keys, each refused once and asked again once; stderr:%n%s",
-          run.stderr()).isEqualTo(6);
+      assertThat(path.listRequests())
+          .as(
+              "3 pages of 1,000 keys, each refused once and asked again once; stderr:%n%s",
+              run.stderr())
+          .isEqualTo(6);
       assertThat(run.stderr()).contains("listing page 3 of s3://paged/m/").contains("503 SlowDown");
       try (Stream<Path> files = Files.list(dest)) {
         assertThat(files.filter(p -> p.toString().endsWith(".bin")).count()).isEqualTo(100);
@@ -89,7 +132,8 @@ class S3PullIT {
 
   @Test
   void everyRefusedRequestWaitsItsOwnFullRetryAfter() throws Exception {
-    try (S3Fixture s3 = S3Fixture.start(); CorruptingForwarder path = CorruptingForwarder.start(s3.endpoint())) {
+    try (S3Fixture s3 = S3Fixture.start();
+        CorruptingForwarder path = CorruptingForwarder.start(s3.endpoint())) {
       s3.createBucket("slow");
       byte[] big = new byte[24 << 20];
       new Random(7).nextBytes(big);
@@ -100,12 +144,26 @@ class S3PullIT {
       path.refuseEachListPageOnce();
       path.refuseEachObjectGetOnce();
       Path dest = tmp.resolve("dest");
-      Cli.Run run = cli(s3.accessKey(), s3.secretKey()).run("pull", "s3://slow/m/", "--endpoint",
-          path.endpoint().toString(), "--dest", dest.toString(), "--progress", "none", "--connections", "8");
+      Cli.Run run =
+          cli(s3.accessKey(), s3.secretKey())
+              .run(
+                  "pull",
+                  "s3://slow/m/",
+                  "--endpoint",
+                  path.endpoint().toString(),
+                  "--dest",
+                  dest.toString(),
+                  "--progress",
+                  "none",
+                  "--connections",
+                  "8");
       run.assertExit(0);
       // The listing page, the 6 small objects and the ranges of big.bin were each refused once with
-      // 503 SlowDown and Retry-After: 1; each must come back no sooner than one second after its refusal.
-      assertThat(path.waitedAfterRefusalMillis()).as("stderr:%n%s", run.stderr()).hasSizeGreaterThan(7)
+      // 503 SlowDown and Retry-After: 1; each must come back no sooner than one second after its
+      // refusal.
+      assertThat(path.waitedAfterRefusalMillis())
+          .as("stderr:%n%s", run.stderr())
+          .hasSizeGreaterThan(7)
           .allSatisfy(waited -> assertThat(waited).isGreaterThanOrEqualTo(1000L));
       assertThat(Files.readAllBytes(dest.resolve("big.bin"))).isEqualTo(big);
       assertThat(Files.readString(dest.resolve("5.json"))).isEqualTo("{\"n\":5}");
@@ -117,8 +175,17 @@ class S3PullIT {
     try (S3Fixture s3 = S3Fixture.start()) {
       s3.createBucket("models");
       s3.put("models", "m/a.bin", new byte[] {1});
-      Cli.Run run = cli(s3.accessKey(), "wrong-secret").run("pull", "s3://models/m/", "--endpoint",
-          s3.endpoint().toString(), "--dest", tmp.resolve("dest").toString(), "--progress", "none");
+      Cli.Run run =
+          cli(s3.accessKey(), "wrong-secret")
+              .run(
+                  "pull",
+                  "s3://models/m/",
+                  "--endpoint",
+                  s3.endpoint().toString(),
+                  "--dest",
+                  tmp.resolve("dest").toString(),
+                  "--progress",
+                  "none");
       run.assertExit(3);
       assertThat(run.stderr()).contains("403").contains("AWS_ACCESS_KEY_ID");
     }
@@ -132,10 +199,22 @@ class S3PullIT {
       moto.put("evil", "m/../../escape.bin", new byte[] {6, 6, 6});
       moto.put("evil", "m//abs.bin", new byte[] {6, 6, 6});
       Path dest = tmp.resolve("a/b/dest");
-      Cli.Run run = cli(moto.accessKey(), moto.secretKey()).run("pull", "s3://evil/m/", "--endpoint",
-          moto.endpoint().toString(), "--dest", dest.toString(), "--progress", "none");
+      Cli.Run run =
+          cli(moto.accessKey(), moto.secretKey())
+              .run(
+                  "pull",
+                  "s3://evil/m/",
+                  "--endpoint",
+                  moto.endpoint().toString(),
+                  "--dest",
+                  dest.toString(),
+                  "--progress",
+                  "none");
       run.assertExit(3);
-      assertThat(run.stderr()).contains("refusing the listing").contains("'../../escape.bin'").contains("escape the destination")
+      assertThat(run.stderr())
+          .contains("refusing the listing")
+          .contains("'../../escape.bin'")
+          .contains("escape the destination")
           .contains("'/abs.bin'");
       assertThat(tmp.resolve("a/escape.bin")).doesNotExist();
       assertThat(tmp.resolve("escape.bin")).doesNotExist();
@@ -151,11 +230,24 @@ class S3PullIT {
       s3.put("ctl", "m/tab\there.bin", new byte[] {6});
       s3.put("ctl", "m/forged\n2026-01-01 [INFO] done.bin", new byte[] {6});
       Path dest = tmp.resolve("dest");
-      Cli.Run run = cli(s3.accessKey(), s3.secretKey()).run("pull", "s3://ctl/m/", "--endpoint",
-          s3.endpoint().toString(), "--dest", dest.toString(), "--progress", "none");
+      Cli.Run run =
+          cli(s3.accessKey(), s3.secretKey())
+              .run(
+                  "pull",
+                  "s3://ctl/m/",
+                  "--endpoint",
+                  s3.endpoint().toString(),
+                  "--dest",
+                  dest.toString(),
+                  "--progress",
+                  "none");
       run.assertExit(3);
-      assertThat(run.stderr()).contains("control character").contains("'tab\\x09here.bin'")
-          .contains("'forged\\x0a2026-01-01 [INFO] done.bin'").doesNotContain("\t").doesNotContain("\n2026");
+      assertThat(run.stderr())
+          .contains("control character")
+          .contains("'tab\\x09here.bin'")
+          .contains("'forged\\x0a2026-01-01 [INFO] done.bin'")
+          .doesNotContain("\t")
+          .doesNotContain("\n2026");
       assertThat(dest).doesNotExist();
     }
   }
@@ -171,21 +263,42 @@ class S3PullIT {
     byte[] weights = Datasets.bytes(12 * MIB + 12345, 5);
     try (MotoServer moto = MotoServer.start()) {
       moto.createBucket("parts");
-      String etag = moto.putMultipart("parts", "m/model.bin", weights, 5 * MIB, ChecksumAlgorithm.CRC32);
+      String etag =
+          moto.putMultipart("parts", "m/model.bin", weights, 5 * MIB, ChecksumAlgorithm.CRC32);
       assertThat(etag).endsWith("-3\"");
       try (var s3 = moto.newClient()) {
         var head = s3.headObject(b -> b.bucket("parts").key("m/model.bin").checksumMode("ENABLED"));
-        assertThat(head.checksumCRC32()).as("the fixture behaviour this test is about").isNotNull().doesNotContain("-");
+        assertThat(head.checksumCRC32())
+            .as("the fixture behaviour this test is about")
+            .isNotNull()
+            .doesNotContain("-");
       }
       Path dest = tmp.resolve("dest");
-      Cli.Run run = cli(moto.accessKey(), moto.secretKey()).run("pull", "s3://parts/m/", "--endpoint",
-          moto.endpoint().toString(), "--dest", dest.toString(), "--progress", "none", "--chunk-size", "4MiB");
+      Cli.Run run =
+          cli(moto.accessKey(), moto.secretKey())
+              .run(
+                  "pull",
+                  "s3://parts/m/",
+                  "--endpoint",
+                  moto.endpoint().toString(),
+                  "--dest",
+                  dest.toString(),
+                  "--progress",
+                  "none",
+                  "--chunk-size",
+                  "4MiB");
       run.assertExit(0);
-      assertThat(run.stderr()).doesNotContain("failed verification").doesNotContain("gives no digest");
+      assertThat(run.stderr())
+          .doesNotContain("failed verification")
+          .doesNotContain("gives no digest");
       assertThat(Files.readAllBytes(dest.resolve("model.bin"))).isEqualTo(weights);
       String manifest = Files.readString(dest.resolve(".modelprefetch/manifest.json"));
-      assertThat(manifest).contains("\"sha256:" + Datasets.sha256(weights) + "\"")
-          .contains("\"md5:" + etag.replace("\"", "").replaceAll("-3$", "") + ";parts=5242880*2,2109497\"")
+      assertThat(manifest)
+          .contains("\"sha256:" + Datasets.sha256(weights) + "\"")
+          .contains(
+              "\"md5:"
+                  + etag.replace("\"", "").replaceAll("-3$", "")
+                  + ";parts=5242880*2,2109497\"")
           .contains("\"verifiedBy\" : \"md5 of 3 parts from the source\"");
     }
   }

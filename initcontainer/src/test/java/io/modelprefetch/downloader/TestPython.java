@@ -25,7 +25,10 @@ public final class TestPython {
       } else {
         Path script = Path.of("..", "hack", "python-deps.sh").toAbsolutePath().normalize();
         System.out.println("MODELPREFETCH_PYTHON is not set: running " + script);
-        Process p = new ProcessBuilder("bash", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p =
+            new ProcessBuilder("bash", script.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(p.waitFor()).as("hack/python-deps.sh exit code").isZero();
         python = out.substring(out.lastIndexOf('\n') + 1);
@@ -34,8 +37,12 @@ public final class TestPython {
     return python;
   }
 
-  /** Runs {@code python -c code args...} with extra environment; returns stdout, failing on a non-zero exit. */
-  public static String run(Map<String, String> env, String code, String... args) throws IOException, InterruptedException {
+  /**
+   * Runs {@code python -c code args...} with extra environment; returns stdout, failing on a
+   * non-zero exit.
+   */
+  public static String run(Map<String, String> env, String code, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(path(), "-c", code));
     command.addAll(List.of(args));
     Path err = Files.createTempFile("python", ".err");
@@ -46,7 +53,9 @@ public final class TestPython {
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("python finished").isTrue();
     String stderr = Files.readString(err);
     Files.delete(err);
-    assertThat(p.exitValue()).as("python exit code; stdout:%n%s%nstderr:%n%s", out, stderr).isZero();
+    assertThat(p.exitValue())
+        .as("python exit code; stdout:%n%s%nstderr:%n%s", out, stderr)
+        .isZero();
     return out;
   }
 }

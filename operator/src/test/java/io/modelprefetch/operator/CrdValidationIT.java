@@ -33,15 +33,26 @@ class CrdValidationIT {
   void acceptsAValidArtifactAndShortNameResolves() {
     cluster.admin().resource(Artifacts.hf(ns, "ok").include("*.json").build()).create();
 
-    assertThat(cluster.admin().resources(ModelArtifact.class).inNamespace(ns).withName("ok").get().getSpec().source().include())
+    assertThat(
+            cluster
+                .admin()
+                .resources(ModelArtifact.class)
+                .inNamespace(ns)
+                .withName("ok")
+                .get()
+                .getSpec()
+                .source()
+                .include())
         .containsExactly("*.json");
   }
 
   @Test
   void rejectsBothAClaimAndAnEmptyDir() {
     ModelArtifact ma = Artifacts.hf(ns, "both").build();
-    ma.setSpec(new ModelArtifactSpec(ma.getSpec().source(),
-        new Storage(new PvcStorage("models", null, null), new EmptyDirStorage(null))));
+    ma.setSpec(
+        new ModelArtifactSpec(
+            ma.getSpec().source(),
+            new Storage(new PvcStorage("models", null, null), new EmptyDirStorage(null))));
 
     assertRejected(ma, "set exactly one of storage.persistentVolumeClaim or storage.emptyDir");
   }
@@ -57,20 +68,26 @@ class CrdValidationIT {
   @Test
   void rejectsAClaimNameTogetherWithCreate() {
     ModelArtifact ma = Artifacts.hf(ns, "claim-and-create").build();
-    ma.setSpec(new ModelArtifactSpec(ma.getSpec().source(),
-        new Storage(new PvcStorage("models", new PvcTemplate("1Gi", null, null), null), null)));
+    ma.setSpec(
+        new ModelArtifactSpec(
+            ma.getSpec().source(),
+            new Storage(new PvcStorage("models", new PvcTemplate("1Gi", null, null), null), null)));
 
-    assertRejected(ma, "set exactly one of persistentVolumeClaim.claimName or persistentVolumeClaim.create");
+    assertRejected(
+        ma, "set exactly one of persistentVolumeClaim.claimName or persistentVolumeClaim.create");
   }
 
   @Test
   void rejectsAnUnknownUriScheme() {
-    assertRejected(Artifacts.hf(ns, "ftp").uri("ftp://example.com/model.bin").build(), "spec.source.uri");
+    assertRejected(
+        Artifacts.hf(ns, "ftp").uri("ftp://example.com/model.bin").build(), "spec.source.uri");
   }
 
   @Test
   void rejectsAMalformedClaimSize() {
-    assertRejected(Artifacts.hf(ns, "size").createdClaim("forty gigs", null).build(), "spec.storage.persistentVolumeClaim.create.size");
+    assertRejected(
+        Artifacts.hf(ns, "size").createdClaim("forty gigs", null).build(),
+        "spec.storage.persistentVolumeClaim.create.size");
   }
 
   private void assertRejected(ModelArtifact ma, String message) {

@@ -13,7 +13,9 @@ public enum ExitCode {
   INTERNAL(1, "DownloadFailed", false),
   /** Invalid arguments. */
   USAGE(2, "InvalidArguments", true),
-  /** The source could not be resolved or refused us: not found, no access, unsafe or empty listing. */
+  /**
+   * The source could not be resolved or refused us: not found, no access, unsafe or empty listing.
+   */
   SOURCE(3, "SourceError", true),
   /** A transfer gave up after its retries. */
   TRANSFER(4, "TransferFailed", false),
@@ -48,7 +50,10 @@ public enum ExitCode {
     return permanent;
   }
 
-  /** The condition reason for any exit code; codes the CLI does not use (a kill, 137) count as internal. */
+  /**
+   * The condition reason for any exit code; codes the CLI does not use (a kill, 137) count as
+   * internal.
+   */
   public static String reasonFor(int code) {
     return Arrays.stream(values()).filter(c -> c.code == code).findFirst().orElse(INTERNAL).reason;
   }

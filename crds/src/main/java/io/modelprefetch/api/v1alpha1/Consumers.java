@@ -7,6 +7,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  * and name the artifact in {@code modelprefetch.io/artifacts}.
  */
 public record Consumers(
-    @JsonPropertyDescription("injected pods whose model files are not there yet (not Ready)") Integer waiting,
+    @JsonPropertyDescription("injected pods whose model files are not there yet (not Ready)")
+        Integer waiting,
     @JsonPropertyDescription("injected pods that have the model files (Ready)") Integer ready,
-    @JsonPropertyDescription("pods admitted without injection (webhook unreachable): no model mounted; delete them to retry") Integer notInjected) {}
+    @JsonPropertyDescription(
+            "pods admitted without injection (webhook unreachable): no model mounted; delete them"
+                + " to retry")
+        Integer notInjected) {}

@@ -16,13 +16,32 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(ModelArtifact.VERSION)
 @Plural("modelartifacts")
 @ShortNames("ma")
-@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Progress", jsonPath = ".status.progress.percent", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Size", jsonPath = ".status.resolved.size", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Speed", jsonPath = ".status.progress.speed", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "ETA", jsonPath = ".status.progress.eta", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class ModelArtifact extends CustomResource<ModelArtifactSpec, ModelArtifactStatus> implements Namespaced {
+@AdditionalPrinterColumn(
+    name = "Phase",
+    jsonPath = ".status.phase",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Progress",
+    jsonPath = ".status.progress.percent",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Size",
+    jsonPath = ".status.resolved.size",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Speed",
+    jsonPath = ".status.progress.speed",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "ETA",
+    jsonPath = ".status.progress.eta",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class ModelArtifact extends CustomResource<ModelArtifactSpec, ModelArtifactStatus>
+    implements Namespaced {
   public static final String GROUP = "modelprefetch.io";
   public static final String VERSION = "v1alpha1";
 }

@@ -11,5 +11,7 @@ import io.fabric8.generator.annotation.ValidationRule;
     value = "has(self.persistentVolumeClaim) != has(self.emptyDir)",
     message = "set exactly one of storage.persistentVolumeClaim or storage.emptyDir")
 public record Storage(
-    @JsonPropertyDescription("keep the files on a claim, created by the operator or existing") PvcStorage persistentVolumeClaim,
-    @JsonPropertyDescription("download into an emptyDir of each consuming pod") EmptyDirStorage emptyDir) {}
+    @JsonPropertyDescription("keep the files on a claim, created by the operator or existing")
+        PvcStorage persistentVolumeClaim,
+    @JsonPropertyDescription("download into an emptyDir of each consuming pod")
+        EmptyDirStorage emptyDir) {}

@@ -14,7 +14,9 @@ class ExitCodeTest {
 
   @Test
   void eachCodeHasOneMeaningAndAReason() {
-    assertThat(Arrays.stream(ExitCode.values()).map(ExitCode::code)).doesNotHaveDuplicates().startsWith(0, 1, 2, 3, 4, 5, 6, 7);
+    assertThat(Arrays.stream(ExitCode.values()).map(ExitCode::code))
+        .doesNotHaveDuplicates()
+        .startsWith(0, 1, 2, 3, 4, 5, 6, 7);
     assertThat(ExitCode.reasonFor(3)).isEqualTo("SourceError");
     assertThat(ExitCode.reasonFor(5)).isEqualTo("VerificationFailed");
   }

@@ -60,8 +60,9 @@ class CrdDriftTest {
     crd.getSpec()
         .getVersions()
         .forEach(
-            v -> v.getAdditionalPrinterColumns()
-                .sort(Comparator.comparingInt(c -> order.indexOf(c.getName()))));
+            v ->
+                v.getAdditionalPrinterColumns()
+                    .sort(Comparator.comparingInt(c -> order.indexOf(c.getName()))));
     return "# Generated from crds/src/main/java by crd-generator-maven-plugin; do not edit.\n"
         + Serialization.asYaml(crd);
   }

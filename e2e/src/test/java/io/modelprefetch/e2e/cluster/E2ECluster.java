@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * A real cluster the E2E scenarios run against, written once for every provider: the node built
- * from package registries ({@link RegistryNode}, hack/node.sh) or k3s in Testcontainers
- * ({@link K3sCluster}). Our images (hack/images.sh) are already loaded into its runtime.
+ * from package registries ({@link RegistryNode}, hack/node.sh) or k3s in Testcontainers ({@link
+ * K3sCluster}). Our images (hack/images.sh) are already loaded into its runtime.
  */
 public interface E2ECluster extends AutoCloseable {
   /** For messages: "registry-built node", "k3s (Testcontainers)". */
@@ -22,7 +22,9 @@ public interface E2ECluster extends AutoCloseable {
   /** A kubectl of the cluster's version. */
   Path kubectl();
 
-  /** The address of this JVM that pods can connect to: test servers (the Hub fixture) bind to it. */
+  /**
+   * The address of this JVM that pods can connect to: test servers (the Hub fixture) bind to it.
+   */
   String podReachableHost();
 
   /** The bytes of {@code file} inside a provisioned volume, read from the node's disk. */

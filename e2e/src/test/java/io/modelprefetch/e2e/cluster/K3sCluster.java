@@ -19,8 +19,8 @@ import org.testcontainers.utility.MountableFile;
 /**
  * k3s in Testcontainers: where a Docker engine can get the {@value #IMAGE} image (a laptop, a
  * hosted CI), the same scenarios run in it with our images imported into its containerd. It never
- * pulls unless {@code -Dmodelprefetch.e2e.k3s.pull=true}: on machines that reach package
- * registries only, it reports plainly that it did not run.
+ * pulls unless {@code -Dmodelprefetch.e2e.k3s.pull=true}: on machines that reach package registries
+ * only, it reports plainly that it did not run.
  */
 public final class K3sCluster implements E2ECluster {
   public static final String IMAGE = "rancher/k3s:v1.35.0-k3s1";
@@ -31,22 +31,29 @@ public final class K3sCluster implements E2ECluster {
   private K3sCluster(K3sContainer k3s, Path kubeconfig) {
     this.k3s = k3s;
     this.kubeconfig = kubeconfig;
-    this.admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml())).build();
+    this.admin =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml()))
+            .build();
   }
 
   static Availability<E2ECluster> start() {
     String images = System.getenv("MODELPREFETCH_IMAGES");
     if (images == null || !Files.isRegularFile(Path.of(images, "images.txt"))) {
-      return Availability.missing("MODELPREFETCH_IMAGES (the directory hack/images.sh prints) is not set");
+      return Availability.missing(
+          "MODELPREFETCH_IMAGES (the directory hack/images.sh prints) is not set");
     }
     if (!DockerClientFactory.instance().isDockerAvailable()) {
       return Availability.missing("no Docker engine reachable by Testcontainers");
     }
     boolean pull = Boolean.getBoolean("modelprefetch.e2e.k3s.pull");
     if (!pull && !imagePresent()) {
-      return Availability.missing("the Docker engine has no " + IMAGE + " image and pulling is off here"
-          + " (no container registry is reachable; rancher/k3s cannot be built from the Go module proxy);"
-          + " run with -Dmodelprefetch.e2e.k3s.pull=true where Docker Hub is reachable");
+      return Availability.missing(
+          "the Docker engine has no "
+              + IMAGE
+              + " image and pulling is off here (no container registry is reachable; rancher/k3s"
+              + " cannot be built from the Go module proxy); run with"
+              + " -Dmodelprefetch.e2e.k3s.pull=true where Docker Hub is reachable");
     }
     K3sContainer k3s = new K3sContainer(DockerImageName.parse(IMAGE));
     k3s.start();
@@ -81,7 +88,8 @@ public final class K3sCluster implements E2ECluster {
     try {
       Container.ExecResult result = k3s.execInContainer(command);
       if (result.getExitCode() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed: " + result.getStderr());
+        throw new IllegalStateException(
+            String.join(" ", command) + " failed: " + result.getStderr());
       }
       return result.getStdout();
     } catch (IOException e) {
@@ -110,15 +118,27 @@ public final class K3sCluster implements E2ECluster {
   @Override
   public Path kubectl() {
     Path k8s = Path.of(System.getenv().getOrDefault("KUBE_API_TEST_DIR", "."), "k8s");
-    return Arrays.stream(k8s.toFile().listFiles() == null ? new java.io.File[0] : k8s.toFile().listFiles())
-        .map(f -> f.toPath().resolve("kubectl")).filter(Files::isExecutable).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no kubectl under " + k8s + " (hack/kube-binaries.sh)"));
+    return Arrays.stream(
+            k8s.toFile().listFiles() == null ? new java.io.File[0] : k8s.toFile().listFiles())
+        .map(f -> f.toPath().resolve("kubectl"))
+        .filter(Files::isExecutable)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalStateException("no kubectl under " + k8s + " (hack/kube-binaries.sh)"));
   }
 
   @Override
   public String podReachableHost() {
-    // The Docker network's gateway is this machine as seen from the k3s container (and its pods, NATed).
-    return k3s.getContainerInfo().getNetworkSettings().getNetworks().values().iterator().next().getGateway();
+    // The Docker network's gateway is this machine as seen from the k3s container (and its pods,
+    // NATed).
+    return k3s.getContainerInfo()
+        .getNetworkSettings()
+        .getNetworks()
+        .values()
+        .iterator()
+        .next()
+        .getGateway();
   }
 
   @Override
@@ -140,8 +160,11 @@ public final class K3sCluster implements E2ECluster {
   @Override
   public String hostDirectory(String name, int uid, String mode) {
     String dir = "/var/lib/modelprefetch-e2e/" + name;
-    for (List<String> command : List.of(List.of("mkdir", "-p", dir), List.of("chown", uid + ":" + uid, dir),
-        List.of("chmod", mode.length() == 9 ? octal(mode) : mode, dir))) {
+    for (List<String> command :
+        List.of(
+            List.of("mkdir", "-p", dir),
+            List.of("chown", uid + ":" + uid, dir),
+            List.of("chmod", mode.length() == 9 ? octal(mode) : mode, dir))) {
       exec(k3s, command.toArray(String[]::new));
     }
     return dir;

@@ -21,7 +21,8 @@ public final class Kubectl {
   public record Result(int exitCode, String output) {}
 
   public Result run(String... args) {
-    List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString()));
+    List<String> command =
+        new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString()));
     command.addAll(List.of(args));
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -22,26 +22,33 @@ import java.util.Optional;
 public final class RegistryNode implements E2ECluster {
   /** Set by hack/test.sh to the env file `hack/node.sh up` prints. */
   public static final String ENV = "MODELPREFETCH_NODE_ENV";
+
   private final Map<String, String> env;
   private final KubernetesClient admin;
 
   private RegistryNode(Map<String, String> env) {
     this.env = env;
-    this.admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(kubeconfig()))).build();
+    this.admin =
+        new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(kubeconfig()))).build();
   }
 
   /** The running node, or why there is none. */
   public static Availability<E2ECluster> connect() {
     String file = System.getenv(ENV);
     if (file == null || file.isBlank()) {
-      return Availability.missing(ENV + " is not set: no registry-built node (bash hack/test.sh starts one with hack/node.sh up)");
+      return Availability.missing(
+          ENV
+              + " is not set: no registry-built node (bash hack/test.sh starts one with"
+              + " hack/node.sh up)");
     }
     Map<String, String> env = parse(Path.of(file));
     String netns = env.get("NETNS");
     Optional<String> self = netnsOfThisProcess();
     if (self.isEmpty() || !self.equals(netnsOf(netns))) {
-      return Availability.missing("this JVM is not inside the node's network namespace " + netns
-          + " (failsafe starts it with hack/node/bin/java)");
+      return Availability.missing(
+          "this JVM is not inside the node's network namespace "
+              + netns
+              + " (failsafe starts it with hack/node/bin/java)");
     }
     return Availability.of(new RegistryNode(env));
   }
@@ -93,10 +100,13 @@ public final class RegistryNode implements E2ECluster {
 
   private static Path directory(PersistentVolume volume) {
     var spec = volume.getSpec();
-    String path = spec.getHostPath() != null ? spec.getHostPath().getPath()
-        : spec.getLocal() != null ? spec.getLocal().getPath() : null;
+    String path =
+        spec.getHostPath() != null
+            ? spec.getHostPath().getPath()
+            : spec.getLocal() != null ? spec.getLocal().getPath() : null;
     if (path == null) {
-      throw new IllegalStateException("volume " + volume.getMetadata().getName() + " is neither hostPath nor local");
+      throw new IllegalStateException(
+          "volume " + volume.getMetadata().getName() + " is neither hostPath nor local");
     }
     return Path.of(path);
   }

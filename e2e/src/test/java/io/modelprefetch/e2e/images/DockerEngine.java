@@ -43,7 +43,8 @@ final class DockerEngine {
     if (images == null || !Files.isRegularFile(Path.of(images, "images.txt"))) {
       reason = "MODELPREFETCH_IMAGES (the directory bash hack/images.sh prints) is not set";
     } else if (System.getenv("DOCKER_HOST") == null || addresses == null) {
-      reason = "no Docker engine: source the env file bash hack/docker.sh up prints (hack/test.sh does)";
+      reason =
+          "no Docker engine: source the env file bash hack/docker.sh up prints (hack/test.sh does)";
     } else if (!DockerClientFactory.instance().isDockerAvailable()) {
       reason = "the Docker engine at " + System.getenv("DOCKER_HOST") + " does not answer";
     }
@@ -52,7 +53,9 @@ final class DockerEngine {
       System.out.println(message);
       Assumptions.abort(message);
     }
-    return new DockerEngine(Path.of(images), List.of(addresses.split(",")),
+    return new DockerEngine(
+        Path.of(images),
+        List.of(addresses.split(",")),
         System.getenv("MODELPREFETCH_DOCKER_CONTAINER_ADDRESS"));
   }
 
@@ -68,19 +71,28 @@ final class DockerEngine {
 
   /** {@code docker load} of one tar of hack/images.sh (once per JVM); returns its tag. */
   String load(String file) {
-    return LOADED.computeIfAbsent(file, f -> {
-      try {
-        String tag = Files.readAllLines(images.resolve("images.txt")).stream().map(l -> l.split(" "))
-            .filter(p -> p[0].equals(f)).map(p -> p[1]).findFirst()
-            .orElseThrow(() -> new IllegalStateException(f + " is not listed in " + images.resolve("images.txt")));
-        try (InputStream in = Files.newInputStream(images.resolve(f))) {
-          client().loadImageCmd(in).exec();
-        }
-        return tag;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return LOADED.computeIfAbsent(
+        file,
+        f -> {
+          try {
+            String tag =
+                Files.readAllLines(images.resolve("images.txt")).stream()
+                    .map(l -> l.split(" "))
+                    .filter(p -> p[0].equals(f))
+                    .map(p -> p[1])
+                    .findFirst()
+                    .orElseThrow(
+                        () ->
+                            new IllegalStateException(
+                                f + " is not listed in " + images.resolve("images.txt")));
+            try (InputStream in = Files.newInputStream(images.resolve(f))) {
+              client().loadImageCmd(in).exec();
+            }
+            return tag;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   static DockerClient client() {
@@ -97,10 +109,12 @@ final class DockerEngine {
         .withImagePullPolicy(name -> false)
         .withNetworkMode("host")
         .withTmpFs(Map.of("/tmp", "rw,size=64m"))
-        .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
-            .withReadonlyRootfs(true)
-            .withCapDrop(Capability.ALL)
-            .withSecurityOpts(List.of("no-new-privileges")));
+        .withCreateContainerCmdModifier(
+            cmd ->
+                cmd.getHostConfig()
+                    .withReadonlyRootfs(true)
+                    .withCapDrop(Capability.ALL)
+                    .withSecurityOpts(List.of("no-new-privileges")));
   }
 
   /** For one-shot commands: "started" once the container has exited, whatever its exit code. */
@@ -112,11 +126,15 @@ final class DockerEngine {
     @Override
     public StartupStatus checkStartupState(DockerClient client, String containerId) {
       InspectContainerResponse.ContainerState state = getCurrentState(client, containerId);
-      return Boolean.TRUE.equals(state.getRunning()) ? StartupStatus.NOT_YET_KNOWN : StartupStatus.SUCCESSFUL;
+      return Boolean.TRUE.equals(state.getRunning())
+          ? StartupStatus.NOT_YET_KNOWN
+          : StartupStatus.SUCCESSFUL;
     }
   }
 
-  /** No port check: with the host network there are no mapped ports; tests wait for what they need. */
+  /**
+   * No port check: with the host network there are no mapped ports; tests wait for what they need.
+   */
   static final class NoWait extends AbstractWaitStrategy {
     @Override
     protected void waitUntilReady() {}

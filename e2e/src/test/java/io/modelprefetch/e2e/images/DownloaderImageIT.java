@@ -26,17 +26,18 @@ import org.testcontainers.containers.output.OutputFrame.OutputType;
 
 /**
  * The jib-built downloader image (hack/images.sh) run by a real Docker engine (hack/docker.sh) as
- * the download Job runs it: non-root, read-only root file system, no capabilities, pulling from
- * the Hub fixture into a mounted directory, with the termination message Kubernetes would show.
+ * the download Job runs it: non-root, read-only root file system, no capabilities, pulling from the
+ * Hub fixture into a mounted directory, with the termination message Kubernetes would show.
  */
 class DownloaderImageIT {
   private static final String REPO = "acme/tiny-llm";
   private static final String TOKEN = "hf_image_test_token";
-  private static final Map<String, byte[]> FILES = Map.of(
-      "config.json", "{\"model_type\":\"llama\"}\n".getBytes(StandardCharsets.UTF_8),
-      "tokenizer/tokenizer.json", Datasets.bytes(300_000, 3),
-      "model-00001-of-00002.safetensors", Datasets.bytes(6 << 20, 1),
-      "model-00002-of-00002.safetensors", Datasets.bytes(3 << 20, 2));
+  private static final Map<String, byte[]> FILES =
+      Map.of(
+          "config.json", "{\"model_type\":\"llama\"}\n".getBytes(StandardCharsets.UTF_8),
+          "tokenizer/tokenizer.json", Datasets.bytes(300_000, 3),
+          "model-00001-of-00002.safetensors", Datasets.bytes(6 << 20, 1),
+          "model-00002-of-00002.safetensors", Datasets.bytes(3 << 20, 2));
   private static final int NONROOT = 65532;
 
   private static DockerEngine engine;
@@ -52,17 +53,25 @@ class DownloaderImageIT {
   static void startHub() {
     engine = DockerEngine.require(DownloaderImageIT.class);
     image = engine.load("downloader.tar");
-    hub = HubFixture.builder().host(engine.hostAddresses().get(0)).cdnHost(engine.hostAddresses().get(1))
-        .token(TOKEN).repo(REPO, r -> {
-          r.privateRepo().branch("main");
-          FILES.forEach((path, bytes) -> {
-            if (path.endsWith(".safetensors")) {
-              r.lfsFile(path, bytes);
-            } else {
-              r.regularFile(path, bytes);
-            }
-          });
-        }).start();
+    hub =
+        HubFixture.builder()
+            .host(engine.hostAddresses().get(0))
+            .cdnHost(engine.hostAddresses().get(1))
+            .token(TOKEN)
+            .repo(
+                REPO,
+                r -> {
+                  r.privateRepo().branch("main");
+                  FILES.forEach(
+                      (path, bytes) -> {
+                        if (path.endsWith(".safetensors")) {
+                          r.lfsFile(path, bytes);
+                        } else {
+                          r.regularFile(path, bytes);
+                        }
+                      });
+                })
+            .start();
   }
 
   @AfterAll
@@ -88,27 +97,52 @@ class DownloaderImageIT {
   record Run(long exitCode, String stdout, String stderr, String terminationMessage) {}
 
   private Run run(Map<String, String> env, String... args) throws IOException {
-    try (GenericContainer<?> c = DockerEngine.restricted(image)
-        .withCommand(args)
-        .withEnv(env)
-        .withFileSystemBind(dest.toString(), "/models", BindMode.READ_WRITE)
-        .withFileSystemBind(termination.toString(), "/dev/termination-log", BindMode.READ_WRITE)
-        .withFileSystemBind(token.toString(), "/var/run/secrets/hf/token", BindMode.READ_ONLY)
-        .withStartupCheckStrategy(new DockerEngine.Exited(Duration.ofMinutes(3)))
-        .waitingFor(new DockerEngine.NoWait())) {
+    try (GenericContainer<?> c =
+        DockerEngine.restricted(image)
+            .withCommand(args)
+            .withEnv(env)
+            .withFileSystemBind(dest.toString(), "/models", BindMode.READ_WRITE)
+            .withFileSystemBind(termination.toString(), "/dev/termination-log", BindMode.READ_WRITE)
+            .withFileSystemBind(token.toString(), "/var/run/secrets/hf/token", BindMode.READ_ONLY)
+            .withStartupCheckStrategy(new DockerEngine.Exited(Duration.ofMinutes(3)))
+            .waitingFor(new DockerEngine.NoWait())) {
       c.start();
       long exit = c.getCurrentContainerInfo().getState().getExitCodeLong();
-      Run run = new Run(exit, c.getLogs(OutputType.STDOUT), c.getLogs(OutputType.STDERR),
-          Files.readString(termination));
-      System.out.println("container " + String.join(" ", args) + " -> exit " + exit + "\n--- stderr:\n" + run.stderr());
+      Run run =
+          new Run(
+              exit,
+              c.getLogs(OutputType.STDOUT),
+              c.getLogs(OutputType.STDERR),
+              Files.readString(termination));
+      System.out.println(
+          "container "
+              + String.join(" ", args)
+              + " -> exit "
+              + exit
+              + "\n--- stderr:\n"
+              + run.stderr());
       return run;
     }
   }
 
   private Run pull(String source, String... extra) throws IOException {
-    List<String> args = new ArrayList<>(List.of("pull", source, "--dest", "/models",
-        "--endpoint", hub.endpoint().toString(), "--token-file", "/var/run/secrets/hf/token",
-        "--termination-message-path", "/dev/termination-log", "--progress-interval", "200ms", "--chunk-size", "1MiB"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "pull",
+                source,
+                "--dest",
+                "/models",
+                "--endpoint",
+                hub.endpoint().toString(),
+                "--token-file",
+                "/var/run/secrets/hf/token",
+                "--termination-message-path",
+                "/dev/termination-log",
+                "--progress-interval",
+                "200ms",
+                "--chunk-size",
+                "1MiB"));
     args.addAll(List.of(extra));
     return run(Map.of(), args.toArray(String[]::new));
   }
@@ -120,8 +154,12 @@ class DownloaderImageIT {
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     for (var file : FILES.entrySet()) {
       Path path = dest.resolve(file.getKey());
-      assertThat(Datasets.sha256(path)).as(file.getKey()).isEqualTo(Datasets.sha256(file.getValue()));
-      assertThat(Files.getAttribute(path, "unix:uid")).as("owner of " + file.getKey()).isEqualTo(NONROOT);
+      assertThat(Datasets.sha256(path))
+          .as(file.getKey())
+          .isEqualTo(Datasets.sha256(file.getValue()));
+      assertThat(Files.getAttribute(path, "unix:uid"))
+          .as("owner of " + file.getKey())
+          .isEqualTo(NONROOT);
     }
     assertThat(dest.resolve(".modelprefetch/manifest.json")).exists();
     long total = FILES.values().stream().mapToLong(b -> b.length).sum();
@@ -178,7 +216,9 @@ class DownloaderImageIT {
     Run run = pull("hf://" + REPO);
 
     assertThat(run.exitCode()).as(run.stderr()).isEqualTo(6);
-    assertThat(run.stderr()).contains("not writable by uid 65532 gid 65532").contains("owned by uid 0 gid 0, mode 0755");
+    assertThat(run.stderr())
+        .contains("not writable by uid 65532 gid 65532")
+        .contains("owned by uid 0 gid 0, mode 0755");
     try (var left = Files.list(dest)) {
       assertThat(left).isEmpty();
     }
@@ -186,8 +226,10 @@ class DownloaderImageIT {
 
   @Test
   void theJvmsOwnWarningsGoToStderrNotIntoStdout() throws Exception {
-    // An invalid class-data archive makes the JVM log an error line; by default it would go to stdout.
-    Run run = run(Map.of("JAVA_TOOL_OPTIONS", "-XX:SharedArchiveFile=/nonexistent.jsa"), "--version");
+    // An invalid class-data archive makes the JVM log an error line; by default it would go to
+    // stdout.
+    Run run =
+        run(Map.of("JAVA_TOOL_OPTIONS", "-XX:SharedArchiveFile=/nonexistent.jsa"), "--version");
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.stdout()).isEqualTo("modelprefetch 0.1.0\n");

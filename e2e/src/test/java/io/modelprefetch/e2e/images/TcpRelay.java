@@ -11,7 +11,8 @@ import java.net.Socket;
 
 /**
  * Forwards TCP connections from an address containers reach to a loopback server of this JVM
- * (kube-api-test's API server listens on 127.0.0.1 only). Bytes pass through unchanged (TLS included).
+ * (kube-api-test's API server listens on 127.0.0.1 only). Bytes pass through unchanged (TLS
+ * included).
  */
 final class TcpRelay implements AutoCloseable {
   private final ServerSocket server;
@@ -23,18 +24,21 @@ final class TcpRelay implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Thread.ofVirtual().name("relay-accept").start(() -> {
-      while (!server.isClosed()) {
-        try {
-          Socket in = server.accept();
-          Socket out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-          Thread.ofVirtual().start(() -> pump(in, out));
-          Thread.ofVirtual().start(() -> pump(out, in));
-        } catch (IOException e) {
-          // closed, or the target refused: the client sees its connection end.
-        }
-      }
-    });
+    Thread.ofVirtual()
+        .name("relay-accept")
+        .start(
+            () -> {
+              while (!server.isClosed()) {
+                try {
+                  Socket in = server.accept();
+                  Socket out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                  Thread.ofVirtual().start(() -> pump(in, out));
+                  Thread.ofVirtual().start(() -> pump(out, in));
+                } catch (IOException e) {
+                  // closed, or the target refused: the client sees its connection end.
+                }
+              }
+            });
   }
 
   int port() {
@@ -42,7 +46,8 @@ final class TcpRelay implements AutoCloseable {
   }
 
   private static void pump(Socket from, Socket to) {
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       in.transferTo(out);
     } catch (IOException e) {
       // one side closed

@@ -34,8 +34,8 @@ class TestImagesIT {
 
   @Test
   void pauseWaitsUntilSigtermThenExits0() {
-    try (GenericContainer<?> pause = DockerEngine.restricted(engine.load("pause.tar"))
-        .waitingFor(new DockerEngine.NoWait())) {
+    try (GenericContainer<?> pause =
+        DockerEngine.restricted(engine.load("pause.tar")).waitingFor(new DockerEngine.NoWait())) {
       pause.start();
       await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(pause::isRunning);
       DockerEngine.client().killContainerCmd(pause.getContainerId()).withSignal("TERM").exec();
@@ -50,29 +50,44 @@ class TestImagesIT {
     byte[] model = Datasets.bytes(1 << 20, 7);
     Path dir = Files.createDirectory(tmp.resolve("model"));
     Files.write(dir.resolve("model.safetensors"), model);
-    Files.setPosixFilePermissions(dir.resolve("model.safetensors"), PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(
+        dir.resolve("model.safetensors"), PosixFilePermissions.fromString("rw-r--r--"));
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
     String image = engine.load("model-check.tar");
-    int port = 8000; // the image's default PORT; only this engine's containers listen in its namespace
+    int port =
+        8000; // the image's default PORT; only this engine's containers listen in its namespace
 
     try (GenericContainer<?> ok = modelCheck(image, dir, Datasets.sha256(model))) {
       ok.start();
       HttpClient http = HttpClient.newHttpClient();
       URI root = URI.create("http://" + engine.containerAddress() + ":" + port + "/");
-      HttpResponse<String> r = await().atMost(Duration.ofMinutes(1)).ignoreExceptionsInstanceOf(IOException.class)
-          .until(() -> http.send(HttpRequest.newBuilder(root).build(), HttpResponse.BodyHandlers.ofString()),
-              x -> x.statusCode() == 200);
-      assertThat(r.body()).contains("model check ok").contains(Datasets.sha256(model)).contains("bytes=" + model.length);
-      assertThat(ok.getLogs(OutputType.STDOUT)).contains("model check ok: /models/m/model.safetensors");
+      HttpResponse<String> r =
+          await()
+              .atMost(Duration.ofMinutes(1))
+              .ignoreExceptionsInstanceOf(IOException.class)
+              .until(
+                  () ->
+                      http.send(
+                          HttpRequest.newBuilder(root).build(),
+                          HttpResponse.BodyHandlers.ofString()),
+                  x -> x.statusCode() == 200);
+      assertThat(r.body())
+          .contains("model check ok")
+          .contains(Datasets.sha256(model))
+          .contains("bytes=" + model.length);
+      assertThat(ok.getLogs(OutputType.STDOUT))
+          .contains("model check ok: /models/m/model.safetensors");
     }
 
     String wrong = "0".repeat(64);
-    try (GenericContainer<?> bad = modelCheck(image, dir, wrong)
-        .withStartupCheckStrategy(new DockerEngine.Exited(Duration.ofMinutes(1)))) {
+    try (GenericContainer<?> bad =
+        modelCheck(image, dir, wrong)
+            .withStartupCheckStrategy(new DockerEngine.Exited(Duration.ofMinutes(1)))) {
       bad.start();
       assertThat(bad.getCurrentContainerInfo().getState().getExitCodeLong()).isEqualTo(1);
-      assertThat(bad.getLogs(OutputType.STDOUT)).contains("model check FAILED: digest mismatch")
+      assertThat(bad.getLogs(OutputType.STDOUT))
+          .contains("model check FAILED: digest mismatch")
           .contains("expected " + wrong);
     }
   }
@@ -81,7 +96,14 @@ class TestImagesIT {
     // As the webhook injects it: MODEL_PATH is the artifact's mount, read-only.
     return DockerEngine.restricted(image)
         .withFileSystemBind(dir.toString(), "/models/m", BindMode.READ_ONLY)
-        .withEnv(Map.of("MODEL_PATH", "/models/m", "MODEL_FILE", "model.safetensors", "EXPECTED_SHA256", sha256))
+        .withEnv(
+            Map.of(
+                "MODEL_PATH",
+                "/models/m",
+                "MODEL_FILE",
+                "model.safetensors",
+                "EXPECTED_SHA256",
+                sha256))
         .waitingFor(new DockerEngine.NoWait());
   }
 }

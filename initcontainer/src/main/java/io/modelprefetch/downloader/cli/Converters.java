@@ -9,12 +9,14 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Parses "30s", "5m", "1h30m" durations and "32MiB", "16M" sizes. Never negative: a value that
- * is negative or does not fit is an invalid argument (exit 2), not a wrapped-around number.
+ * Parses "30s", "5m", "1h30m" durations and "32MiB", "16M" sizes. Never negative: a value that is
+ * negative or does not fit is an invalid argument (exit 2), not a wrapped-around number.
  */
 final class Converters {
-  private static final Pattern DURATION = Pattern.compile("(?:(\\d{1,9})h)?(?:(\\d{1,11})m(?!s))?(?:(\\d{1,13})s)?(?:(\\d{1,15})ms)?");
-  private static final Pattern SIZE = Pattern.compile("(\\d{1,18})\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)");
+  private static final Pattern DURATION =
+      Pattern.compile("(?:(\\d{1,9})h)?(?:(\\d{1,11})m(?!s))?(?:(\\d{1,13})s)?(?:(\\d{1,15})ms)?");
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d{1,18})\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)");
 
   private Converters() {}
 
@@ -29,7 +31,9 @@ final class Converters {
       if (v.isEmpty() || !m.matches()) {
         throw invalid(value);
       }
-      return Duration.ofHours(num(m.group(1))).plusMinutes(num(m.group(2))).plusSeconds(num(m.group(3)))
+      return Duration.ofHours(num(m.group(1)))
+          .plusMinutes(num(m.group(2)))
+          .plusSeconds(num(m.group(3)))
           .plusMillis(num(m.group(4)));
     }
 
@@ -62,12 +66,13 @@ final class Converters {
         throw new TypeConversionException("'" + value + "' is not a size such as 16MiB or 512KiB");
       }
       long n = Long.parseLong(m.group(1));
-      long unit = switch (m.group(2)) {
-        case "k", "kb", "kib" -> 1L << 10;
-        case "m", "mb", "mib" -> 1L << 20;
-        case "g", "gb", "gib" -> 1L << 30;
-        default -> 1;
-      };
+      long unit =
+          switch (m.group(2)) {
+            case "k", "kb", "kib" -> 1L << 10;
+            case "m", "mb", "mib" -> 1L << 20;
+            case "g", "gb", "gib" -> 1L << 30;
+            default -> 1;
+          };
       try {
         return Math.multiplyExact(n, unit);
       } catch (ArithmeticException e) {

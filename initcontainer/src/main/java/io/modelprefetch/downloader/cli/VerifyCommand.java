@@ -13,11 +13,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code modelprefetch verify --dest DIR}: re-checks every digest of a completed pull. */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-    description = "Re-hashes every file listed in DIR/.modelprefetch/manifest.json; exits 5 on any mismatch, 6 when DIR holds no completed pull.")
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description =
+        "Re-hashes every file listed in DIR/.modelprefetch/manifest.json; exits 5 on any mismatch,"
+            + " 6 when DIR holds no completed pull.")
 public final class VerifyCommand implements Callable<Integer> {
 
-  @Option(names = {"-d", "--dest"}, required = true, paramLabel = "DIR", description = "destination directory")
+  @Option(
+      names = {"-d", "--dest"},
+      required = true,
+      paramLabel = "DIR",
+      description = "destination directory")
   Path dest;
 
   @Override
@@ -26,17 +34,23 @@ public final class VerifyCommand implements Callable<Integer> {
       Destination d = Destination.existing(dest);
       Completion c = d.readCompletion();
       if (c == null) {
-        System.err.println("error: " + dest + " holds no completed pull (no " + d.completionFile()
-            + "): nothing to verify; run modelprefetch pull first");
+        System.err.println(
+            "error: "
+                + dest
+                + " holds no completed pull (no "
+                + d.completionFile()
+                + "): nothing to verify; run modelprefetch pull first");
         return Failure.DESTINATION.exitCode();
       }
       List<String> problems = CompletionCheck.problems(d.root(), c, true);
       if (!problems.isEmpty()) {
         problems.forEach(p -> System.err.println("mismatch: " + Printable.escape(p)));
-        System.err.println("error: " + problems.size() + " of " + c.files().size() + " files failed verification");
+        System.err.println(
+            "error: " + problems.size() + " of " + c.files().size() + " files failed verification");
         return Failure.VERIFY.exitCode();
       }
-      System.err.println("verified: " + c.files().size() + " files at revision " + Printable.escape(c.revision()));
+      System.err.println(
+          "verified: " + c.files().size() + " files at revision " + Printable.escape(c.revision()));
       return 0;
     } catch (IOException e) {
       System.err.println("error: cannot verify " + dest + ": " + e.getMessage());

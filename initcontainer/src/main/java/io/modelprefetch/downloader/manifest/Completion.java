@@ -14,17 +14,23 @@ import java.util.List;
  * @param files the files with their sizes and verified digests
  */
 public record Completion(
-    String source, String revision, String completedAt, long totalBytes, List<CompletedFile> files) {
+    String source,
+    String revision,
+    String completedAt,
+    long totalBytes,
+    List<CompletedFile> files) {
 
   /**
    * A file in place.
    *
    * @param digests what its bytes hash to: the sha256 the pull computed first, then the source's
-   *     digest they were checked against (e.g. a composite {@code crc32c:…;parts=…} of an S3 object)
+   *     digest they were checked against (e.g. a composite {@code crc32c:…;parts=…} of an S3
+   *     object)
    * @param verifiedBy how the pull checked it, e.g. {@code "crc32c of 3 parts from the source"} or
    *     {@code "size only (the source gives no digest)"}; null in manifests of older versions
    */
-  public record CompletedFile(String path, long size, List<Digest> digests, String version, String verifiedBy) {
+  public record CompletedFile(
+      String path, long size, List<Digest> digests, String version, String verifiedBy) {
 
     public CompletedFile(String path, long size, List<Digest> digests, String version) {
       this(path, size, digests, version, null);

@@ -11,13 +11,14 @@ import java.util.Locale;
  * An expected content digest, written {@code algorithm:hex} (e.g. {@code sha256:ab12…}).
  *
  * <p>A <em>composite</em> digest (S3 multipart objects) has a part layout: {@code hex} is then the
- * algorithm over the concatenated binary digests of the parts, in order (what S3 serves as a
- * {@code -N} checksum or multipart ETag). It is written {@code algorithm:hex;parts=<sizes>}, where
- * runs of equal part sizes are written {@code size*count}, e.g. {@code md5:ab12…;parts=8388608*3,1024}.
+ * algorithm over the concatenated binary digests of the parts, in order (what S3 serves as a {@code
+ * -N} checksum or multipart ETag). It is written {@code algorithm:hex;parts=<sizes>}, where runs of
+ * equal part sizes are written {@code size*count}, e.g. {@code md5:ab12…;parts=8388608*3,1024}.
  *
  * @param parts the part sizes in bytes, in order; empty for a digest of the whole file
  */
-public record Digest(Algorithm algorithm, String hex, List<Long> parts) implements Comparable<Digest> {
+public record Digest(Algorithm algorithm, String hex, List<Long> parts)
+    implements Comparable<Digest> {
   private static final String PARTS = ";parts=";
 
   /** Known algorithms, strongest first: verification uses the first one a file has. */
@@ -81,9 +82,13 @@ public record Digest(Algorithm algorithm, String hex, List<Long> parts) implemen
     return new Digest(algorithm, HexFormat.of().formatHex(value), parts);
   }
 
-  /** In words, for logs and the completion manifest: {@code "crc32c of 3 parts"}, {@code "sha256"}. */
+  /**
+   * In words, for logs and the completion manifest: {@code "crc32c of 3 parts"}, {@code "sha256"}.
+   */
   public String kind() {
-    return composite() ? algorithm.label + " of " + parts.size() + " part" + (parts.size() == 1 ? "" : "s") : algorithm.label;
+    return composite()
+        ? algorithm.label + " of " + parts.size() + " part" + (parts.size() == 1 ? "" : "s")
+        : algorithm.label;
   }
 
   @JsonCreator

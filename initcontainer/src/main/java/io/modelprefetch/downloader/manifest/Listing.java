@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * What a source holds at one pinned revision, as it resolved it: everything a pull needs to fetch
- * the same bytes again. Not to be confused with the completion manifest ({@link Completion},
- * {@code .modelprefetch/manifest.json}): that records what a finished pull put in place.
+ * the same bytes again. Not to be confused with the completion manifest ({@link Completion}, {@code
+ * .modelprefetch/manifest.json}): that records what a finished pull put in place.
  *
  * @param source the source URI as given
  * @param revision the resolved revision (commit, listing fingerprint or ETag)

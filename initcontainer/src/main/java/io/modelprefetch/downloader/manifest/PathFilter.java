@@ -5,11 +5,12 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
- * Include/exclude globs with the semantics users know from huggingface_hub's allow_patterns:
- * {@code *} also matches '/', so {@code *.safetensors} selects shards in subfolders too, and a
- * pattern ending in '/' selects everything below that folder.
+ * Include/exclude globs with the semantics users know from huggingface_hub's allow_patterns: {@code
+ * *} also matches '/', so {@code *.safetensors} selects shards in subfolders too, and a pattern
+ * ending in '/' selects everything below that folder.
  */
-public record PathFilter(List<Pattern> include, List<Pattern> exclude) implements Predicate<String> {
+public record PathFilter(List<Pattern> include, List<Pattern> exclude)
+    implements Predicate<String> {
 
   public static PathFilter of(List<String> include, List<String> exclude) {
     return new PathFilter(compile(include), compile(exclude));
@@ -17,7 +18,8 @@ public record PathFilter(List<Pattern> include, List<Pattern> exclude) implement
 
   @Override
   public boolean test(String path) {
-    boolean included = include.isEmpty() || include.stream().anyMatch(p -> p.matcher(path).matches());
+    boolean included =
+        include.isEmpty() || include.stream().anyMatch(p -> p.matcher(path).matches());
     return included && exclude.stream().noneMatch(p -> p.matcher(path).matches());
   }
 
@@ -39,7 +41,9 @@ public record PathFilter(List<Pattern> include, List<Pattern> exclude) implement
             re.append("\\[");
           } else {
             String body = g.substring(i + 1, close);
-            re.append('[').append(body.startsWith("!") ? "^" + body.substring(1) : body).append(']');
+            re.append('[')
+                .append(body.startsWith("!") ? "^" + body.substring(1) : body)
+                .append(']');
             i = close;
           }
         }

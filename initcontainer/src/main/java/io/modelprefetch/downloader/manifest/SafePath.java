@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Checks names from a remote listing before they touch the file system: a remote name never
- * escapes the destination, never collides with our own state directory and holds no character
- * that could forge a log line or disguise itself ({@link Printable}).
+ * Checks names from a remote listing before they touch the file system: a remote name never escapes
+ * the destination, never collides with our own state directory and holds no character that could
+ * forge a log line or disguise itself ({@link Printable}).
  */
 public final class SafePath {
   /** The destination's hidden state directory (partial files, journals, completion manifest). */
@@ -26,8 +26,8 @@ public final class SafePath {
       return "it contains a backslash";
     }
     if (Printable.hasUnsafe(name)) {
-      return "it contains a control character (or a bidirectional override, line separator or broken"
-          + " surrogate) that could forge log lines or hide the real name";
+      return "it contains a control character (or a bidirectional override, line separator or"
+          + " broken surrogate) that could forge log lines or hide the real name";
     }
     if (name.startsWith("/")) {
       return "it is an absolute path";

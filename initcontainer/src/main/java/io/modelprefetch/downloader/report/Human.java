@@ -43,7 +43,9 @@ public final class Human {
     long h = d.toHours();
     long m = d.toMinutesPart();
     long sec = d.toSecondsPart();
-    return (h > 0 ? h + "h" : "") + (m > 0 ? m + "m" : "") + (sec > 0 || (h == 0 && m == 0) ? sec + "s" : "");
+    return (h > 0 ? h + "h" : "")
+        + (m > 0 ? m + "m" : "")
+        + (sec > 0 || (h == 0 && m == 0) ? sec + "s" : "");
   }
 
   public static String percent(long done, long total) {

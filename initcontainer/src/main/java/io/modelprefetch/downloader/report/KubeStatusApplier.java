@@ -13,11 +13,12 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
  */
 public final class KubeStatusApplier implements StatusApplier, AutoCloseable {
   private final KubernetesClient client;
-  private final PatchContext apply = new PatchContext.Builder()
-      .withPatchType(PatchType.SERVER_SIDE_APPLY)
-      .withFieldManager(StatusPatchSink.FIELD_MANAGER)
-      .withForce(true)
-      .build();
+  private final PatchContext apply =
+      new PatchContext.Builder()
+          .withPatchType(PatchType.SERVER_SIDE_APPLY)
+          .withFieldManager(StatusPatchSink.FIELD_MANAGER)
+          .withForce(true)
+          .build();
 
   public KubeStatusApplier() {
     this.client = new KubernetesClientBuilder().build();
@@ -25,11 +26,11 @@ public final class KubeStatusApplier implements StatusApplier, AutoCloseable {
 
   @Override
   public void apply(String applyDocument) {
-    GenericKubernetesResource document = client.getKubernetesSerialization()
-        .unmarshal(applyDocument, GenericKubernetesResource.class);
-    client.resource(document)
-        .subresource("status")
-        .patch(apply);
+    GenericKubernetesResource document =
+        client
+            .getKubernetesSerialization()
+            .unmarshal(applyDocument, GenericKubernetesResource.class);
+    client.resource(document).subresource("status").patch(apply);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.modelprefetch.downloader.report;
 
 import io.modelprefetch.api.v1alpha1.Phase;
-
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -72,7 +71,15 @@ public final class ProgressTracker {
     long done = onDisk.sum();
     long eta = rate > 0 ? (bytesTotal - done) / rate : done >= bytesTotal ? 0 : -1;
     int files = filesDone.get();
-    return new Snapshot(done, bytesTotal, files, filesTotal, Math.max(rate, 0), eta,
-        (now - startNanos) / 1_000_000, moved, phase(done));
+    return new Snapshot(
+        done,
+        bytesTotal,
+        files,
+        filesTotal,
+        Math.max(rate, 0),
+        eta,
+        (now - startNanos) / 1_000_000,
+        moved,
+        phase(done));
   }
 }

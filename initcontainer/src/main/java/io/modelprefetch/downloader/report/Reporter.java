@@ -11,12 +11,14 @@ public final class Reporter implements AutoCloseable {
   private final ProgressTracker tracker;
   private final List<ProgressSink> sinks;
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("progress").daemon().factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("progress").daemon().factory());
 
   public Reporter(ProgressTracker tracker, List<ProgressSink> sinks, Duration interval) {
     this.tracker = tracker;
     this.sinks = sinks;
-    timer.scheduleAtFixedRate(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleAtFixedRate(
+        this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void tick() {

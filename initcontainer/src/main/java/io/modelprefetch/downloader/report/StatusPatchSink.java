@@ -24,9 +24,12 @@ import java.util.function.Supplier;
 public final class StatusPatchSink implements ProgressSink {
   /** The field manager that owns {@code status.progress} and {@code status.resolved}. */
   public static final String FIELD_MANAGER = "modelprefetch-downloader";
+
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
   /** Timer jitter: a tick a few ms early must not skip a whole interval. */
   private static final long JITTER_MILLIS = 100;
+
   private final String namespace;
   private final String name;
   private final StatusApplier applier;
@@ -35,10 +38,12 @@ public final class StatusPatchSink implements ProgressSink {
   private volatile String revision;
   private volatile Supplier<DragonflyRoute.Split> split = () -> null;
   private long lastPatchMillis = Long.MIN_VALUE;
+
   /** After the final patch nothing else goes out (a timer tick racing the end must not undo it). */
   private boolean finished;
 
-  public StatusPatchSink(String namespace, String name, StatusApplier applier, Duration minInterval, Clock clock) {
+  public StatusPatchSink(
+      String namespace, String name, StatusApplier applier, Duration minInterval, Clock clock) {
     this.namespace = namespace;
     this.name = name;
     this.applier = applier;
@@ -60,7 +65,10 @@ public final class StatusPatchSink implements ProgressSink {
   public synchronized void progress(Snapshot s) {
     long now = clock.millis();
     boolean resolved = s.filesTotal() > 0 || s.bytesTotal() > 0;
-    if (finished || !resolved || (lastPatchMillis != Long.MIN_VALUE && now - lastPatchMillis < minInterval.toMillis() - JITTER_MILLIS)) {
+    if (finished
+        || !resolved
+        || (lastPatchMillis != Long.MIN_VALUE
+            && now - lastPatchMillis < minInterval.toMillis() - JITTER_MILLIS)) {
       return;
     }
     lastPatchMillis = now;
@@ -74,7 +82,13 @@ public final class StatusPatchSink implements ProgressSink {
       applier.apply(document(s, error == null ? revision : null, true));
     } catch (RuntimeException e) {
       // The exit code and termination message still tell the operator how the pull ended.
-      System.err.println("cannot patch the status of ModelArtifact " + namespace + "/" + name + ": " + e.getMessage());
+      System.err.println(
+          "cannot patch the status of ModelArtifact "
+              + namespace
+              + "/"
+              + name
+              + ": "
+              + e.getMessage());
     }
   }
 
@@ -84,17 +98,31 @@ public final class StatusPatchSink implements ProgressSink {
    * a pull through Dragonfly adds the bytes it got from peers and from the origin.
    */
   String document(Snapshot s, String finalRevision, boolean last) {
-    Resolved resolved = new Resolved(finalRevision, s.filesTotal(), s.bytesTotal(), Human.bytes(s.bytesTotal()));
+    Resolved resolved =
+        new Resolved(finalRevision, s.filesTotal(), s.bytesTotal(), Human.bytes(s.bytesTotal()));
     boolean eta = !last && s.etaSeconds() >= 0;
     DragonflyRoute.Split from = split.get();
     boolean peers = from != null && from.fromPeers() != null;
-    Progress progress = new Progress(s.phase(), s.bytesDone(), s.bytesTotal(), s.filesDone(), s.filesTotal(),
-        s.bytesPerSecond(), eta ? s.etaSeconds() : null, s.percent(), Human.rate(s.bytesPerSecond()),
-        eta ? Human.duration(s.etaSeconds()) : null, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(),
-        peers ? from.fromPeers() : null, peers ? from.fromOrigin() : null);
+    Progress progress =
+        new Progress(
+            s.phase(),
+            s.bytesDone(),
+            s.bytesTotal(),
+            s.filesDone(),
+            s.filesTotal(),
+            s.bytesPerSecond(),
+            eta ? s.etaSeconds() : null,
+            s.percent(),
+            Human.rate(s.bytesPerSecond()),
+            eta ? Human.duration(s.etaSeconds()) : null,
+            clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(),
+            peers ? from.fromPeers() : null,
+            peers ? from.fromOrigin() : null);
     ModelArtifact artifact = new ModelArtifact();
     artifact.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-    artifact.setStatus(new ModelArtifactStatus(null, null, null, resolved, progress, null, null, null, null, null));
+    artifact.setStatus(
+        new ModelArtifactStatus(
+            null, null, null, resolved, progress, null, null, null, null, null));
     return SERIALIZATION.asJson(artifact);
   }
 }

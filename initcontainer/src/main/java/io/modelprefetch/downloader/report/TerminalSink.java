@@ -22,8 +22,14 @@ public final class TerminalSink implements ProgressSink {
   }
 
   static String text(Snapshot s) {
-    return String.format("%5s  %s / %s  %s  ETA %s  files %d/%d", s.percent(), Human.bytes(s.bytesDone()),
-        Human.bytes(s.bytesTotal()), Human.rate(s.bytesPerSecond()),
-        s.etaSeconds() < 0 ? "?" : Human.duration(s.etaSeconds()), s.filesDone(), s.filesTotal());
+    return String.format(
+        "%5s  %s / %s  %s  ETA %s  files %d/%d",
+        s.percent(),
+        Human.bytes(s.bytesDone()),
+        Human.bytes(s.bytesTotal()),
+        Human.rate(s.bytesPerSecond()),
+        s.etaSeconds() < 0 ? "?" : Human.duration(s.etaSeconds()),
+        s.filesDone(),
+        s.filesTotal());
   }
 }

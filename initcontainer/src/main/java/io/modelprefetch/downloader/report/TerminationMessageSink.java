@@ -12,9 +12,8 @@ import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
- * A short JSON summary in the file Kubernetes shows in the pod status
- * ({@code terminationMessagePath}): the contract's
- * {@link TerminationMessage}, serialised.
+ * A short JSON summary in the file Kubernetes shows in the pod status ({@code
+ * terminationMessagePath}): the contract's {@link TerminationMessage}, serialised.
  */
 public final class TerminationMessageSink implements ProgressSink {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,12 +50,21 @@ public final class TerminationMessageSink implements ProgressSink {
 
   String json(Snapshot s, String error) {
     int maxError = TerminationMessage.MAX_ERROR_CHARS;
-    String shown = error == null || error.length() <= maxError ? error : error.substring(0, maxError) + "…";
+    String shown =
+        error == null || error.length() <= maxError ? error : error.substring(0, maxError) + "…";
     DragonflyRoute.Split from = split.get();
     boolean peers = from != null && from.fromPeers() != null;
-    var message = new TerminationMessage(error == null ? TerminationMessage.DONE : TerminationMessage.FAILED, revision,
-        s.filesTotal(), s.bytesTotal(), s.transferred(), s.elapsedMillis() / 1000.0, shown,
-        peers ? from.fromPeers() : null, peers ? from.fromOrigin() : null);
+    var message =
+        new TerminationMessage(
+            error == null ? TerminationMessage.DONE : TerminationMessage.FAILED,
+            revision,
+            s.filesTotal(),
+            s.bytesTotal(),
+            s.transferred(),
+            s.elapsedMillis() / 1000.0,
+            shown,
+            peers ? from.fromPeers() : null,
+            peers ? from.fromOrigin() : null);
     try {
       return JSON.writeValueAsString(message);
     } catch (JsonProcessingException e) {

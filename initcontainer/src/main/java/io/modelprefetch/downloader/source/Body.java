@@ -13,7 +13,8 @@ import java.util.List;
  * @param learned digests of the whole file that came with this response (e.g. S3 checksums)
  * @param closer releases the connection (aborts it when the body was not read to its end)
  */
-public record Body(InputStream stream, List<Digest> learned, Closeable closer) implements Closeable {
+public record Body(InputStream stream, List<Digest> learned, Closeable closer)
+    implements Closeable {
 
   public Body(InputStream stream, Closeable closer) {
     this(stream, List.of(), closer);

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
 public record Retry(int retries, Duration maxBackoff) {
   private static final Logger LOG = LoggerFactory.getLogger(Retry.class);
   private static final long BASE_MILLIS = 250;
+
   /**
-   * The longest Retry-After waited for. A refused request never goes out early: a server asking
-   * for more ends the pull ({@link #refuseLongerThanBound}) instead.
+   * The longest Retry-After waited for. A refused request never goes out early: a server asking for
+   * more ends the pull ({@link #refuseLongerThanBound}) instead.
    */
   public static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
@@ -34,7 +35,8 @@ public record Retry(int retries, Duration maxBackoff) {
   }
 
   /** Sends {@code request}, retrying it alone; {@code what} names it in log lines and the error. */
-  public <T> T send(String what, Request<T> request) throws DownloadException, InterruptedException {
+  public <T> T send(String what, Request<T> request)
+      throws DownloadException, InterruptedException {
     for (int failures = 1; ; failures++) {
       IOException last;
       long refusedAt = System.nanoTime();
@@ -52,26 +54,47 @@ public record Retry(int retries, Duration maxBackoff) {
         last = e;
       }
       if (failures > retries) {
-        throw new DownloadException(Failure.SOURCE, "gave up on " + what + " after " + failures
-            + " attempts (--retries " + retries + "); last error: " + last.getMessage(), last);
+        throw new DownloadException(
+            Failure.SOURCE,
+            "gave up on "
+                + what
+                + " after "
+                + failures
+                + " attempts (--retries "
+                + retries
+                + "); last error: "
+                + last.getMessage(),
+            last);
       }
       refuseLongerThanBound(retryAfter, Failure.SOURCE, what);
       Duration delay = delay(failures, retryAfter, maxBackoff);
-      LOG.warn("{} failed ({}); retrying it in {} ms (attempt {}/{})", what,
-          Printable.escape(last.getMessage()), delay.toMillis(), failures + 1, retries + 1);
+      LOG.warn(
+          "{} failed ({}); retrying it in {} ms (attempt {}/{})",
+          what,
+          Printable.escape(last.getMessage()),
+          delay.toMillis(),
+          failures + 1,
+          retries + 1);
       sleepUntil(refusedAt + delay.toNanos());
     }
   }
 
   /**
-   * Ends the pull as {@code failure} when the server asked {@code what} to wait longer than
-   * {@link #MAX_RETRY_AFTER}: waiting less would go early, waiting that long would stall the pod.
+   * Ends the pull as {@code failure} when the server asked {@code what} to wait longer than {@link
+   * #MAX_RETRY_AFTER}: waiting less would go early, waiting that long would stall the pod.
    */
-  public static void refuseLongerThanBound(Duration retryAfter, Failure failure, String what) throws DownloadException {
+  public static void refuseLongerThanBound(Duration retryAfter, Failure failure, String what)
+      throws DownloadException {
     if (retryAfter != null && retryAfter.compareTo(MAX_RETRY_AFTER) > 0) {
-      throw new DownloadException(failure, "the server asked to retry " + Printable.escape(what) + " after "
-          + retryAfter.toSeconds() + " s (Retry-After), longer than the " + MAX_RETRY_AFTER.toMinutes()
-          + " minutes this downloader waits; pull again later");
+      throw new DownloadException(
+          failure,
+          "the server asked to retry "
+              + Printable.escape(what)
+              + " after "
+              + retryAfter.toSeconds()
+              + " s (Retry-After), longer than the "
+              + MAX_RETRY_AFTER.toMinutes()
+              + " minutes this downloader waits; pull again later");
     }
   }
 
@@ -90,7 +113,9 @@ public record Retry(int retries, Duration maxBackoff) {
 
   /** Sleeps until {@link System#nanoTime()} reaches {@code deadline}. */
   public static void sleepUntil(long deadlineNanos) throws InterruptedException {
-    for (long left = deadlineNanos - System.nanoTime(); left > 0; left = deadlineNanos - System.nanoTime()) {
+    for (long left = deadlineNanos - System.nanoTime();
+        left > 0;
+        left = deadlineNanos - System.nanoTime()) {
       Thread.sleep(Duration.ofNanos(left));
     }
   }

@@ -31,7 +31,14 @@ public record SourceOptions(
 
   @Override
   public String toString() {
-    return "SourceOptions[uri=" + uri + ", revision=" + revision + ", endpoint=" + endpoint
-        + ", token=" + (token == null ? "none" : "***") + "]";
+    return "SourceOptions[uri="
+        + uri
+        + ", revision="
+        + revision
+        + ", endpoint="
+        + endpoint
+        + ", token="
+        + (token == null ? "none" : "***")
+        + "]";
   }
 }

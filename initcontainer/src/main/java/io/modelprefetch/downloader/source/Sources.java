@@ -26,14 +26,21 @@ public final class Sources {
     return switch (uri.getScheme()) {
       case "hf" -> new HfSource(options, new HttpTransport(options.stallTimeout()), route);
       case "s3" -> S3Source.create(options);
-      case "http", "https" -> new HttpSource(options, new HttpTransport(options.stallTimeout()), route);
-      default -> throw new DownloadException(Failure.USAGE, "unsupported scheme in '" + options.uri()
-          + "': use hf://org/repo, s3://bucket/prefix, https://host/path or oci://registry/repository[:tag]");
+      case "http", "https" ->
+          new HttpSource(options, new HttpTransport(options.stallTimeout()), route);
+      default ->
+          throw new DownloadException(
+              Failure.USAGE,
+              "unsupported scheme in '"
+                  + options.uri()
+                  + "': use hf://org/repo, s3://bucket/prefix, https://host/path or"
+                  + " oci://registry/repository[:tag]");
     };
   }
 
   /** Several http(s) files in one pull, their ranges going through {@code route}. */
-  public static Source openUrls(SourceOptions options, List<UrlList.Entry> urls, DragonflyRoute route)
+  public static Source openUrls(
+      SourceOptions options, List<UrlList.Entry> urls, DragonflyRoute route)
       throws DownloadException {
     return new HttpSource(options, new HttpTransport(options.stallTimeout()), route, urls);
   }
@@ -46,8 +53,13 @@ public final class Sources {
       }
       return uri;
     } catch (URISyntaxException e) {
-      throw new DownloadException(Failure.USAGE, "invalid source URI '" + text + "': " + e.getReason()
-          + " (expected hf://org/repo, s3://bucket/prefix or https://host/path)");
+      throw new DownloadException(
+          Failure.USAGE,
+          "invalid source URI '"
+              + text
+              + "': "
+              + e.getReason()
+              + " (expected hf://org/repo, s3://bucket/prefix or https://host/path)");
     }
   }
 }

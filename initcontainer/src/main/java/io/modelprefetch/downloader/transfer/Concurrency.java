@@ -10,16 +10,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Rules, evaluated once per window (at least {@link #WINDOW_NANOS} and at least one completed
  * request per permit since the last decision):
+ *
  * <ol>
- *   <li><b>Grow</b> while throughput grows: when the last window's bytes/s beat the best seen at the
- *       previous limit by {@link #GAIN} (5 %), the limit grows, up to {@code max}: it doubles until
- *       the first plateau or trouble (slow start), afterwards it grows by half (at least 2).
- *   <li><b>Hold</b> at a plateau: when a grown limit brought less than {@link #GAIN}, the limit returns
- *       to the one that reached that throughput and growing pauses for {@link #PLATEAU_WINDOWS}
- *       windows before it probes again (the link, or another tenant, may have freed up).
- *   <li><b>Back off</b> on trouble: a throttling answer (429, 503, Retry-After) halves the limit; other
- *       errors and stalls take a quarter off, at most once per window; never below {@code min}.
+ *   <li><b>Grow</b> while throughput grows: when the last window's bytes/s beat the best seen at
+ *       the previous limit by {@link #GAIN} (5 %), the limit grows, up to {@code max}: it doubles
+ *       until the first plateau or trouble (slow start), afterwards it grows by half (at least 2).
+ *   <li><b>Hold</b> at a plateau: when a grown limit brought less than {@link #GAIN}, the limit
+ *       returns to the one that reached that throughput and growing pauses for {@link
+ *       #PLATEAU_WINDOWS} windows before it probes again (the link, or another tenant, may have
+ *       freed up).
+ *   <li><b>Back off</b> on trouble: a throttling answer (429, 503, Retry-After) halves the limit;
+ *       other errors and stalls take a quarter off, at most once per window; never below {@code
+ *       min}.
  * </ol>
+ *
  * A fixed limit ({@code min == max}) never moves. Thread-safe.
  */
 final class Concurrency {
@@ -36,8 +40,10 @@ final class Concurrency {
   private long windowStart;
   private long windowBytes;
   private int windowRequests;
+
   /** Throughput at {@link #previousLimit} before the last growth step; 0 when not probing. */
   private double baseline;
+
   private int previousLimit;
   private int holdWindows;
   private boolean troubleThisWindow;
@@ -45,7 +51,8 @@ final class Concurrency {
 
   Concurrency(int min, int initial, int max, LongSupplier clock) {
     if (min < 1 || min > initial || initial > max) {
-      throw new IllegalArgumentException("need 1 <= min <= initial <= max, got " + min + ", " + initial + ", " + max);
+      throw new IllegalArgumentException(
+          "need 1 <= min <= initial <= max, got " + min + ", " + initial + ", " + max);
     }
     this.min = min;
     this.max = max;
@@ -98,7 +105,10 @@ final class Concurrency {
     decide();
   }
 
-  /** A request failed; {@code throttled} when the server asked us to slow down (429, 503, Retry-After). */
+  /**
+   * A request failed; {@code throttled} when the server asked us to slow down (429, 503,
+   * Retry-After).
+   */
   synchronized void failed(boolean throttled) {
     if (min == max) {
       return;

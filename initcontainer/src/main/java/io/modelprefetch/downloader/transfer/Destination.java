@@ -8,7 +8,6 @@ import io.modelprefetch.downloader.manifest.SafePath;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -28,6 +27,7 @@ public final class Destination {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path root;
   private final Path state;
+
   /** The outermost directory this pull created for the destination, or null. */
   private final Path created;
 
@@ -50,17 +50,22 @@ public final class Destination {
       return d;
     } catch (AccessDeniedException e) {
       Path denied = e.getFile() == null ? dir : Path.of(e.getFile());
-      throw new DownloadException(Failure.DESTINATION, NotWritable.message(dir, denied, NotWritable.processIds()));
+      throw new DownloadException(
+          Failure.DESTINATION, NotWritable.message(dir, denied, NotWritable.processIds()));
     } catch (IOException e) {
-      throw new DownloadException(Failure.DESTINATION, "cannot use destination " + dir + ": "
-          + DestinationFailure.reason(e), e);
+      throw new DownloadException(
+          Failure.DESTINATION,
+          "cannot use destination " + dir + ": " + DestinationFailure.reason(e),
+          e);
     }
   }
 
   /** The outermost directory of {@code dir} that does not exist yet (null when it exists). */
   private static Path firstMissing(Path dir) {
     Path missing = null;
-    for (Path p = dir; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+    for (Path p = dir;
+        p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+        p = p.getParent()) {
       missing = p;
     }
     return missing;
@@ -132,8 +137,9 @@ public final class Destination {
   Path createPartial(String path) throws IOException {
     Path p = partial(path);
     ensureDirectory(p.getParent());
-    try (FileChannel ignored = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS)) {
+    try (FileChannel ignored =
+        FileChannel.open(
+            p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
       return p;
     }
   }
@@ -142,7 +148,8 @@ public final class Destination {
   public void moveIntoPlace(String path) throws IOException {
     Path target = finalPath(path);
     ensureDirectory(target.getParent());
-    Files.move(partial(path), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        partial(path), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /**
@@ -195,7 +202,10 @@ public final class Destination {
   /** Thrown when a path inside the destination is a symlink. */
   static final class SymlinkRefused extends IOException {
     SymlinkRefused(Path link) {
-      super("refusing to follow the symlink " + link + " inside the destination; remove it and pull again");
+      super(
+          "refusing to follow the symlink "
+              + link
+              + " inside the destination; remove it and pull again");
     }
   }
 
@@ -220,12 +230,20 @@ public final class Destination {
   /** Writes the completion manifest atomically (temp file, fsync, rename, fsync directory). */
   public void complete(Completion completion) throws IOException {
     Path tmp = state.resolve(COMPLETION + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
-      ch.write(java.nio.ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(completion)));
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            LinkOption.NOFOLLOW_LINKS)) {
+      ch.write(
+          java.nio.ByteBuffer.wrap(
+              JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(completion)));
       ch.force(true);
     }
-    Files.move(tmp, completionFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        tmp, completionFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     fsyncDirectory(state);
   }
 
@@ -238,8 +256,8 @@ public final class Destination {
   }
 
   /**
-   * After the completion manifest is written: drops every journal and the staging directories
-   * once nothing is left in them.
+   * After the completion manifest is written: drops every journal and the staging directories once
+   * nothing is left in them.
    */
   void cleanUpStaging() throws IOException {
     Files.deleteIfExists(verifiedLog());

@@ -30,8 +30,12 @@ final class DestinationFailure {
 
   /** A failure of the destination's file system as a sentence for people (exit 6). */
   static DownloadException of(IOException e) {
-    return new DownloadException(Failure.DESTINATION, e instanceof Destination.SymlinkRefused ? e.getMessage()
-        : "destination error: " + reason(e), e);
+    return new DownloadException(
+        Failure.DESTINATION,
+        e instanceof Destination.SymlinkRefused
+            ? e.getMessage()
+            : "destination error: " + reason(e),
+        e);
   }
 
   /** Why a file-system call failed, in words: permission, read-only, not a directory, no space. */
@@ -45,12 +49,16 @@ final class DestinationFailure {
     String file = fse.getFile();
     String why = fse.getReason() == null ? "" : fse.getReason();
     if (e instanceof AccessDeniedException || why.contains("Permission denied")) {
-      return "permission denied on " + file + ": mount the volume read-write and run as a user that may write to it";
+      return "permission denied on "
+          + file
+          + ": mount the volume read-write and run as a user that may write to it";
     }
     if (why.contains("Read-only file system")) {
       return file + " is on a read-only file system: mount the volume read-write";
     }
-    if (e instanceof NotDirectoryException || e instanceof FileAlreadyExistsException || why.contains("Not a directory")) {
+    if (e instanceof NotDirectoryException
+        || e instanceof FileAlreadyExistsException
+        || why.contains("Not a directory")) {
       return notADirectory(file) + " exists and is not a directory";
     }
     if (why.contains("No space left") || why.contains("Disk quota exceeded")) {
@@ -59,7 +67,11 @@ final class DestinationFailure {
     if (e instanceof NoSuchFileException) {
       Path parent = file == null ? null : Path.of(file).getParent();
       return parent != null && Files.isDirectory(parent)
-          ? "cannot create " + file + ": " + parent + " does not allow new directories (a virtual or special file system?)"
+          ? "cannot create "
+              + file
+              + ": "
+              + parent
+              + " does not allow new directories (a virtual or special file system?)"
           : file + " does not exist and cannot be created";
     }
     return file + (why.isEmpty() ? "" : ": " + why);

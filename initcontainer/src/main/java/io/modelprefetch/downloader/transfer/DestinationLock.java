@@ -18,9 +18,9 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * One pull per destination at a time: an exclusive {@code fcntl} lock (works on NFS too) on
- * {@code .modelprefetch/lock}, held for the whole pull. A second pull (a retried pod while the old
- * one still runs) waits for it, up to a bound, then fails as a destination error.
+ * One pull per destination at a time: an exclusive {@code fcntl} lock (works on NFS too) on {@code
+ * .modelprefetch/lock}, held for the whole pull. A second pull (a retried pod while the old one
+ * still runs) waits for it, up to a bound, then fails as a destination error.
  *
  * <p>The holder checks (by stat) that the path still names the file it locked: a lock taken on a
  * file that a failed pull has just removed is dropped and taken again. The file says who holds it
@@ -52,17 +52,32 @@ public final class DestinationLock implements AutoCloseable {
           return held;
         }
       } catch (IOException e) {
-        throw new DownloadException(Failure.DESTINATION, "cannot lock destination " + root + ": "
-            + DestinationFailure.reason(e), e);
+        throw new DownloadException(
+            Failure.DESTINATION,
+            "cannot lock destination " + root + ": " + DestinationFailure.reason(e),
+            e);
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new DownloadException(Failure.DESTINATION, "destination " + root + " is in use by another "
-            + "modelprefetch pull (" + holder(path) + ") for more than " + Human.duration(timeout)
-            + ": let it finish, or raise --lock-timeout");
+        throw new DownloadException(
+            Failure.DESTINATION,
+            "destination "
+                + root
+                + " is in use by another "
+                + "modelprefetch pull ("
+                + holder(path)
+                + ") for more than "
+                + Human.duration(timeout)
+                + ": let it finish, or raise --lock-timeout");
       }
       if (!told) {
-        waiting.accept("waiting for another modelprefetch pull into " + root + " (" + holder(path)
-            + ") to finish (at most " + Human.duration(timeout) + ", --lock-timeout)");
+        waiting.accept(
+            "waiting for another modelprefetch pull into "
+                + root
+                + " ("
+                + holder(path)
+                + ") to finish (at most "
+                + Human.duration(timeout)
+                + ", --lock-timeout)");
         told = true;
       }
       Thread.sleep(POLL);
@@ -71,8 +86,13 @@ public final class DestinationLock implements AutoCloseable {
 
   private static DestinationLock tryAcquire(Path path) throws IOException {
     Object before = fileKey(path);
-    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    FileChannel ch =
+        FileChannel.open(
+            path,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
     try {
       FileLock lock = ch.tryLock();
       if (lock == null) {
@@ -86,7 +106,8 @@ public final class DestinationLock implements AutoCloseable {
         ch.close();
         return tryAcquire(path);
       }
-      byte[] token = ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8);
+      byte[] token =
+          ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8);
       ch.truncate(0);
       ch.write(ByteBuffer.wrap(token), 0);
       return new DestinationLock(ch, lock);
@@ -99,7 +120,8 @@ public final class DestinationLock implements AutoCloseable {
   /** Device and inode of {@code path} (by stat), or null when it does not exist. */
   private static Object fileKey(Path path) throws IOException {
     try {
-      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .fileKey();
     } catch (NoSuchFileException gone) {
       return null;
     }
@@ -110,7 +132,9 @@ public final class DestinationLock implements AutoCloseable {
     try {
       String text = Files.readString(path, StandardCharsets.UTF_8).strip();
       String[] words = text.split(" ");
-      return words.length >= 2 && words[0].equals("pid") && words[1].matches("\\d{1,10}") ? "pid " + words[1] : "lock " + path;
+      return words.length >= 2 && words[0].equals("pid") && words[1].matches("\\d{1,10}")
+          ? "pid " + words[1]
+          : "lock " + path;
     } catch (IOException e) {
       return "lock " + path;
     }

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One file being downloaded ({@link Plan.Fetch}): its partial file, its journal, and what is still missing. The partial
- * file is opened by the first write and closed when the file is finished.
+ * One file being downloaded ({@link Plan.Fetch}): its partial file, its journal, and what is still
+ * missing. The partial file is opened by the first write and closed when the file is finished.
  */
 final class FileTask implements Candidate, AutoCloseable {
   private volatile RemoteFile file;
@@ -80,26 +80,33 @@ final class FileTask implements Candidate, AutoCloseable {
 
   private synchronized FileChannel channel() throws IOException {
     if (channel == null) {
-      channel = FileChannel.open(partial, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      channel =
+          FileChannel.open(
+              partial,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS);
     }
     return channel;
   }
 
   /**
-   * The running digests, started by the first write (after the response told what digests the
-   * file has): the kinds {@link Verification} checks and records.
+   * The running digests, started by the first write (after the response told what digests the file
+   * has): the kinds {@link Verification} checks and records.
    */
   private synchronized InOrderHash hash() {
     if (hash == null) {
-      hash = new InOrderHash(Verification.kinds(file.size(), file.digests()), file.size(), journal.written());
+      hash =
+          new InOrderHash(
+              Verification.kinds(file.size(), file.digests()), file.size(), journal.written());
     }
     return hash;
   }
 
   /**
-   * The complete partial file's digests of the kinds {@code templates} (see
-   * {@link Hashing#digests}): from the running digests when they are of these kinds (no second
-   * read, bar bytes they have not reached yet), else by reading the file.
+   * The complete partial file's digests of the kinds {@code templates} (see {@link
+   * Hashing#digests}): from the running digests when they are of these kinds (no second read, bar
+   * bytes they have not reached yet), else by reading the file.
    */
   @Override
   public List<Digest> digests(List<Digest> templates) throws IOException {
@@ -108,7 +115,9 @@ final class FileTask implements Candidate, AutoCloseable {
       h = hash;
       hash = null; // running digests are finished once
     }
-    return h != null && h.computes(templates) ? h.finish(partial) : Hashing.digests(partial, templates);
+    return h != null && h.computes(templates)
+        ? h.finish(partial)
+        : Hashing.digests(partial, templates);
   }
 
   /** Drops the running digest: the bytes it covered are being written again. */

@@ -13,19 +13,22 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A file's digests (those {@link io.modelprefetch.downloader.verify.Verification} checks and
- * records, whole-file or composite over parts) computed while its bytes arrive, so verification needs no second pass over the
- * file. Bytes are hashed in file order up to a frontier: the connection writing at the frontier
- * hashes from its own buffer; bytes that other connections wrote further ahead are read back from
- * the page cache once the frontier reaches them (by whichever connection moves it, never blocking
- * one that finds another already hashing). Whatever is left at the end is hashed by
- * {@link #finish}.
+ * records, whole-file or composite over parts) computed while its bytes arrive, so verification
+ * needs no second pass over the file. Bytes are hashed in file order up to a frontier: the
+ * connection writing at the frontier hashes from its own buffer; bytes that other connections wrote
+ * further ahead are read back from the page cache once the frontier reaches them (by whichever
+ * connection moves it, never blocking one that finds another already hashing). Whatever is left at
+ * the end is hashed by {@link #finish}.
  */
 final class InOrderHash {
   private final Hashing.Running running;
   private final long size;
+
   /** Bytes on disk, hashed or not; guarded by itself. */
   private final Intervals written;
+
   private final ReentrantLock hashing = new ReentrantLock();
+
   /** Everything before it is hashed; guarded by {@link #hashing}. */
   private long frontier;
 
@@ -45,10 +48,10 @@ final class InOrderHash {
   }
 
   /**
-   * Bytes {@code data} (position to limit) were written at {@code pos} of {@code file}. Hashes
-   * them right away when they are at the frontier, then catches up over bytes written ahead,
-   * reading them back into {@code scratch}, which may be {@code data}'s own buffer: {@code data} is
-   * hashed before {@code scratch} is overwritten.
+   * Bytes {@code data} (position to limit) were written at {@code pos} of {@code file}. Hashes them
+   * right away when they are at the frontier, then catches up over bytes written ahead, reading
+   * them back into {@code scratch}, which may be {@code data}'s own buffer: {@code data} is hashed
+   * before {@code scratch} is overwritten.
    */
   void written(ByteBuffer data, long pos, FileChannel file, ByteBuffer scratch) throws IOException {
     int n = data.remaining();
@@ -69,10 +72,13 @@ final class InOrderHash {
     }
   }
 
-  /** Hashes what is left from the partial file and returns the digests of all {@code size} bytes. */
+  /**
+   * Hashes what is left from the partial file and returns the digests of all {@code size} bytes.
+   */
   List<Digest> finish(Path partial) throws IOException {
     hashing.lock();
-    try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+    try (FileChannel ch =
+        FileChannel.open(partial, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       synchronized (written) {
         written.add(frontier, size); // the file is complete: every byte is on disk now
       }

@@ -33,7 +33,9 @@ final class Intervals {
     covered -= ranges.remove(start) - start;
   }
 
-  /** The end of the covered run that contains {@code pos}, or {@code pos} when it is not covered. */
+  /**
+   * The end of the covered run that contains {@code pos}, or {@code pos} when it is not covered.
+   */
   long endOfRunAt(long pos) {
     Map.Entry<Long, Long> r = ranges.floorEntry(pos);
     return r != null && r.getValue() > pos ? r.getValue() : pos;

@@ -12,11 +12,11 @@ import java.util.List;
 
 /**
  * The resume journal of one partial file: a header naming the content it belongs to, then one line
- * {@code start end} per byte range written. A range is appended only after its bytes were written to the partial
- * file, so after a kill (the page cache survives a process) every journalled range is on disk;
- * after a power loss the digest check catches any hole and re-fetches. A torn last line is ignored.
- * The file is opened on the first record and closed with the task, so a model of thousands of files
- * does not hold thousands of descriptors.
+ * {@code start end} per byte range written. A range is appended only after its bytes were written
+ * to the partial file, so after a kill (the page cache survives a process) every journalled range
+ * is on disk; after a power loss the digest check catches any hole and re-fetches. A torn last line
+ * is ignored. The file is opened on the first record and closed with the task, so a model of
+ * thousands of files does not hold thousands of descriptors.
  */
 final class Journal implements AutoCloseable {
   private static final String MAGIC = "modelprefetch-journal 1";
@@ -32,8 +32,8 @@ final class Journal implements AutoCloseable {
   }
 
   /**
-   * Reads the journal at {@code path} for content {@code identity}; a journal for other content,
-   * or an unreadable one, is discarded.
+   * Reads the journal at {@code path} for content {@code identity}; a journal for other content, or
+   * an unreadable one, is discarded.
    */
   static Journal open(Path path, String identity) throws IOException {
     String header = header(identity);
@@ -77,8 +77,13 @@ final class Journal implements AutoCloseable {
     if (channel == null) {
       Files.createDirectories(path.getParent());
       boolean fresh = !Files.exists(path, LinkOption.NOFOLLOW_LINKS);
-      channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+      channel =
+          FileChannel.open(
+              path,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.APPEND,
+              LinkOption.NOFOLLOW_LINKS);
       if (fresh) {
         write(header);
       }
@@ -93,7 +98,10 @@ final class Journal implements AutoCloseable {
     }
   }
 
-  /** Records {@code [start, end)} in memory only: a range that is its file's only one needs no resume point. */
+  /**
+   * Records {@code [start, end)} in memory only: a range that is its file's only one needs no
+   * resume point.
+   */
   synchronized void remember(long start, long end) {
     done.add(start, end);
   }

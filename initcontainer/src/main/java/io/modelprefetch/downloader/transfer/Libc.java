@@ -32,15 +32,28 @@ final class Libc {
     try {
       Linker linker = Linker.nativeLinker();
       SymbolLookup libc = linker.defaultLookup();
-      o = linker.downcallHandle(libc.find("open").orElseThrow(),
-          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
-          Linker.Option.firstVariadicArg(2));
-      c = linker.downcallHandle(libc.find("close").orElseThrow(),
-          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-      f = linker.downcallHandle(libc.find("posix_fallocate").orElseThrow(),
-          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
-      s = linker.downcallHandle(libc.find("syncfs").orElseThrow(),
-          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+      o =
+          linker.downcallHandle(
+              libc.find("open").orElseThrow(),
+              FunctionDescriptor.of(
+                  ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+              Linker.Option.firstVariadicArg(2));
+      c =
+          linker.downcallHandle(
+              libc.find("close").orElseThrow(),
+              FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+      f =
+          linker.downcallHandle(
+              libc.find("posix_fallocate").orElseThrow(),
+              FunctionDescriptor.of(
+                  ValueLayout.JAVA_INT,
+                  ValueLayout.JAVA_INT,
+                  ValueLayout.JAVA_LONG,
+                  ValueLayout.JAVA_LONG));
+      s =
+          linker.downcallHandle(
+              libc.find("syncfs").orElseThrow(),
+              FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     } catch (RuntimeException | LinkageError unavailable) {
       o = null;
     }

@@ -16,10 +16,16 @@ final class NotWritable {
   /** The message for a pull into {@code dest} that was denied at {@code denied}. */
   static String message(Path dest, Path denied, String processIds) {
     Path dir = nearestExisting(denied == null ? dest : denied);
-    return "destination " + dest + " is not writable by " + processIds + ": " + describe(dir)
-        + ". Volumes of hostPath-style provisioners ignore the pod's fsGroup: give the directory to that"
-        + " user (or make it writable by that group), or use a StorageClass whose driver applies fsGroup (CSI)"
-        + " or creates writable directories (local-path); see the README, Storage";
+    return "destination "
+        + dest
+        + " is not writable by "
+        + processIds
+        + ": "
+        + describe(dir)
+        + ". Volumes of hostPath-style provisioners ignore the pod's fsGroup: give the directory to"
+        + " that user (or make it writable by that group), or use a StorageClass whose driver"
+        + " applies fsGroup (CSI) or creates writable directories (local-path); see the README,"
+        + " Storage";
   }
 
   /** "uid 65532 gid 65532" of this process (Linux /proc), or "this process' user". */
@@ -35,10 +41,15 @@ final class NotWritable {
   }
 
   private static String field(List<String> status, String name) {
-    // "Uid:\t65532\t65532\t65532\t65532": real, effective, saved, filesystem; the filesystem one counts.
-    return status.stream().filter(l -> l.startsWith(name)).findFirst()
+    // "Uid:\t65532\t65532\t65532\t65532": real, effective, saved, filesystem; the filesystem one
+    // counts.
+    return status.stream()
+        .filter(l -> l.startsWith(name))
+        .findFirst()
         .map(l -> l.substring(name.length()).trim().split("\\s+"))
-        .filter(parts -> parts.length == 4).map(parts -> parts[3]).orElse(null);
+        .filter(parts -> parts.length == 4)
+        .map(parts -> parts[3])
+        .orElse(null);
   }
 
   private static String describe(Path dir) {
@@ -46,7 +57,13 @@ final class NotWritable {
       int uid = (Integer) Files.getAttribute(dir, "unix:uid");
       int gid = (Integer) Files.getAttribute(dir, "unix:gid");
       int mode = (Integer) Files.getAttribute(dir, "unix:mode") & 07777;
-      return dir + " is owned by uid " + uid + " gid " + gid + ", mode " + String.format("%04o", mode);
+      return dir
+          + " is owned by uid "
+          + uid
+          + " gid "
+          + gid
+          + ", mode "
+          + String.format("%04o", mode);
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
       return dir + " cannot be inspected (" + e.getClass().getSimpleName() + ")";
     }

@@ -11,9 +11,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What a pull does, decided against what the destination already holds before any byte is
- * requested ({@link Planner}): the files reused as they are, and for every other file the ranges
- * still missing.
+ * What a pull does, decided against what the destination already holds before any byte is requested
+ * ({@link Planner}): the files reused as they are, and for every other file the ranges still
+ * missing.
  *
  * @param listing what the source holds
  * @param reused files already in place with this content, by path
@@ -21,7 +21,11 @@ import java.util.Set;
  *     log names them): that process may have died before flushing them to stable storage
  * @param fetches the other files, in listing order
  */
-record Plan(Listing listing, Map<String, CompletedFile> reused, Set<String> recovered, List<Fetch> fetches) {
+record Plan(
+    Listing listing,
+    Map<String, CompletedFile> reused,
+    Set<String> recovered,
+    List<Fetch> fetches) {
 
   Plan {
     reused = Map.copyOf(reused);
@@ -33,7 +37,8 @@ record Plan(Listing listing, Map<String, CompletedFile> reused, Set<String> reco
    * One file to fetch.
    *
    * @param partial where its bytes are staged until verified
-   * @param journal what of it is already on disk (an interrupted pull's ranges), and where more is recorded
+   * @param journal what of it is already on disk (an interrupted pull's ranges), and where more is
+   *     recorded
    */
   record Fetch(RemoteFile file, Path partial, Path journalPath, Journal journal) {
     /** The byte ranges {@code [start, end)} still to request. */
@@ -48,7 +53,9 @@ record Plan(Listing listing, Map<String, CompletedFile> reused, Set<String> reco
 
   /** Whether the destination already holds this listing's revision in full: nothing to do. */
   boolean upToDate(Completion prior) {
-    return prior != null && fetches.isEmpty() && Objects.equals(prior.revision(), listing.revision());
+    return prior != null
+        && fetches.isEmpty()
+        && Objects.equals(prior.revision(), listing.revision());
   }
 
   long bytesReused() {

@@ -49,8 +49,8 @@ final class Planner {
   }
 
   /**
-   * A file to fetch, resuming what its journal says is written; a journal that claims more than
-   * the partial file holds is dropped (the partial was lost).
+   * A file to fetch, resuming what its journal says is written; a journal that claims more than the
+   * partial file holds is dropped (the partial was lost).
    */
   private Plan.Fetch fetch(RemoteFile f) throws IOException {
     Path partial = destination.createPartial(f.path());
@@ -67,18 +67,26 @@ final class Planner {
    * Files already in place with the same content: from the prior completion manifest, or verified
    * by an interrupted pull (its verified log says so; those paths are added to {@code recovered}).
    */
-  private Map<String, CompletedFile> reusable(Completion prior, Listing listing, Set<String> recovered)
-      throws IOException {
+  private Map<String, CompletedFile> reusable(
+      Completion prior, Listing listing, Set<String> recovered) throws IOException {
     Map<String, CompletedFile> out = new HashMap<>();
     Map<String, String[]> interrupted = VerifiedLog.read(destination.verifiedLog());
-    Map<String, CompletedFile> before = prior == null ? Map.of() : prior.files().stream()
-        .collect(Collectors.toMap(CompletedFile::path, f -> f, (a, b) -> a));
+    Map<String, CompletedFile> before =
+        prior == null
+            ? Map.of()
+            : prior.files().stream()
+                .collect(Collectors.toMap(CompletedFile::path, f -> f, (a, b) -> a));
     for (RemoteFile f : listing.files()) {
       CompletedFile c = before.get(f.path());
       String[] logged = interrupted.get(f.path());
-      if (c != null && c.size() == f.size() && Objects.equals(c.version(), f.version()) && inPlace(f)) {
+      if (c != null
+          && c.size() == f.size()
+          && Objects.equals(c.version(), f.version())
+          && inPlace(f)) {
         out.put(f.path(), c);
-      } else if (logged != null && logged[0].equals(f.identity()) && inPlaceAfterLog(f, logged[1])) {
+      } else if (logged != null
+          && logged[0].equals(f.identity())
+          && inPlaceAfterLog(f, logged[1])) {
         String digest = logged[1];
         List<Digest> digests = digest.isEmpty() ? f.digests() : List.of(Digest.parse(digest));
         out.put(f.path(), new CompletedFile(f.path(), f.size(), digests, f.version()));
@@ -91,7 +99,8 @@ final class Planner {
   /** Whether a regular file of {@code f}'s size is at its final path (reached without symlinks). */
   private boolean inPlace(RemoteFile f) throws IOException {
     Path p = destination.finalPath(f.path());
-    return destination.reachableWithoutSymlinks(f.path()) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+    return destination.reachableWithoutSymlinks(f.path())
+        && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
         && Files.size(p) == f.size();
   }
 
@@ -106,13 +115,16 @@ final class Planner {
       return inPlace(f);
     }
     String relative = destination.root().relativize(partial).toString();
-    if (digest.isEmpty() || !destination.reachableWithoutSymlinks(relative)
-        || !Files.isRegularFile(partial, LinkOption.NOFOLLOW_LINKS) || Files.size(partial) != f.size()
+    if (digest.isEmpty()
+        || !destination.reachableWithoutSymlinks(relative)
+        || !Files.isRegularFile(partial, LinkOption.NOFOLLOW_LINKS)
+        || Files.size(partial) != f.size()
         || !Hashing.matches(partial, Digest.parse(digest))) {
       return false;
     }
     destination.moveIntoPlace(f.path());
-    LOG.info("{}: verified by the interrupted pull, renamed into place now", Printable.escape(f.path()));
+    LOG.info(
+        "{}: verified by the interrupted pull, renamed into place now", Printable.escape(f.path()));
     return true;
   }
 }

@@ -24,7 +24,8 @@ final class Preallocator {
     }
     int rc = libc.fallocate(file, size);
     if (rc == ENOSPC) {
-      throw new IOException("No space left on device while reserving " + size + " bytes for " + file);
+      throw new IOException(
+          "No space left on device while reserving " + size + " bytes for " + file);
     }
     if (rc == 0) {
       return;

@@ -25,9 +25,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/**
- * One pull: resolve, plan against what the destination already has, download, verify, finalize.
- */
+/** One pull: resolve, plan against what the destination already has, download, verify, finalize. */
 public final class Pull {
   private static final Logger LOG = LoggerFactory.getLogger(Pull.class);
   private final Source source;
@@ -38,11 +36,16 @@ public final class Pull {
   private final Preallocator preallocator = new Preallocator(libc);
   private final Finisher finisher;
 
-  public Pull(Source source, Destination destination, TransferSettings settings, ProgressTracker progress) {
+  public Pull(
+      Source source, Destination destination, TransferSettings settings, ProgressTracker progress) {
     this(source, destination, settings, progress, Finisher.NONE);
   }
 
-  public Pull(Source source, Destination destination, TransferSettings settings, ProgressTracker progress,
+  public Pull(
+      Source source,
+      Destination destination,
+      TransferSettings settings,
+      ProgressTracker progress,
       Finisher finisher) {
     this.source = source;
     this.destination = destination;
@@ -59,11 +62,13 @@ public final class Pull {
   public interface Finisher {
     Finisher NONE = (destination, listing, prior) -> {};
 
-    void finish(Destination destination, Listing listing, Completion prior) throws IOException, DownloadException;
+    void finish(Destination destination, Listing listing, Completion prior)
+        throws IOException, DownloadException;
   }
 
   /** What a pull did. */
-  public record Result(Completion completion, boolean upToDate, int filesFetched, int filesReused) {}
+  public record Result(
+      Completion completion, boolean upToDate, int filesFetched, int filesReused) {}
 
   public Result run() throws DownloadException, InterruptedException {
     Listing listing = resolve();
@@ -78,12 +83,18 @@ public final class Pull {
       }
       destination.invalidate();
       progress.alreadyDone(plan.bytesReused(), plan.reused().size());
-      Map<String, CompletedFile> verified = new java.util.concurrent.ConcurrentHashMap<>(plan.reused());
+      Map<String, CompletedFile> verified =
+          new java.util.concurrent.ConcurrentHashMap<>(plan.reused());
       download(plan, verified);
       removeStale(prior, listing);
       finisher.finish(destination, listing, prior);
-      Completion done = new Completion(listing.source(), listing.revision(), Instant.now().toString(),
-          listing.totalBytes(), listing.files().stream().map(f -> verified.get(f.path())).toList());
+      Completion done =
+          new Completion(
+              listing.source(),
+              listing.revision(),
+              Instant.now().toString(),
+              listing.totalBytes(),
+              listing.files().stream().map(f -> verified.get(f.path())).toList());
       destination.complete(done);
       destination.cleanUpStaging();
       return new Result(done, false, plan.fetches().size(), plan.reused().size());
@@ -97,9 +108,13 @@ public final class Pull {
     Listing listing = new Resolver(source, settings).resolve();
     List<String> problems = SafePath.problems(listing.files());
     if (!problems.isEmpty()) {
-      throw new DownloadException(Failure.SOURCE, "refusing the listing of " + listing.source() + ": "
-          + String.join("; ", problems.subList(0, Math.min(10, problems.size())))
-          + (problems.size() > 10 ? " (and " + (problems.size() - 10) + " more)" : ""));
+      throw new DownloadException(
+          Failure.SOURCE,
+          "refusing the listing of "
+              + listing.source()
+              + ": "
+              + String.join("; ", problems.subList(0, Math.min(10, problems.size())))
+              + (problems.size() > 10 ? " (and " + (problems.size() - 10) + " more)" : ""));
     }
     return listing;
   }
@@ -111,9 +126,15 @@ public final class Pull {
       long needed = plan.bytesToFetch();
       long usable = destination.usableSpace();
       if (needed > usable) {
-        throw new DownloadException(Failure.DESTINATION, "destination " + destination.root() + " has "
-            + Human.bytes(usable) + " free but the download needs " + Human.bytes(needed)
-            + " more: give the volume more space");
+        throw new DownloadException(
+            Failure.DESTINATION,
+            "destination "
+                + destination.root()
+                + " has "
+                + Human.bytes(usable)
+                + " free but the download needs "
+                + Human.bytes(needed)
+                + " more: give the volume more space");
       }
       for (FileTask t : tasks) {
         preallocate(t);
@@ -143,7 +164,9 @@ public final class Pull {
       return;
     }
     for (String path : paths) {
-      try (var ch = java.nio.channels.FileChannel.open(destination.finalPath(path), java.nio.file.StandardOpenOption.READ)) {
+      try (var ch =
+          java.nio.channels.FileChannel.open(
+              destination.finalPath(path), java.nio.file.StandardOpenOption.READ)) {
         ch.force(true);
       }
     }
@@ -153,8 +176,16 @@ public final class Pull {
     try {
       preallocator.allocate(t.partial(), t.file().size());
     } catch (IOException e) {
-      throw new DownloadException(Failure.DESTINATION, "cannot reserve " + Human.bytes(t.file().size())
-          + " for " + t.file().path() + ": " + e.getMessage() + " (give the volume more space)", e);
+      throw new DownloadException(
+          Failure.DESTINATION,
+          "cannot reserve "
+              + Human.bytes(t.file().size())
+              + " for "
+              + t.file().path()
+              + ": "
+              + e.getMessage()
+              + " (give the volume more space)",
+          e);
     }
   }
 
@@ -167,8 +198,12 @@ public final class Pull {
     for (CompletedFile f : prior.files()) {
       if (!now.contains(f.path()) && SafePath.problem(f.path()) == null) {
         Path p = destination.finalPath(f.path());
-        if (destination.reachableWithoutSymlinks(f.path()) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          LOG.info("removing {}: not in revision {}", Printable.escape(f.path()), Printable.escape(listing.revision()));
+        if (destination.reachableWithoutSymlinks(f.path())
+            && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          LOG.info(
+              "removing {}: not in revision {}",
+              Printable.escape(f.path()),
+              Printable.escape(listing.revision()));
           Files.delete(p);
         }
       }

@@ -24,22 +24,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One scheduler over all ranges of all files: up to {@code connections} workers take ranges from the
- * {@link WorkQueue} (as many at once as {@link Concurrency} allows), write them at their offsets
- * into the preallocated partial files, hash them in order ({@link InOrderHash}) and journal them. A completed file goes to the {@link FileFinisher} (verify, rename), which runs beside the
+ * One scheduler over all ranges of all files: up to {@code connections} workers take ranges from
+ * the {@link WorkQueue} (as many at once as {@link Concurrency} allows), write them at their
+ * offsets into the preallocated partial files, hash them in order ({@link InOrderHash}) and journal
+ * them. A completed file goes to the {@link FileFinisher} (verify, rename), which runs beside the
  * downloads. Memory is one buffer per connection, whatever the model size.
  */
 final class Scheduler {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+
   /** Hashing is CPU-bound but renames and small files are not: a few more threads than cores. */
-  private static final int VERIFY_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
+  private static final int VERIFY_THREADS =
+      Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
+
   private final Source source;
   private final TransferSettings settings;
   private final ProgressTracker progress;
   private final Backoff backoff;
   private final AtomicReference<Exception> failure = new AtomicReference<>();
   private final AtomicReference<WorkQueue> queue = new AtomicReference<>();
-  private final java.util.concurrent.atomic.AtomicBoolean rangeNoticeGiven = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean rangeNoticeGiven =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final Concurrency concurrency;
   private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -48,16 +53,20 @@ final class Scheduler {
     this.settings = settings;
     this.progress = progress;
     this.backoff = new Backoff(settings.maxBackoff());
-    this.concurrency = settings.adaptive() ? Concurrency.adaptive(settings.connections())
-        : Concurrency.fixed(settings.connections());
+    this.concurrency =
+        settings.adaptive()
+            ? Concurrency.adaptive(settings.connections())
+            : Concurrency.fixed(settings.connections());
   }
 
   /** Downloads and finishes every task; throws the first failure. */
-  void run(List<FileTask> tasks, FileFinisher finisher) throws DownloadException, InterruptedException {
+  void run(List<FileTask> tasks, FileFinisher finisher)
+      throws DownloadException, InterruptedException {
     WorkQueue queue = new WorkQueue(settings, concurrency::limit);
     this.queue.set(queue);
     tasks.forEach(queue::add);
-    Thread journalAtExit = Thread.ofPlatform().name("journal-at-exit").unstarted(this::checkpointInFlight);
+    Thread journalAtExit =
+        Thread.ofPlatform().name("journal-at-exit").unstarted(this::checkpointInFlight);
     Runtime.getRuntime().addShutdownHook(journalAtExit);
     try {
       runWorkers(tasks, finisher, queue);
@@ -73,7 +82,8 @@ final class Scheduler {
       throw de;
     }
     if (e instanceof IOException io) {
-      // Only the finisher (verify, rename into place) throws these: the network's are mapped in fetch.
+      // Only the finisher (verify, rename into place) throws these: the network's are mapped in
+      // fetch.
       throw DestinationFailure.of(io);
     }
     if (e != null) {
@@ -81,24 +91,29 @@ final class Scheduler {
     }
   }
 
-  private void runWorkers(List<FileTask> tasks, FileFinisher finisher, WorkQueue queue) throws InterruptedException {
+  private void runWorkers(List<FileTask> tasks, FileFinisher finisher, WorkQueue queue)
+      throws InterruptedException {
     // One platform thread per connection, not virtual threads: positional writes block in the
     // kernel (dirty-page throttling) and would pin the few carrier threads that also read the
     // sockets; measured through the bench's shaped link, platform threads were 8-28 % faster.
-    try (ExecutorService workers = Executors.newFixedThreadPool(settings.connections(),
-            Thread.ofPlatform().name("conn-", 0).daemon().factory());
-        ExecutorService finishing = Executors.newFixedThreadPool(VERIFY_THREADS, Thread.ofPlatform().name("verify-", 0).daemon().factory())) {
+    try (ExecutorService workers =
+            Executors.newFixedThreadPool(
+                settings.connections(), Thread.ofPlatform().name("conn-", 0).daemon().factory());
+        ExecutorService finishing =
+            Executors.newFixedThreadPool(
+                VERIFY_THREADS, Thread.ofPlatform().name("verify-", 0).daemon().factory())) {
       for (FileTask t : tasks) {
         if (t.complete()) {
-          finishing.submit(() -> {
-            try {
-              t.learn(source.digests(t.file()));
-            } catch (IOException e) {
-              fail(queue, e);
-              return;
-            }
-            finish(t, queue, finisher);
-          });
+          finishing.submit(
+              () -> {
+                try {
+                  t.learn(source.digests(t.file()));
+                } catch (IOException e) {
+                  fail(queue, e);
+                  return;
+                }
+                finish(t, queue, finisher);
+              });
         }
       }
       List<Future<?>> running = new ArrayList<>();
@@ -109,7 +124,9 @@ final class Scheduler {
         try {
           f.get();
         } catch (java.util.concurrent.ExecutionException e) {
-          fail(queue, e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause()));
+          fail(
+              queue,
+              e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause()));
         }
         if (failure.get() != null) {
           workers.shutdownNow();
@@ -125,8 +142,12 @@ final class Scheduler {
     }
   }
 
-  /** One connection: takes ranges while {@link Concurrency} lets it (there are more threads than it allows at first). */
-  private Void work(WorkQueue queue, ExecutorService finishing, FileFinisher finisher) throws Exception {
+  /**
+   * One connection: takes ranges while {@link Concurrency} lets it (there are more threads than it
+   * allows at first).
+   */
+  private Void work(WorkQueue queue, ExecutorService finishing, FileFinisher finisher)
+      throws Exception {
     ByteBuffer buffer = null;
     while (true) {
       concurrency.acquire();
@@ -164,7 +185,8 @@ final class Scheduler {
   }
 
   /** Fetches a range with retries; returns true when it completed its file. */
-  private boolean fetch(Chunk chunk, ByteBuffer buffer) throws DownloadException, InterruptedException {
+  private boolean fetch(Chunk chunk, ByteBuffer buffer)
+      throws DownloadException, InterruptedException {
     FileTask task = chunk.task();
     long pos = chunk.start();
     int failures = 0;
@@ -180,8 +202,15 @@ final class Scheduler {
           buffer.clear().limit((int) Math.min(buffer.capacity(), chunk.end() - pos));
           int n = in.read(buffer.array(), 0, buffer.limit());
           if (n < 0) {
-            throw SourceException.retryable("connection closed after " + (pos - chunk.start()) + " of "
-                + chunk.length() + " bytes of " + task.file().path(), null, 0);
+            throw SourceException.retryable(
+                "connection closed after "
+                    + (pos - chunk.start())
+                    + " of "
+                    + chunk.length()
+                    + " bytes of "
+                    + task.file().path(),
+                null,
+                0);
           }
           buffer.limit(n);
           writeAt(task, buffer, pos);
@@ -189,7 +218,9 @@ final class Scheduler {
           range.written(pos);
           progress.transferred(n);
           concurrency.transferred(n);
-          if (task.file().ranged() && pos < chunk.end() && pos - range.journalled() >= settings.checkpointBytes()) {
+          if (task.file().ranged()
+              && pos < chunk.end()
+              && pos - range.journalled() >= settings.checkpointBytes()) {
             range.checkpoint();
           }
         }
@@ -219,8 +250,8 @@ final class Scheduler {
   /**
    * Journals the bytes every connection has written since its last checkpoint. Runs at JVM shutdown
    * (SIGTERM: a deleted pod, a drained node): a connection stalled or slow mid-range has written up
-   * to {@code checkpointBytes} that would otherwise be fetched again by the next pull. After SIGKILL
-   * (no hook) at most that much per connection is fetched again.
+   * to {@code checkpointBytes} that would otherwise be fetched again by the next pull. After
+   * SIGKILL (no hook) at most that much per connection is fetched again.
    */
   private void checkpointInFlight() {
     for (InFlight range : inFlight) {
@@ -228,7 +259,10 @@ final class Scheduler {
         try {
           range.checkpoint();
         } catch (IOException e) {
-          LOG.warn("cannot journal {} at shutdown: {}", range.task.file().path(), Printable.escape(e.getMessage()));
+          LOG.warn(
+              "cannot journal {} at shutdown: {}",
+              range.task.file().path(),
+              Printable.escape(e.getMessage()));
         }
       }
     }
@@ -236,7 +270,8 @@ final class Scheduler {
 
   /**
    * One attempt at a range: how far its bytes are written and journalled. Its worker checkpoints it
-   * every {@code checkpointBytes} and at its end; the shutdown hook may checkpoint it at any moment.
+   * every {@code checkpointBytes} and at its end; the shutdown hook may checkpoint it at any
+   * moment.
    */
   private static final class InFlight {
     private final FileTask task;
@@ -284,22 +319,40 @@ final class Scheduler {
       }
       progress.resumed(-forgotten);
       if (rangeNoticeGiven.compareAndSet(false, true)) {
-        LOG.warn("{}: the server ignores Range requests ({}); fetching such files as one whole-file stream each,"
-            + " without resume within a file", task.file().path(), Printable.escape(e.getMessage()));
+        LOG.warn(
+            "{}: the server ignores Range requests ({}); fetching such files as one whole-file"
+                + " stream each, without resume within a file",
+            task.file().path(),
+            Printable.escape(e.getMessage()));
       }
       queue.get().wholeFile(task);
     } catch (IOException journalFailure) {
-      throw new DownloadException(Failure.DESTINATION, "cannot reset the resume journal of " + task.file().path()
-          + ": " + journalFailure.getMessage(), journalFailure);
+      throw new DownloadException(
+          Failure.DESTINATION,
+          "cannot reset the resume journal of "
+              + task.file().path()
+              + ": "
+              + journalFailure.getMessage(),
+          journalFailure);
     }
   }
 
-  private int onRetryable(FileTask task, Chunk chunk, IOException e, long attemptStart, long pos,
-      InFlight range, int failures, Duration retryAfter) throws DownloadException, InterruptedException {
+  private int onRetryable(
+      FileTask task,
+      Chunk chunk,
+      IOException e,
+      long attemptStart,
+      long pos,
+      InFlight range,
+      int failures,
+      Duration retryAfter)
+      throws DownloadException, InterruptedException {
     if (e instanceof DiskWriteFailed dw) {
       throw new DownloadException(Failure.DESTINATION, dw.getMessage(), dw.getCause());
     }
-    concurrency.failed(retryAfter != null || e instanceof SourceException se && (se.status() == 429 || se.status() == 503));
+    concurrency.failed(
+        retryAfter != null
+            || e instanceof SourceException se && (se.status() == 429 || se.status() == 503));
     try {
       if (task.file().ranged()) {
         range.checkpoint();
@@ -307,22 +360,41 @@ final class Scheduler {
         progress.transferred(-(pos - chunk.start()));
       }
     } catch (IOException journalFailure) {
-      throw new DownloadException(Failure.DESTINATION, "cannot write the resume journal: " + journalFailure.getMessage(), journalFailure);
+      throw new DownloadException(
+          Failure.DESTINATION,
+          "cannot write the resume journal: " + journalFailure.getMessage(),
+          journalFailure);
     }
     int next = pos > attemptStart && task.file().ranged() ? 1 : failures + 1;
     if (next > settings.maxAttempts()) {
-      throw new DownloadException(Failure.TRANSFER, "giving up on " + task.file().path() + " after "
-          + settings.maxAttempts() + " failed attempts; last error: " + e.getMessage(), e);
+      throw new DownloadException(
+          Failure.TRANSFER,
+          "giving up on "
+              + task.file().path()
+              + " after "
+              + settings.maxAttempts()
+              + " failed attempts; last error: "
+              + e.getMessage(),
+          e);
     }
     Retry.refuseLongerThanBound(retryAfter, Failure.TRANSFER, task.file().path());
     Duration delay = backoff.delay(next, retryAfter);
     // Counted from when this request was refused: its own full Retry-After, whatever the gate says.
-    long notBefore = (e instanceof SourceException se ? se.receivedAtNanos() : System.nanoTime()) + delay.toNanos();
+    long notBefore =
+        (e instanceof SourceException se ? se.receivedAtNanos() : System.nanoTime())
+            + delay.toNanos();
     if (retryAfter != null) {
       backoff.pauseAllUntil(notBefore);
     }
-    LOG.warn("retrying {} bytes {}-{} in {} ms (attempt {}/{}): {}", task.file().path(), pos, chunk.end(),
-        delay.toMillis(), next + 1, settings.maxAttempts() + 1, Printable.escape(e.getMessage()));
+    LOG.warn(
+        "retrying {} bytes {}-{} in {} ms (attempt {}/{}): {}",
+        task.file().path(),
+        pos,
+        chunk.end(),
+        delay.toMillis(),
+        next + 1,
+        settings.maxAttempts() + 1,
+        Printable.escape(e.getMessage()));
     backoff.awaitUntil(notBefore);
     return next;
   }
@@ -331,8 +403,15 @@ final class Scheduler {
     try {
       task.write(buffer, pos, buffer);
     } catch (IOException e) {
-      throw new DiskWriteFailed("writing " + task.partial() + " failed: " + e.getMessage()
-          + (String.valueOf(e.getMessage()).contains("space") ? " (the volume is full: give it more space)" : ""), e);
+      throw new DiskWriteFailed(
+          "writing "
+              + task.partial()
+              + " failed: "
+              + e.getMessage()
+              + (String.valueOf(e.getMessage()).contains("space")
+                  ? " (the volume is full: give it more space)"
+                  : ""),
+          e);
     }
   }
 

@@ -6,8 +6,8 @@ import java.util.Deque;
 /**
  * Hands out ranges of all files to the connections. Files are taken in order, so they finish (and
  * get verified) one after another while later files download. Range size follows guided
- * self-scheduling: a share of what is left, between minChunk and maxChunk, so ranges shrink as
- * the end nears and no connection idles while another still has a long range to go.
+ * self-scheduling: a share of what is left, between minChunk and maxChunk, so ranges shrink as the
+ * end nears and no connection idles while another still has a long range to go.
  */
 final class WorkQueue {
   private record Gap(FileTask task, long start, long end) {}
@@ -42,13 +42,14 @@ final class WorkQueue {
 
   /** Replaces a file's waiting ranges with one whole-file range (its server ignores Range). */
   synchronized void wholeFile(FileTask task) {
-    gaps.removeIf(g -> {
-      if (g.task() != task) {
-        return false;
-      }
-      unclaimed -= g.end() - g.start();
-      return true;
-    });
+    gaps.removeIf(
+        g -> {
+          if (g.task() != task) {
+            return false;
+          }
+          unclaimed -= g.end() - g.start();
+          return true;
+        });
     addGaps(task);
   }
 

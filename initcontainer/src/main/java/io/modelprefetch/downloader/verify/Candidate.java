@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** A downloaded file waiting for its check ({@link Verifier}): its staged bytes and its resume state. */
+/**
+ * A downloaded file waiting for its check ({@link Verifier}): its staged bytes and its resume
+ * state.
+ */
 public interface Candidate {
   RemoteFile file();
 

@@ -19,7 +19,8 @@ public final class CompletionCheck {
    * Returns one line per problem (empty when all is well). Sizes are always checked; digests when
    * {@code digests} is true.
    */
-  public static List<String> problems(Path root, Completion completion, boolean digests) throws IOException {
+  public static List<String> problems(Path root, Completion completion, boolean digests)
+      throws IOException {
     List<String> out = new ArrayList<>();
     for (CompletedFile f : completion.files()) {
       if (SafePath.problem(f.path()) != null) {

@@ -31,11 +31,12 @@ public final class Hashing {
 
   /**
    * The file's actual digests of the same kinds as {@code templates} (algorithm and part layout;
-   * their values are ignored), computed in one read. A composite digest whose layout does not add up
-   * to the file's size comes back as the digest of the parts that fit, so it cannot match.
+   * their values are ignored), computed in one read. A composite digest whose layout does not add
+   * up to the file's size comes back as the digest of the parts that fit, so it cannot match.
    */
   public static List<Digest> digests(Path file, List<Digest> templates) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       Running running = start(templates, ch.size());
       ByteBuffer buf = ByteBuffer.allocate(BUFFER);
       while (ch.read(buf) >= 0) {
@@ -48,8 +49,8 @@ public final class Hashing {
   }
 
   /**
-   * Digests of the kinds {@code templates} (as for {@link #digests(Path, List)}) of a
-   * {@code size}-byte content fed in order, piece by piece.
+   * Digests of the kinds {@code templates} (as for {@link #digests(Path, List)}) of a {@code
+   * size}-byte content fed in order, piece by piece.
    */
   public static Running start(List<Digest> templates, long size) {
     List<Sink> sinks = new ArrayList<>();
@@ -73,9 +74,14 @@ public final class Hashing {
       this.sinks = sinks;
     }
 
-    /** Whether these are digests of the kinds {@code kinds} (algorithm and part layout, in order). */
+    /**
+     * Whether these are digests of the kinds {@code kinds} (algorithm and part layout, in order).
+     */
     public boolean computes(List<Digest> kinds) {
-      return kinds.stream().map(Running::kind).toList().equals(templates.stream().map(Running::kind).toList());
+      return kinds.stream()
+          .map(Running::kind)
+          .toList()
+          .equals(templates.stream().map(Running::kind).toList());
     }
 
     private static Digest kind(Digest d) {

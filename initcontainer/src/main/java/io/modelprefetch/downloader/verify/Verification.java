@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The check of one downloaded file: its size, then the strongest digest the source gave (whole-file,
- * or composite over the object's parts), hashed in one read together with the sha256 that the
- * completion manifest always records.
+ * The check of one downloaded file: its size, then the strongest digest the source gave
+ * (whole-file, or composite over the object's parts), hashed in one read together with the sha256
+ * that the completion manifest always records.
  *
  * @param problem why the bytes are wrong, or null when they passed
  * @param recorded what the completion manifest keeps: the sha256 we computed, then the source's
@@ -23,22 +23,29 @@ public record Verification(String problem, List<Digest> recorded, String method)
     return problem == null;
   }
 
-  /** How the digests of the file's bytes are computed: the digests of the kinds asked, in that order. */
+  /**
+   * How the digests of the file's bytes are computed: the digests of the kinds asked, in that
+   * order.
+   */
   @FunctionalInterface
   public interface Hasher {
     List<Digest> digests(List<Digest> kinds) throws IOException;
   }
 
-  /** Checks {@code file} against {@code size} and the strongest usable of {@code digests}, reading it. */
+  /**
+   * Checks {@code file} against {@code size} and the strongest usable of {@code digests}, reading
+   * it.
+   */
   public static Verification check(Path file, long size, List<Digest> digests) throws IOException {
     return check(file, size, digests, kinds -> Hashing.digests(file, kinds));
   }
 
   /**
-   * As {@link #check(Path, long, List)}, with the digests of the kinds {@link #kinds} from
-   * {@code hasher} (e.g. computed while the bytes streamed in).
+   * As {@link #check(Path, long, List)}, with the digests of the kinds {@link #kinds} from {@code
+   * hasher} (e.g. computed while the bytes streamed in).
    */
-  public static Verification check(Path file, long size, List<Digest> digests, Hasher hasher) throws IOException {
+  public static Verification check(Path file, long size, List<Digest> digests, Hasher hasher)
+      throws IOException {
     long actualSize = Files.size(file);
     if (actualSize != size) {
       return new Verification("size " + actualSize + " instead of " + size, List.of(), "size");
@@ -46,11 +53,14 @@ public record Verification(String problem, List<Digest> recorded, String method)
     Digest expected = expected(size, digests);
     List<Digest> actual = hasher.digests(kinds(size, digests));
     if (expected == null) {
-      return new Verification(null, List.of(actual.getFirst()), "size only (the source gives no digest)");
+      return new Verification(
+          null, List.of(actual.getFirst()), "size only (the source gives no digest)");
     }
     if (!actual.getFirst().equals(expected)) {
-      return new Verification(expected.kind() + " " + actual.getFirst().hex() + " instead of " + expected.hex(),
-          List.of(), expected.kind());
+      return new Verification(
+          expected.kind() + " " + actual.getFirst().hex() + " instead of " + expected.hex(),
+          List.of(),
+          expected.kind());
     }
     boolean expectedIsSha256 = actual.size() == 1;
     List<Digest> recorded = expectedIsSha256 ? List.of(expected) : List.of(actual.get(1), expected);
@@ -58,9 +68,9 @@ public record Verification(String problem, List<Digest> recorded, String method)
   }
 
   /**
-   * The kinds of digest (values empty) a check of a {@code size}-byte file with the source's
-   * {@code digests} computes: the strongest usable source digest (if any), then a sha256 unless
-   * that digest is one.
+   * The kinds of digest (values empty) a check of a {@code size}-byte file with the source's {@code
+   * digests} computes: the strongest usable source digest (if any), then a sha256 unless that
+   * digest is one.
    */
   public static List<Digest> kinds(long size, List<Digest> digests) {
     Digest expected = expected(size, digests);
@@ -68,7 +78,9 @@ public record Verification(String problem, List<Digest> recorded, String method)
     if (expected != null) {
       kinds.add(new Digest(expected.algorithm(), "", expected.parts()));
     }
-    if (expected == null || expected.composite() || expected.algorithm() != Digest.Algorithm.SHA256) {
+    if (expected == null
+        || expected.composite()
+        || expected.algorithm() != Digest.Algorithm.SHA256) {
       kinds.add(new Digest(Digest.Algorithm.SHA256, ""));
     }
     return kinds;

@@ -13,10 +13,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Files this and earlier interrupted pulls verified and renamed into place, one line each
- * ({@code <identity>\t<digest>\t<path>}), appended to one file until the completion manifest is
- * written. A restarted pull reuses those files instead of fetching them again; one shared file keeps
- * that to one write per file, not one file per file.
+ * Files this and earlier interrupted pulls verified and renamed into place, one line each ({@code
+ * <identity>\t<digest>\t<path>}), appended to one file until the completion manifest is written. A
+ * restarted pull reuses those files instead of fetching them again; one shared file keeps that to
+ * one write per file, not one file per file.
  */
 public final class VerifiedLog implements AutoCloseable {
   private final Path path;
@@ -50,10 +50,17 @@ public final class VerifiedLog implements AutoCloseable {
 
   public synchronized void add(String identity, String digest, String file) throws IOException {
     if (channel == null) {
-      channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+      channel =
+          FileChannel.open(
+              path,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.APPEND,
+              LinkOption.NOFOLLOW_LINKS);
     }
-    ByteBuffer line = ByteBuffer.wrap((identity + "\t" + digest + "\t" + file + "\n").getBytes(StandardCharsets.UTF_8));
+    ByteBuffer line =
+        ByteBuffer.wrap(
+            (identity + "\t" + digest + "\t" + file + "\n").getBytes(StandardCharsets.UTF_8));
     while (line.hasRemaining()) {
       channel.write(line);
     }

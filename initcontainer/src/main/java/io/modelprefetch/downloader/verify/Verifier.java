@@ -24,7 +24,8 @@ public final class Verifier {
   private final Rename rename;
   private final ProgressTracker progress;
   private final Map<String, CompletedFile> verified;
-  private final java.util.Queue<String> fetched = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.Queue<String> fetched =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private final VerifiedLog log;
 
@@ -37,7 +38,11 @@ public final class Verifier {
   /**
    * @param verified where every file verified here is added, by path
    */
-  public Verifier(Rename rename, ProgressTracker progress, Map<String, CompletedFile> verified, VerifiedLog log) {
+  public Verifier(
+      Rename rename,
+      ProgressTracker progress,
+      Map<String, CompletedFile> verified,
+      VerifiedLog log) {
     this.log = log;
     this.rename = rename;
     this.progress = progress;
@@ -53,15 +58,21 @@ public final class Verifier {
   public boolean finish(Candidate task) throws DownloadException, IOException {
     RemoteFile file = task.file();
     task.close();
-    Verification check = Verification.check(task.partial(), file.size(), file.digests(), task::digests);
+    Verification check =
+        Verification.check(task.partial(), file.size(), file.digests(), task::digests);
     if (!check.passed()) {
       String problem = check.problem();
       if (task.refetched()) {
         task.restart(); // the next pull must fetch these bytes again, not resume them as complete
-        throw new DownloadException(Failure.VERIFY, file.path() + " failed verification twice: "
-            + problem + " (the source serves corrupt bytes, or the listing's digest is wrong)");
+        throw new DownloadException(
+            Failure.VERIFY,
+            file.path()
+                + " failed verification twice: "
+                + problem
+                + " (the source serves corrupt bytes, or the listing's digest is wrong)");
       }
-      LOG.warn("{} failed verification ({}); fetching it again", Printable.escape(file.path()), problem);
+      LOG.warn(
+          "{} failed verification ({}); fetching it again", Printable.escape(file.path()), problem);
       progress.transferred(-file.size());
       task.markRefetched();
       task.restart();
@@ -69,7 +80,9 @@ public final class Verifier {
     }
     List<Digest> recorded = check.recorded();
     if (file.digests().isEmpty()) {
-      LOG.warn("{}: the source gives no digest; checked its size, recording its sha256 for later verify", Printable.escape(file.path()));
+      LOG.warn(
+          "{}: the source gives no digest; checked its size, recording its sha256 for later verify",
+          Printable.escape(file.path()));
     }
     // Logged before the rename: a kill between the two leaves a logged, verified partial that the
     // next pull checks and renames (a rename first would leave a file in place that nothing names).
@@ -77,7 +90,9 @@ public final class Verifier {
     rename.moveIntoPlace(file.path());
     task.discardJournal();
     fetched.add(file.path());
-    verified.put(file.path(), new CompletedFile(file.path(), file.size(), recorded, file.version(), check.method()));
+    verified.put(
+        file.path(),
+        new CompletedFile(file.path(), file.size(), recorded, file.version(), check.method()));
     progress.fileDone();
     return true;
   }

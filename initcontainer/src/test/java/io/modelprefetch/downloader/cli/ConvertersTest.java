@@ -17,7 +17,8 @@ class ConvertersTest {
     assertThat(durations.convert("1h30m")).isEqualTo(Duration.ofMinutes(90));
     assertThat(durations.convert("250ms")).isEqualTo(Duration.ofMillis(250));
     assertThat(durations.convert("PT2M")).isEqualTo(Duration.ofMinutes(2));
-    assertThatThrownBy(() -> durations.convert("soon")).isInstanceOf(TypeConversionException.class)
+    assertThatThrownBy(() -> durations.convert("soon"))
+        .isInstanceOf(TypeConversionException.class)
         .hasMessageContaining("not a duration");
   }
 
@@ -31,9 +32,12 @@ class ConvertersTest {
 
   @Test
   void refusesNegativeAndOverflowingValues() {
-    assertThatThrownBy(() -> durations.convert("PT-5S")).isInstanceOf(TypeConversionException.class);
-    assertThatThrownBy(() -> durations.convert("PT99999999999999999H")).isInstanceOf(TypeConversionException.class);
-    assertThatThrownBy(() -> sizes.convert("9999999999999G")).isInstanceOf(TypeConversionException.class)
+    assertThatThrownBy(() -> durations.convert("PT-5S"))
+        .isInstanceOf(TypeConversionException.class);
+    assertThatThrownBy(() -> durations.convert("PT99999999999999999H"))
+        .isInstanceOf(TypeConversionException.class);
+    assertThatThrownBy(() -> sizes.convert("9999999999999G"))
+        .isInstanceOf(TypeConversionException.class)
         .hasMessageContaining("too large");
   }
 }

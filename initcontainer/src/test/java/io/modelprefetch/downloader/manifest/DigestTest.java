@@ -20,34 +20,51 @@ class DigestTest {
 
   @Test
   void remoteFilesOrderDigestsStrongestFirst() {
-    RemoteFile f = new RemoteFile("a", 1, List.of(Digest.parse("md5:00"), Digest.parse("sha256:11")), "a", "v", true);
+    RemoteFile f =
+        new RemoteFile(
+            "a", 1, List.of(Digest.parse("md5:00"), Digest.parse("sha256:11")), "a", "v", true);
     assertThat(f.strongestDigest()).isEqualTo(Digest.parse("sha256:11"));
   }
 
   @Test
   void rejectsUnknownAlgorithmsAndBadHex() {
-    assertThatThrownBy(() -> Digest.parse("blake3:00")).hasMessageContaining("unknown digest algorithm 'blake3'");
-    assertThatThrownBy(() -> Digest.parse("sha256:xyz")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Digest.parse("blake3:00"))
+        .hasMessageContaining("unknown digest algorithm 'blake3'");
+    assertThatThrownBy(() -> Digest.parse("sha256:xyz"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void compositeDigestsRoundTripWithTheirPartLayout() throws Exception {
     ObjectMapper json = new ObjectMapper();
-    Digest d = new Digest(Digest.Algorithm.CRC32C, "0A0B0C0D", List.of(8L << 20, 8L << 20, 8L << 20, 1234L));
+    Digest d =
+        new Digest(
+            Digest.Algorithm.CRC32C, "0A0B0C0D", List.of(8L << 20, 8L << 20, 8L << 20, 1234L));
     String text = json.writeValueAsString(d);
     assertThat(text).isEqualTo("\"crc32c:0a0b0c0d;parts=8388608*3,1234\"");
     assertThat(json.readValue(text, Digest.class)).isEqualTo(d);
     assertThat(d.kind()).isEqualTo("crc32c of 4 parts");
     assertThat(Digest.parse("md5:00;parts=5,5,1").parts()).containsExactly(5L, 5L, 1L);
     assertThatThrownBy(() -> Digest.parse("md5:00;parts=0")).hasMessageContaining("positive");
-    assertThatThrownBy(() -> Digest.parse("md5:00;parts=1*10001")).hasMessageContaining("10000 parts");
-    assertThatThrownBy(() -> Digest.parse("md5:00;parts=x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Digest.parse("md5:00;parts=1*10001"))
+        .hasMessageContaining("10000 parts");
+    assertThatThrownBy(() -> Digest.parse("md5:00;parts=x"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void aWholeFileDigestRanksBeforeTheCompositeOfTheSameAlgorithm() {
     Digest composite = Digest.parse("sha256:11;parts=1,1");
-    RemoteFile f = new RemoteFile("a", 2, List.of(Digest.parse("md5:00"), composite, Digest.parse("sha256:22")), "a", "v", true);
-    assertThat(f.digests()).extracting(Digest::toString).containsExactly("sha256:22", "sha256:11;parts=1*2", "md5:00");
+    RemoteFile f =
+        new RemoteFile(
+            "a",
+            2,
+            List.of(Digest.parse("md5:00"), composite, Digest.parse("sha256:22")),
+            "a",
+            "v",
+            true);
+    assertThat(f.digests())
+        .extracting(Digest::toString)
+        .containsExactly("sha256:22", "sha256:11;parts=1*2", "md5:00");
   }
 }

@@ -31,7 +31,11 @@ public class SafePathFuzzTest {
     } catch (java.nio.file.InvalidPathException unusable) {
       throw new AssertionError("accepted a name the file system cannot hold: " + escaped, unusable);
     }
-    assertThat(resolved.normalize()).as(escaped).isEqualTo(resolved).startsWithRaw(ROOT).isNotEqualTo(ROOT);
+    assertThat(resolved.normalize())
+        .as(escaped)
+        .isEqualTo(resolved)
+        .startsWithRaw(ROOT)
+        .isNotEqualTo(ROOT);
     assertThat(ROOT.relativize(resolved).getName(0).toString()).isNotEqualTo(SafePath.STATE_DIR);
     assertThat(Printable.hasUnsafe(name)).isFalse();
   }

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -29,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * oci:// against a real registry (CNCF distribution, cmd/registry) holding artifacts pushed by the
  * real ORAS CLI: ModelPack artifacts (raw and tar layers), plain images (gzip layers, whiteouts,
- * links), an image index, corrupt blobs and manifests, hostile archives, and both auth flows
- * (token service and htpasswd basic).
+ * links), an image index, corrupt blobs and manifests, hostile archives, and both auth flows (token
+ * service and htpasswd basic).
  */
 class OciPullIT {
   private static final String MODEL_MANIFEST = "application/vnd.cncf.model.manifest.v1+json";
@@ -40,7 +39,8 @@ class OciPullIT {
   private static final String CONFIG_RAW = "application/vnd.cncf.model.weight.config.v1.raw";
   private static final byte[] WEIGHTS = Datasets.bytes(3 << 20, 11);
   private static final byte[] SHARD = Datasets.bytes(1 << 20, 12);
-  private static final byte[] CONFIG = "{\"model_type\":\"llama\"}\n".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] CONFIG =
+      "{\"model_type\":\"llama\"}\n".getBytes(StandardCharsets.UTF_8);
   private static final byte[] TOKENIZER = Datasets.bytes(200_000, 13);
   private final ObjectMapper json = new ObjectMapper();
 
@@ -58,38 +58,73 @@ class OciPullIT {
     }
   }
 
-  /** Pushes a ModelPack-style artifact with oras: two raw layers and one tar layer; returns the manifest digest. */
+  /**
+   * Pushes a ModelPack-style artifact with oras: two raw layers and one tar layer; returns the
+   * manifest digest.
+   */
   private String pushModelPack(String ref, String... orasAuth) throws Exception {
     Path work = Files.createTempDirectory(tmp, "push");
     Files.write(work.resolve("config.json"), CONFIG);
     Files.write(work.resolve("model.safetensors"), WEIGHTS);
-    Files.write(work.resolve("shards.tar"), tar(t -> {
-      file(t, "shards/model-00002.safetensors", SHARD);
-      file(t, "tokenizer/tokenizer.json", TOKENIZER);
-    }));
-    Files.writeString(work.resolve("model-config.json"), "{\"descriptor\":{\"family\":\"llama\"},\"modelfs\":{\"type\":\"layers\"}}");
-    Files.writeString(work.resolve("annotations.json"), json.writeValueAsString(Map.of(
-        "config.json", Map.of("org.cncf.model.filepath", "config.json"),
-        "model.safetensors", Map.of("org.cncf.model.filepath", "weights/model.safetensors"),
-        "shards.tar", Map.of("org.cncf.model.filepath", "shards"))));
-    List<String> args = new java.util.ArrayList<>(List.of("push", "--plain-http", registry.host() + "/" + ref,
-        "--artifact-type", MODEL_MANIFEST, "--config", "model-config.json:" + MODEL_CONFIG,
-        "--annotation-file", "annotations.json",
-        "config.json:" + CONFIG_RAW, "model.safetensors:" + WEIGHT_RAW, "shards.tar:" + WEIGHT_TAR));
+    Files.write(
+        work.resolve("shards.tar"),
+        tar(
+            t -> {
+              file(t, "shards/model-00002.safetensors", SHARD);
+              file(t, "tokenizer/tokenizer.json", TOKENIZER);
+            }));
+    Files.writeString(
+        work.resolve("model-config.json"),
+        "{\"descriptor\":{\"family\":\"llama\"},\"modelfs\":{\"type\":\"layers\"}}");
+    Files.writeString(
+        work.resolve("annotations.json"),
+        json.writeValueAsString(
+            Map.of(
+                "config.json", Map.of("org.cncf.model.filepath", "config.json"),
+                "model.safetensors", Map.of("org.cncf.model.filepath", "weights/model.safetensors"),
+                "shards.tar", Map.of("org.cncf.model.filepath", "shards"))));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "push",
+                "--plain-http",
+                registry.host() + "/" + ref,
+                "--artifact-type",
+                MODEL_MANIFEST,
+                "--config",
+                "model-config.json:" + MODEL_CONFIG,
+                "--annotation-file",
+                "annotations.json",
+                "config.json:" + CONFIG_RAW,
+                "model.safetensors:" + WEIGHT_RAW,
+                "shards.tar:" + WEIGHT_TAR));
     args.addAll(List.of(orasAuth));
     return OciTools.pushedDigest(OciTools.oras(work, args.toArray(String[]::new)));
   }
 
   private Cli.Run pull(Path dest, String ref, String... extra) throws Exception {
-    List<String> args = new java.util.ArrayList<>(List.of("pull", "oci://" + registry.host() + "/" + ref,
-        "--dest", dest.toString(), "--plain-http", "--progress", "json", "--chunk-size", "256KiB"));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "pull",
+                "oci://" + registry.host() + "/" + ref,
+                "--dest",
+                dest.toString(),
+                "--plain-http",
+                "--progress",
+                "json",
+                "--chunk-size",
+                "256KiB"));
     args.addAll(List.of(extra));
-    return new Cli().env("DOCKER_CONFIG", tmp.resolve("no-docker-config").toString()).run(args.toArray(String[]::new));
+    return new Cli()
+        .env("DOCKER_CONFIG", tmp.resolve("no-docker-config").toString())
+        .run(args.toArray(String[]::new));
   }
 
   private void assertModelPackFiles(Path dest) throws IOException {
     assertThat(Files.readAllBytes(dest.resolve("config.json"))).isEqualTo(CONFIG);
-    assertThat(Datasets.sha256(dest.resolve("weights/model.safetensors"))).isEqualTo(Datasets.sha256(WEIGHTS));
+    assertThat(Datasets.sha256(dest.resolve("weights/model.safetensors")))
+        .isEqualTo(Datasets.sha256(WEIGHTS));
     assertThat(Files.readAllBytes(dest.resolve("shards/model-00002.safetensors"))).isEqualTo(SHARD);
     assertThat(Files.readAllBytes(dest.resolve("tokenizer/tokenizer.json"))).isEqualTo(TOKENIZER);
   }
@@ -105,13 +140,20 @@ class OciPullIT {
     assertModelPackFiles(dest);
     JsonNode completion = json.readTree(dest.resolve(".modelprefetch/manifest.json").toFile());
     assertThat(completion.path("revision").asText()).isEqualTo(digest);
-    assertThat(completion.path("files")).extracting(f -> f.path("path").asText()).containsExactlyInAnyOrder(
-        "config.json", "weights/model.safetensors", "shards/model-00002.safetensors", "tokenizer/tokenizer.json");
-    assertThat(completion.path("totalBytes").asLong()).isEqualTo(CONFIG.length + WEIGHTS.length + SHARD.length + TOKENIZER.length);
+    assertThat(completion.path("files"))
+        .extracting(f -> f.path("path").asText())
+        .containsExactlyInAnyOrder(
+            "config.json",
+            "weights/model.safetensors",
+            "shards/model-00002.safetensors",
+            "tokenizer/tokenizer.json");
+    assertThat(completion.path("totalBytes").asLong())
+        .isEqualTo(CONFIG.length + WEIGHTS.length + SHARD.length + TOKENIZER.length);
     assertThat(run.stderr()).contains("at revision " + digest);
     // The archive blob is gone once extracted; the raw ones stay as hard links (no extra space).
     assertThat(Files.list(dest.resolve(".modelprefetch/oci/sha256")).count()).isEqualTo(2);
-    assertThat(Files.getAttribute(dest.resolve("weights/model.safetensors"), "unix:nlink")).isEqualTo(2);
+    assertThat(Files.getAttribute(dest.resolve("weights/model.safetensors"), "unix:nlink"))
+        .isEqualTo(2);
     assertThat(dest.resolve(".modelprefetch/unpack")).doesNotExist();
 
     // Pulling the same digest again is a no-op; `verify` re-hashes what was extracted.
@@ -138,13 +180,16 @@ class OciPullIT {
     registry = Registry.start(tmp, "");
     byte[] a = Datasets.bytes(700_000, 21);
     byte[] b = Datasets.bytes(300_000, 22);
-    byte[] layer1 = gzip(tar(t -> {
-      dir(t, "./models/");
-      file(t, "./models/a.bin", a);
-      file(t, "./models/b.bin", b);
-      link(t, "./models/latest.bin", "a.bin", TarConstants.LF_SYMLINK);
-      link(t, "./models/same.bin", "models/b.bin", TarConstants.LF_LINK);
-    }));
+    byte[] layer1 =
+        gzip(
+            tar(
+                t -> {
+                  dir(t, "./models/");
+                  file(t, "./models/a.bin", a);
+                  file(t, "./models/b.bin", b);
+                  link(t, "./models/latest.bin", "a.bin", TarConstants.LF_SYMLINK);
+                  link(t, "./models/same.bin", "models/b.bin", TarConstants.LF_LINK);
+                }));
     byte[] layer2 = tar(t -> file(t, "models/.wh.b.bin", new byte[0]));
     String digest = pushImage("plain/model", "v1", "linux", "amd64", layer1, layer2);
     Path dest = tmp.resolve("model");
@@ -158,9 +203,12 @@ class OciPullIT {
     assertThat(Files.readAllBytes(dest.resolve("models/same.bin"))).isEqualTo(b);
     JsonNode completion = json.readTree(dest.resolve(".modelprefetch/manifest.json").toFile());
     assertThat(completion.path("revision").asText()).isEqualTo(digest);
-    assertThat(completion.path("files")).extracting(f -> f.path("path").asText())
+    assertThat(completion.path("files"))
+        .extracting(f -> f.path("path").asText())
         .containsExactlyInAnyOrder("models/a.bin", "models/latest.bin", "models/same.bin");
-    assertThat(Files.list(dest.resolve(".modelprefetch/oci/sha256")).count()).as("archive blobs dropped").isZero();
+    assertThat(Files.list(dest.resolve(".modelprefetch/oci/sha256")).count())
+        .as("archive blobs dropped")
+        .isZero();
   }
 
   @Test
@@ -169,17 +217,33 @@ class OciPullIT {
     byte[] amd = Datasets.bytes(100_000, 31);
     byte[] arm = Datasets.bytes(100_000, 32);
     pushImage("multi/model", "amd64", "linux", "amd64", tar(t -> file(t, "w.bin", amd)));
-    String armDigest = pushImage("multi/model", "arm64", "linux", "arm64", tar(t -> file(t, "w.bin", arm)));
-    OciTools.oras(tmp, "manifest", "index", "create", "--plain-http", registry.host() + "/multi/model:v1", "amd64", "arm64");
+    String armDigest =
+        pushImage("multi/model", "arm64", "linux", "arm64", tar(t -> file(t, "w.bin", arm)));
+    OciTools.oras(
+        tmp,
+        "manifest",
+        "index",
+        "create",
+        "--plain-http",
+        registry.host() + "/multi/model:v1",
+        "amd64",
+        "arm64");
 
     Path dest = tmp.resolve("arm");
     pull(dest, "multi/model:v1", "--platform", "linux/arm64").assertExit(0);
     assertThat(Files.readAllBytes(dest.resolve("w.bin"))).isEqualTo(arm);
-    assertThat(json.readTree(dest.resolve(".modelprefetch/manifest.json").toFile()).path("revision").asText())
+    assertThat(
+            json.readTree(dest.resolve(".modelprefetch/manifest.json").toFile())
+                .path("revision")
+                .asText())
         .isEqualTo(armDigest);
 
-    Cli.Run none = pull(tmp.resolve("s390x"), "multi/model:v1", "--platform", "linux/s390x").assertExit(3);
-    assertThat(none.stderr()).contains("no manifest for platform linux/s390x").contains("linux/amd64").contains("linux/arm64");
+    Cli.Run none =
+        pull(tmp.resolve("s390x"), "multi/model:v1", "--platform", "linux/s390x").assertExit(3);
+    assertThat(none.stderr())
+        .contains("no manifest for platform linux/s390x")
+        .contains("linux/amd64")
+        .contains("linux/arm64");
   }
 
   @Test
@@ -227,9 +291,15 @@ class OciPullIT {
     registry = Registry.start(tmp, "");
     Map<String, byte[]> cases = new LinkedHashMap<>();
     cases.put("it contains '..'", tar(t -> file(t, "../escaped.bin", SHARD)));
-    cases.put("device, FIFO or other special file", tar(t -> special(t, "dev/null", TarConstants.LF_CHR)));
-    cases.put("outside the model", tar(t -> link(t, "models/passwd", "../../../etc/passwd", TarConstants.LF_SYMLINK)));
-    cases.put("not a file of the model", tar(t -> link(t, "models/dir", "/etc", TarConstants.LF_SYMLINK)));
+    cases.put(
+        "device, FIFO or other special file",
+        tar(t -> special(t, "dev/null", TarConstants.LF_CHR)));
+    cases.put(
+        "outside the model",
+        tar(t -> link(t, "models/passwd", "../../../etc/passwd", TarConstants.LF_SYMLINK)));
+    cases.put(
+        "not a file of the model",
+        tar(t -> link(t, "models/dir", "/etc", TarConstants.LF_SYMLINK)));
     int i = 0;
     for (Map.Entry<String, byte[]> c : cases.entrySet()) {
       pushImage("hostile/model", "t" + i, "linux", "amd64", c.getValue());
@@ -244,7 +314,8 @@ class OciPullIT {
   }
 
   @Test
-  void tokenAuthAnonymousForPublicRepositoriesAndCredentialsFromADockerConfigForPrivateOnes() throws Exception {
+  void tokenAuthAnonymousForPublicRepositoriesAndCredentialsFromADockerConfigForPrivateOnes()
+      throws Exception {
     tokens = new TokenServiceStandIn();
     registry = Registry.start(tmp, tokens.registryAuthSection(tmp));
     String[] login = {"-u", TokenServiceStandIn.USER, "-p", TokenServiceStandIn.PASSWORD};
@@ -265,8 +336,13 @@ class OciPullIT {
     pull(priv, "private/tiny:v1", "--registry-config", config.toString()).assertExit(0);
     assertModelPackFiles(priv);
 
-    Cli.Run wrong = pull(tmp.resolve("wrong"), "private/tiny:v1", "--registry-config",
-        dockerConfig(TokenServiceStandIn.USER, "nope").toString()).assertExit(3);
+    Cli.Run wrong =
+        pull(
+                tmp.resolve("wrong"),
+                "private/tiny:v1",
+                "--registry-config",
+                dockerConfig(TokenServiceStandIn.USER, "nope").toString())
+            .assertExit(3);
     assertThat(wrong.stderr()).contains("check the credentials").doesNotContain("nope");
   }
 
@@ -274,65 +350,116 @@ class OciPullIT {
   void htpasswdBasicAuthWithCredentialsFromTheEnvironment() throws Exception {
     Path htpasswd = tmp.resolve("htpasswd");
     Files.writeString(htpasswd, "reader:" + bcrypt("pa55word") + "\n");
-    registry = Registry.start(tmp, """
-        auth:
-            htpasswd:
-              realm: modelprefetch-test
-              path: %s""".formatted(htpasswd));
+    registry =
+        Registry.start(
+            tmp,
+            """
+            auth:
+                htpasswd:
+                  realm: modelprefetch-test
+                  path: %s\
+            """
+                .formatted(htpasswd));
     pushModelPack("models/tiny:v1", "-u", "reader", "-p", "pa55word");
 
     Cli.Run anonymous = pull(tmp.resolve("anon"), "models/tiny:v1").assertExit(3);
     assertThat(anonymous.stderr()).contains("requires a user name and password");
 
     String config = Files.readString(dockerConfig("reader", "pa55word"));
-    List<String> args = List.of("pull", "oci://" + registry.host() + "/models/tiny:v1", "--dest",
-        tmp.resolve("basic").toString(), "--plain-http", "--progress", "none");
-    new Cli().env("MODELPREFETCH_REGISTRY_AUTH", config).run(args.toArray(String[]::new)).assertExit(0);
+    List<String> args =
+        List.of(
+            "pull",
+            "oci://" + registry.host() + "/models/tiny:v1",
+            "--dest",
+            tmp.resolve("basic").toString(),
+            "--plain-http",
+            "--progress",
+            "none");
+    new Cli()
+        .env("MODELPREFETCH_REGISTRY_AUTH", config)
+        .run(args.toArray(String[]::new))
+        .assertExit(0);
     assertModelPackFiles(tmp.resolve("basic"));
   }
 
   // --- helpers -------------------------------------------------------------------------------
 
   private Path dockerConfig(String user, String password) throws IOException {
-    String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    String auth =
+        Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     Path f = Files.createTempFile(tmp, "docker-config", ".json");
-    Files.writeString(f, json.writeValueAsString(Map.of("auths", Map.of(registry.host(), Map.of("auth", auth)))));
+    Files.writeString(
+        f, json.writeValueAsString(Map.of("auths", Map.of(registry.host(), Map.of("auth", auth)))));
     return f;
   }
 
   /** bcrypt (what the registry's htpasswd accepts) from the real Python bcrypt package. */
   private static String bcrypt(String password) throws Exception {
-    return TestPython.run(Map.of(),
-        "import bcrypt,sys; print(bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt(rounds=5)).decode())", password).strip();
+    return TestPython.run(
+            Map.of(),
+            "import bcrypt,sys; print(bcrypt.hashpw(sys.argv[1].encode(),"
+                + " bcrypt.gensalt(rounds=5)).decode())",
+            password)
+        .strip();
   }
 
   /**
    * Pushes an image as docker/buildkit make them (config + layers, no annotations) with oras blob
    * push and oras manifest push; returns the manifest digest.
    */
-  private String pushImage(String repo, String tag, String os, String arch, byte[]... layers) throws Exception {
+  private String pushImage(String repo, String tag, String os, String arch, byte[]... layers)
+      throws Exception {
     Path work = Files.createTempDirectory(tmp, "image");
-    byte[] config = json.writeValueAsBytes(Map.of("architecture", arch, "os", os,
-        "rootfs", Map.of("type", "layers", "diff_ids", List.of())));
+    byte[] config =
+        json.writeValueAsBytes(
+            Map.of(
+                "architecture",
+                arch,
+                "os",
+                os,
+                "rootfs",
+                Map.of("type", "layers", "diff_ids", List.of())));
     Files.write(work.resolve("config.json"), config);
-    OciTools.oras(work, "blob", "push", "--plain-http", registry.host() + "/" + repo, "config.json");
+    OciTools.oras(
+        work, "blob", "push", "--plain-http", registry.host() + "/" + repo, "config.json");
     List<Map<String, Object>> descriptors = new java.util.ArrayList<>();
     for (int i = 0; i < layers.length; i++) {
       Files.write(work.resolve("layer" + i), layers[i]);
-      OciTools.oras(work, "blob", "push", "--plain-http", registry.host() + "/" + repo, "layer" + i);
+      OciTools.oras(
+          work, "blob", "push", "--plain-http", registry.host() + "/" + repo, "layer" + i);
       boolean gz = layers[i][0] == 0x1f && (layers[i][1] & 0xff) == 0x8b;
-      descriptors.add(Map.of("mediaType", "application/vnd.oci.image.layer.v1.tar" + (gz ? "+gzip" : ""),
-          "digest", "sha256:" + Datasets.sha256(layers[i]), "size", layers[i].length));
+      descriptors.add(
+          Map.of(
+              "mediaType",
+              "application/vnd.oci.image.layer.v1.tar" + (gz ? "+gzip" : ""),
+              "digest",
+              "sha256:" + Datasets.sha256(layers[i]),
+              "size",
+              layers[i].length));
     }
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("schemaVersion", 2);
     manifest.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-    manifest.put("config", Map.of("mediaType", "application/vnd.oci.image.config.v1+json",
-        "digest", "sha256:" + Datasets.sha256(config), "size", config.length));
+    manifest.put(
+        "config",
+        Map.of(
+            "mediaType",
+            "application/vnd.oci.image.config.v1+json",
+            "digest",
+            "sha256:" + Datasets.sha256(config),
+            "size",
+            config.length));
     manifest.put("layers", descriptors);
     Files.write(work.resolve("manifest.json"), json.writeValueAsBytes(manifest));
-    return OciTools.pushedDigest(OciTools.oras(work, "manifest", "push", "--plain-http",
-        registry.host() + "/" + repo + ":" + tag, "manifest.json"));
+    return OciTools.pushedDigest(
+        OciTools.oras(
+            work,
+            "manifest",
+            "push",
+            "--plain-http",
+            registry.host() + "/" + repo + ":" + tag,
+            "manifest.json"));
   }
 
   interface TarBody {
@@ -369,7 +496,8 @@ class OciPullIT {
     t.closeArchiveEntry();
   }
 
-  private static void link(TarArchiveOutputStream t, String name, String target, byte type) throws IOException {
+  private static void link(TarArchiveOutputStream t, String name, String target, byte type)
+      throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name, type, true);
     e.setLinkName(target);
     t.putArchiveEntry(e);
@@ -383,5 +511,4 @@ class OciPullIT {
     t.putArchiveEntry(e);
     t.closeArchiveEntry();
   }
-
 }

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real registry server and the real ORAS CLI, built from Go modules by {@code hack/oci-tools.sh}
- * ($MODELPREFETCH_OCI_TOOLS when hack/test.sh already ran it; else the script is run here, which
- * is instant once cached), so these tests always run.
+ * The real registry server and the real ORAS CLI, built from Go modules by {@code
+ * hack/oci-tools.sh} ($MODELPREFETCH_OCI_TOOLS when hack/test.sh already ran it; else the script is
+ * run here, which is instant once cached), so these tests always run.
  */
 public final class OciTools {
   private static Path dir;
@@ -27,8 +27,14 @@ public final class OciTools {
         dir = Path.of(env);
       } else {
         Path script = Path.of("..", "hack", "oci-tools.sh").toAbsolutePath().normalize();
-        System.out.println("MODELPREFETCH_OCI_TOOLS is not set: running " + script + " (builds once, then cached)");
-        Process p = new ProcessBuilder("bash", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        System.out.println(
+            "MODELPREFETCH_OCI_TOOLS is not set: running "
+                + script
+                + " (builds once, then cached)");
+        Process p =
+            new ProcessBuilder("bash", script.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(p.waitFor()).as("hack/oci-tools.sh exit code").isZero();
         dir = Path.of(out.substring(out.lastIndexOf('\n') + 1));
@@ -44,8 +50,11 @@ public final class OciTools {
     List<String> command = new ArrayList<>(List.of(dir().resolve("oras").toString()));
     command.addAll(List.of(args));
     Path out = Files.createTempFile("oras", ".out");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile())
-        .redirectErrorStream(true).redirectOutput(out.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(cwd.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile());
     pb.environment().put("DOCKER_CONFIG", cwd.resolve(".oras-docker-config").toString());
     Process p = pb.start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("oras finished").isTrue();

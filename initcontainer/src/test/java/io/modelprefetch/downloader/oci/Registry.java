@@ -26,7 +26,9 @@ public final class Registry implements AutoCloseable {
     this.log = log;
   }
 
-  /** @param auth the config's {@code auth:} section (YAML, indented by two), or "" for none */
+  /**
+   * @param auth the config's {@code auth:} section (YAML, indented by two), or "" for none
+   */
   public static Registry start(Path work, String auth) throws IOException, InterruptedException {
     Path storage = Files.createDirectories(work.resolve("registry-storage"));
     for (int attempt = 0; ; attempt++) {
@@ -35,7 +37,9 @@ public final class Registry implements AutoCloseable {
         port = s.getLocalPort();
       }
       Path config = work.resolve("registry-" + port + ".yml");
-      Files.writeString(config, """
+      Files.writeString(
+          config,
+          """
           version: 0.1
           log:
             level: info
@@ -48,10 +52,14 @@ public final class Registry implements AutoCloseable {
             addr: 127.0.0.1:%d
             secret: modelprefetch-test
           %s
-          """.formatted(storage, port, auth));
+          """
+              .formatted(storage, port, auth));
       Path log = work.resolve("registry-" + port + ".log");
-      ProcessBuilder pb = new ProcessBuilder(OciTools.dir().resolve("registry").toString(), "serve", config.toString())
-          .redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  OciTools.dir().resolve("registry").toString(), "serve", config.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
       pb.environment().put("OTEL_TRACES_EXPORTER", "none");
       pb.environment().put("OTEL_SDK_DISABLED", "true");
       Process p = pb.start();
@@ -60,14 +68,18 @@ public final class Registry implements AutoCloseable {
         return r;
       }
       r.close();
-      assertThat(attempt).as("registry did not start; log:%n%s", Files.readString(log)).isLessThan(3);
+      assertThat(attempt)
+          .as("registry did not start; log:%n%s", Files.readString(log))
+          .isLessThan(3);
     }
   }
 
   private boolean awaitReady() throws InterruptedException {
     for (int i = 0; i < 200 && process.isAlive(); i++) {
       try {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/v2/").toURL().openConnection();
+        HttpURLConnection c =
+            (HttpURLConnection)
+                URI.create("http://127.0.0.1:" + port + "/v2/").toURL().openConnection();
         int status = c.getResponseCode();
         c.disconnect();
         if (status == 200 || status == 401) {
@@ -89,7 +101,11 @@ public final class Registry implements AutoCloseable {
   /** The file holding a blob's bytes in the registry's storage (to corrupt it). */
   public Path blobData(String digest) {
     String hex = digest.substring("sha256:".length());
-    return storage.resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex).resolve("data");
+    return storage
+        .resolve("docker/registry/v2/blobs/sha256")
+        .resolve(hex.substring(0, 2))
+        .resolve(hex)
+        .resolve("data");
   }
 
   public String log() throws IOException {

@@ -22,7 +22,8 @@ class StatusPatchSinkTest {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private final List<String> applied = new ArrayList<>();
   private final MutableClock clock = new MutableClock();
-  private final StatusPatchSink sink = new StatusPatchSink("serving", "llama", applied::add, Duration.ofSeconds(2), clock);
+  private final StatusPatchSink sink =
+      new StatusPatchSink("serving", "llama", applied::add, Duration.ofSeconds(2), clock);
 
   @Test
   void patchesAtMostOncePerIntervalButAlwaysSendsTheFinalSnapshot() {
@@ -34,13 +35,16 @@ class StatusPatchSinkTest {
     sink.finished(snapshot(100), null);
 
     assertThat(applied).hasSize(3);
-    assertThat(applied).extracting(d -> read(d).at("/status/progress/bytesDone").asLong()).containsExactly(10L, 30L, 100L);
+    assertThat(applied)
+        .extracting(d -> read(d).at("/status/progress/bytesDone").asLong())
+        .containsExactly(10L, 30L, 100L);
   }
 
   @Test
   void reportsBytesFromPeersAndFromTheOriginWhenThePullGoesThroughDragonfly() {
     sink.finished(snapshot(100), null);
-    sink.split(() -> new io.modelprefetch.downloader.source.dragonfly.DragonflyRoute.Split(70L, 30L));
+    sink.split(
+        () -> new io.modelprefetch.downloader.source.dragonfly.DragonflyRoute.Split(70L, 30L));
     sink.finished(snapshot(100), null);
 
     assertThat(read(applied.get(0)).at("/status/progress").has("bytesFromPeers")).isFalse();
@@ -76,7 +80,9 @@ class StatusPatchSinkTest {
     assertThat(ok.at("/status/resolved/totalBytes").asLong()).isEqualTo(100);
     assertThat(ok.at("/status/resolved/size").asText()).isEqualTo("100 B");
     assertThat(ok.at("/status/progress/percent").asText()).isEqualTo("100%");
-    assertThat(ok.get("status").fieldNames()).toIterable().containsExactlyInAnyOrder("progress", "resolved");
+    assertThat(ok.get("status").fieldNames())
+        .toIterable()
+        .containsExactlyInAnyOrder("progress", "resolved");
     assertThat(read(applied.get(1)).at("/status/resolved/revision").isMissingNode()).isTrue();
   }
 
@@ -89,8 +95,20 @@ class StatusPatchSinkTest {
     ModelArtifact during = SERIALIZATION.unmarshal(applied.get(0), ModelArtifact.class);
     assertThat(during.getMetadata().getName()).isEqualTo("llama");
     assertThat(during.getStatus().resolved()).isEqualTo(new Resolved(null, 2, 100L, "100 B"));
-    assertThat(during.getStatus().progress()).isEqualTo(new Progress(Phase.Downloading, 30L, 100L, 0, 2, 50L, 1L,
-        "30%", "50 B/s", "1s", "2026-01-01T00:00:00Z"));
+    assertThat(during.getStatus().progress())
+        .isEqualTo(
+            new Progress(
+                Phase.Downloading,
+                30L,
+                100L,
+                0,
+                2,
+                50L,
+                1L,
+                "30%",
+                "50 B/s",
+                "1s",
+                "2026-01-01T00:00:00Z"));
     ModelArtifact last = SERIALIZATION.unmarshal(applied.get(1), ModelArtifact.class);
     assertThat(last.getStatus().resolved().revision()).isEqualTo("b".repeat(40));
     assertThat(last.getStatus().phase()).isNull();
@@ -99,7 +117,8 @@ class StatusPatchSinkTest {
 
   @Test
   void theFinalPatchShowsTheAverageSpeedOfTheAttemptAndNoEta() {
-    sink.finished(new Snapshot(100, 100, 2, 2, 999, 7, 4000, 80, Phase.Verifying).withAverageSpeed(), null);
+    sink.finished(
+        new Snapshot(100, 100, 2, 2, 999, 7, 4000, 80, Phase.Verifying).withAverageSpeed(), null);
 
     JsonNode last = read(applied.getFirst());
     assertThat(last.at("/status/progress/bytesPerSecond").asLong()).isEqualTo(20);
@@ -119,15 +138,29 @@ class StatusPatchSinkTest {
 
   @Test
   void aFailingFinalPatchDoesNotFailThePull() {
-    StatusPatchSink failing = new StatusPatchSink("serving", "llama", d -> {
-      throw new IllegalStateException("403");
-    }, Duration.ofSeconds(2), clock);
+    StatusPatchSink failing =
+        new StatusPatchSink(
+            "serving",
+            "llama",
+            d -> {
+              throw new IllegalStateException("403");
+            },
+            Duration.ofSeconds(2),
+            clock);
 
     failing.finished(snapshot(100), null);
   }
 
   private static Snapshot snapshot(long done) {
-    return new Snapshot(done, 100, done == 100 ? 2 : 0, 2, 50, (100 - done) / 50, 1000, done,
+    return new Snapshot(
+        done,
+        100,
+        done == 100 ? 2 : 0,
+        2,
+        50,
+        (100 - done) / 50,
+        1000,
+        done,
         done == 100 ? Phase.Verifying : Phase.Downloading);
   }
 

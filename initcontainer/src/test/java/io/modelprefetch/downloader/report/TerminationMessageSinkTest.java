@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TerminationMessageSinkTest {
-  private static final Snapshot FAILED_AT_40 = new Snapshot(40, 100, 0, 2, 10, 6, 2500, 40, Phase.Downloading);
+  private static final Snapshot FAILED_AT_40 =
+      new Snapshot(40, 100, 0, 2, 10, 6, 2500, 40, Phase.Downloading);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aSuccessIsReadBackAsTheContractRecord() throws Exception {
@@ -39,7 +39,8 @@ class TerminationMessageSinkTest {
     sink.finished(new Snapshot(100, 100, 2, 2, 40, 0, 2500, 100, Phase.Verifying), null);
 
     assertThat(new ObjectMapper().readValue(file.toFile(), TerminationMessage.class))
-        .isEqualTo(new TerminationMessage("done", "c".repeat(40), 2, 100L, 100L, 2.5, null, 70L, 30L));
+        .isEqualTo(
+            new TerminationMessage("done", "c".repeat(40), 2, 100L, 100L, 2.5, null, 70L, 30L));
   }
 
   @Test
@@ -50,7 +51,9 @@ class TerminationMessageSinkTest {
 
     sink.finished(FAILED_AT_40, "boom");
 
-    assertThat(Files.readString(file)).doesNotContain("bytesFromPeers").doesNotContain("bytesFromOrigin");
+    assertThat(Files.readString(file))
+        .doesNotContain("bytesFromPeers")
+        .doesNotContain("bytesFromOrigin");
   }
 
   @Test

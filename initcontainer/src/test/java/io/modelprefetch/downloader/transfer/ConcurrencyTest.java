@@ -6,16 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * The adaptive controller's rules against a fake clock and a link model: throughput is the least
- * of (requests in flight x what one request moves) and the link's cap; every request takes a
- * round trip plus its bytes at the per-connection rate.
+ * The adaptive controller's rules against a fake clock and a link model: throughput is the least of
+ * (requests in flight x what one request moves) and the link's cap; every request takes a round
+ * trip plus its bytes at the per-connection rate.
  */
 class ConcurrencyTest {
   private static final double MB = 1e6;
   private static final long STEP_NANOS = 10_000_000L;
 
   /** A link: per-connection cap, round trip, aggregate cap, bytes per request. */
-  private record Link(double perConnection, double rttSeconds, double aggregate, long requestBytes) {
+  private record Link(
+      double perConnection, double rttSeconds, double aggregate, long requestBytes) {
     double throughput(int inFlight) {
       double oneRequest = requestBytes / (rttSeconds + requestBytes / perConnection);
       return Math.min(aggregate, inFlight * oneRequest);
@@ -68,7 +69,8 @@ class ConcurrencyTest {
 
   @Test
   void manySmallFilesAreLatencyBoundAndGetManyRequestsInFlight() {
-    // 64 KiB files, 20 ms round trip: each request moves ~2.9 MB/s, so it takes ~100 to fill 300 MB/s.
+    // 64 KiB files, 20 ms round trip: each request moves ~2.9 MB/s, so it takes ~100 to fill 300
+    // MB/s.
     Link small = new Link(25 * MB, 0.020, 300 * MB, 64 << 10);
     int limit = run(controller(4, 8, 64), small, 20);
     assertEquals(64, limit, "as many small requests in flight as allowed");
@@ -120,13 +122,16 @@ class ConcurrencyTest {
   void acquireBlocksAtTheLimit() throws Exception {
     Concurrency c = controller(1, 1, 1);
     c.acquire();
-    Thread waiter = Thread.ofPlatform().start(() -> {
-      try {
-        c.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread waiter =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    c.acquire();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
     waiter.join(200);
     assertTrue(waiter.isAlive(), "a second request waits while one is in flight");
     c.release();

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The download engine's rules (range sizes, retries, resume, re-fetch on a digest mismatch),
- * specified in-process against {@link FakeSource}: no sockets, no second JVM. One connection
- * keeps the order of requests deterministic where a test asserts it.
+ * specified in-process against {@link FakeSource}: no sockets, no second JVM. One connection keeps
+ * the order of requests deterministic where a test asserts it.
  */
 class EngineTest {
   private static final int KIB = 1 << 10;
@@ -36,22 +36,30 @@ class EngineTest {
 
     pull(source, settings(1, 256 * KIB, 4 * MIB));
 
-    assertThat(source.requests()).extracting(Request::length)
+    assertThat(source.requests())
+        .extracting(Request::length)
         .containsExactly(4L * MIB, 2L * MIB, 1L * MIB, 512L * KIB, 512L * KIB);
     assertThat(file("model.bin")).isEqualTo(source.bytes("model.bin"));
   }
 
   @Test
   void rangesOfAllConnectionsCoverEveryByteExactlyOnce() throws Exception {
-    FakeSource source = new FakeSource().file("a.bin", 3 * MIB + 17, 2).file("b.bin", 5 * MIB, 3).file("c.json", 999, 4);
+    FakeSource source =
+        new FakeSource()
+            .file("a.bin", 3 * MIB + 17, 2)
+            .file("b.bin", 5 * MIB, 3)
+            .file("c.json", 999, 4);
 
     pull(source, settings(4, 256 * KIB, MIB));
 
     assertThat(source.bytesServed()).isEqualTo(8L * MIB + 17 + 999);
     for (String path : new String[] {"a.bin", "b.bin", "c.json"}) {
       long next = 0;
-      for (Request r : source.requests().stream().filter(r -> r.path().equals(path))
-          .sorted(Comparator.comparingLong(Request::from)).toList()) {
+      for (Request r :
+          source.requests().stream()
+              .filter(r -> r.path().equals(path))
+              .sorted(Comparator.comparingLong(Request::from))
+              .toList()) {
         assertThat(r.from()).as("%s has no gap or overlap", path).isEqualTo(next);
         next = r.to();
       }
@@ -62,21 +70,26 @@ class EngineTest {
 
   @Test
   void aDroppedConnectionIsResumedFromTheLastByteReceived() throws Exception {
-    FakeSource source = new FakeSource().file("model.bin", 2 * MIB, 5)
-        .fault(r -> r.from() == 0 && r.attempt() == 1 ? new DropAfter(300 * KIB) : new Serve());
+    FakeSource source =
+        new FakeSource()
+            .file("model.bin", 2 * MIB, 5)
+            .fault(r -> r.from() == 0 && r.attempt() == 1 ? new DropAfter(300 * KIB) : new Serve());
 
     pull(source, settings(1, 512 * KIB, MIB));
 
-    assertThat(source.requests()).startsWith(new Request("model.bin", 0, MIB, 1),
-        new Request("model.bin", 300 * KIB, MIB, 1));
+    assertThat(source.requests())
+        .startsWith(
+            new Request("model.bin", 0, MIB, 1), new Request("model.bin", 300 * KIB, MIB, 1));
     assertThat(source.bytesServed()).as("no byte fetched twice").isEqualTo(2L * MIB);
     assertThat(file("model.bin")).isEqualTo(source.bytes("model.bin"));
   }
 
   @Test
   void aRefusedRangeIsRequestedAgainUntilItIsServed() throws Exception {
-    FakeSource source = new FakeSource().file("model.bin", 512 * KIB, 6)
-        .fault(r -> r.attempt() <= RETRIES ? new Refuse(503) : new Serve());
+    FakeSource source =
+        new FakeSource()
+            .file("model.bin", 512 * KIB, 6)
+            .fault(r -> r.attempt() <= RETRIES ? new Refuse(503) : new Serve());
 
     pull(source, settings(1, 256 * KIB, 2 * MIB));
 
@@ -86,10 +99,12 @@ class EngineTest {
 
   @Test
   void aRangeRefusedMoreOftenThanTheRetriesAllowFailsThePullNamingTheFile() throws Exception {
-    FakeSource source = new FakeSource().file("model.bin", 512 * KIB, 7).fault(r -> new Refuse(503));
+    FakeSource source =
+        new FakeSource().file("model.bin", 512 * KIB, 7).fault(r -> new Refuse(503));
 
     assertThatThrownBy(() -> pull(source, settings(1, 256 * KIB, 2 * MIB)))
-        .isInstanceOfSatisfying(DownloadException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TRANSFER))
+        .isInstanceOfSatisfying(
+            DownloadException.class, e -> assertThat(e.failure()).isEqualTo(Failure.TRANSFER))
         .hasMessageContaining("giving up on model.bin after " + RETRIES + " failed attempts");
     assertThat(source.requests()).hasSize(RETRIES + 1);
     assertThat(dir.resolve("dest/model.bin")).doesNotExist();
@@ -97,18 +112,22 @@ class EngineTest {
 
   @Test
   void aRefusalThatIsNotWorthARetryFailsThePullAtOnce() throws Exception {
-    FakeSource source = new FakeSource().file("model.bin", 512 * KIB, 8).fault(r -> new Refuse(404));
+    FakeSource source =
+        new FakeSource().file("model.bin", 512 * KIB, 8).fault(r -> new Refuse(404));
 
     assertThatThrownBy(() -> pull(source, settings(1, 256 * KIB, 2 * MIB)))
-        .isInstanceOfSatisfying(DownloadException.class, e -> assertThat(e.failure()).isEqualTo(Failure.SOURCE))
+        .isInstanceOfSatisfying(
+            DownloadException.class, e -> assertThat(e.failure()).isEqualTo(Failure.SOURCE))
         .hasMessageContaining("404");
     assertThat(source.requests()).hasSize(1);
   }
 
   @Test
   void aStoppedPullResumesFetchingOnlyTheRangesItHadNotWritten() throws Exception {
-    FakeSource source = new FakeSource().file("model.bin", 2 * MIB, 9)
-        .fault(r -> r.from() >= MIB ? new Refuse(404) : new Serve());
+    FakeSource source =
+        new FakeSource()
+            .file("model.bin", 2 * MIB, 9)
+            .fault(r -> r.from() >= MIB ? new Refuse(404) : new Serve());
     TransferSettings settings = settings(1, 256 * KIB, 512 * KIB);
     assertThatThrownBy(() -> pull(source, settings)).isInstanceOf(DownloadException.class);
     source.reset();
@@ -123,8 +142,10 @@ class EngineTest {
 
   @Test
   void aFileThatFailsVerificationIsFetchedWholeOnceMore() throws Exception {
-    FakeSource source = new FakeSource().file("model.bin", 2 * MIB, 10)
-        .fault(r -> r.from() == 0 && r.attempt() == 1 ? new Corrupt() : new Serve());
+    FakeSource source =
+        new FakeSource()
+            .file("model.bin", 2 * MIB, 10)
+            .fault(r -> r.from() == 0 && r.attempt() == 1 ? new Corrupt() : new Serve());
 
     pull(source, settings(1, 256 * KIB, 512 * KIB));
 
@@ -137,18 +158,21 @@ class EngineTest {
     FakeSource source = new FakeSource().file("model.bin", MIB, 11).fault(r -> new Corrupt());
 
     assertThatThrownBy(() -> pull(source, settings(1, 256 * KIB, 512 * KIB)))
-        .isInstanceOfSatisfying(DownloadException.class, e -> assertThat(e.failure()).isEqualTo(Failure.VERIFY))
+        .isInstanceOfSatisfying(
+            DownloadException.class, e -> assertThat(e.failure()).isEqualTo(Failure.VERIFY))
         .hasMessageContaining("model.bin failed verification twice: sha256");
     assertThat(dir.resolve("dest/model.bin")).doesNotExist();
     assertThat(dir.resolve("dest/.modelprefetch/manifest.json")).doesNotExist();
   }
 
   private static TransferSettings settings(int connections, int minChunk, int maxChunk) {
-    return new TransferSettings(connections, minChunk, maxChunk, RETRIES, 256 * KIB, Duration.ofMillis(1));
+    return new TransferSettings(
+        connections, minChunk, maxChunk, RETRIES, 256 * KIB, Duration.ofMillis(1));
   }
 
   private Pull.Result pull(FakeSource source, TransferSettings settings) throws Exception {
-    return new Pull(source, Destination.open(dir.resolve("dest")), settings, new ProgressTracker()).run();
+    return new Pull(source, Destination.open(dir.resolve("dest")), settings, new ProgressTracker())
+        .run();
   }
 
   private byte[] file(String path) throws Exception {

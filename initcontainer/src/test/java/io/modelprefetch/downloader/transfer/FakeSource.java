@@ -25,7 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * rules run deterministically without sockets or a second JVM.
  */
 final class FakeSource implements Source {
-  /** One request: bytes {@code [from, to)} of {@code path}, the {@code attempt}-th request of that path from {@code from}. */
+  /**
+   * One request: bytes {@code [from, to)} of {@code path}, the {@code attempt}-th request of that
+   * path from {@code from}.
+   */
   record Request(String path, long from, long to, int attempt) {
     long length() {
       return to - from;
@@ -59,7 +62,10 @@ final class FakeSource implements Source {
   private final AtomicLong bytesServed = new AtomicLong();
   private volatile Fault fault = r -> new Serve();
 
-  /** Adds a file of {@code size} pseudo-random bytes (from {@code seed}) with its sha256, served in ranges. */
+  /**
+   * Adds a file of {@code size} pseudo-random bytes (from {@code seed}) with its sha256, served in
+   * ranges.
+   */
   FakeSource file(String path, int size, long seed) {
     byte[] bytes = new byte[size];
     new Random(seed).nextBytes(bytes);
@@ -89,7 +95,10 @@ final class FakeSource implements Source {
     return bytesServed.get();
   }
 
-  /** Forgets the requests and bytes served so far (e.g. between an interrupted pull and its restart). */
+  /**
+   * Forgets the requests and bytes served so far (e.g. between an interrupted pull and its
+   * restart).
+   */
   synchronized void reset() {
     requests.clear();
     bytesServed.set(0);
@@ -104,7 +113,12 @@ final class FakeSource implements Source {
   public Body open(RemoteFile file, long from, long to) throws IOException {
     Request request;
     synchronized (this) {
-      int attempt = (int) requests.stream().filter(r -> r.path().equals(file.path()) && r.from() == from).count() + 1;
+      int attempt =
+          (int)
+                  requests.stream()
+                      .filter(r -> r.path().equals(file.path()) && r.from() == from)
+                      .count()
+              + 1;
       request = new Request(file.path(), from, to, attempt);
       requests.add(request);
     }
@@ -119,13 +133,17 @@ final class FakeSource implements Source {
         }
         yield body(wrong, 0, wrong.length, wrong.length);
       }
-      case Refuse r -> throw SourceException.retryableStatus(r.status())
-          ? SourceException.retryable("fake: " + r.status(), null, r.status())
-          : SourceException.fatal("fake: " + r.status(), r.status());
+      case Refuse r ->
+          throw SourceException.retryableStatus(r.status())
+              ? SourceException.retryable("fake: " + r.status(), null, r.status())
+              : SourceException.fatal("fake: " + r.status(), r.status());
     };
   }
 
-  /** A body of {@code served} bytes of {@code bytes[from, to)}; ends early (a dropped connection) when fewer than asked. */
+  /**
+   * A body of {@code served} bytes of {@code bytes[from, to)}; ends early (a dropped connection)
+   * when fewer than asked.
+   */
   private Body body(byte[] bytes, long from, long to, long served) {
     bytesServed.addAndGet(served);
     InputStream in = new ByteArrayInputStream(bytes, (int) from, (int) served);

@@ -25,7 +25,8 @@ class InOrderHashTest {
   }
 
   private InOrderHash fresh(Digest.Algorithm algorithm) {
-    return new InOrderHash(java.util.List.of(new Digest(algorithm, "")), content.length, new Intervals());
+    return new InOrderHash(
+        java.util.List.of(new Digest(algorithm, "")), content.length, new Intervals());
   }
 
   InOrderHashTest() {
@@ -39,10 +40,12 @@ class InOrderHashTest {
   }
 
   private static FileChannel open(Path partial) throws Exception {
-    return FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    return FileChannel.open(
+        partial, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
-  private void write(FileChannel ch, InOrderHash hash, int from, int to, ByteBuffer scratch) throws Exception {
+  private void write(FileChannel ch, InOrderHash hash, int from, int to, ByteBuffer scratch)
+      throws Exception {
     ByteBuffer data = ByteBuffer.wrap(content, from, to - from).slice();
     ch.write(data.duplicate(), from);
     hash.written(data, from, ch, scratch);
@@ -70,7 +73,9 @@ class InOrderHashTest {
       write(ch, hash, 100_000, 200_000, scratch);
       assertThat(hash.hashed()).isZero();
       write(ch, hash, 0, 100_000, scratch);
-      assertThat(hash.hashed()).as("caught up over both ranges written ahead").isEqualTo(content.length);
+      assertThat(hash.hashed())
+          .as("caught up over both ranges written ahead")
+          .isEqualTo(content.length);
       assertThat(hash.finish(partial).getFirst()).isEqualTo(expected(Digest.Algorithm.GIT_SHA1));
     }
   }
@@ -81,7 +86,9 @@ class InOrderHashTest {
     Intervals journalled = new Intervals();
     journalled.add(0, 150_000);
     try (FileChannel ch = open(partial)) {
-      InOrderHash hash = new InOrderHash(java.util.List.of(new Digest(Digest.Algorithm.MD5, "")), content.length, journalled);
+      InOrderHash hash =
+          new InOrderHash(
+              java.util.List.of(new Digest(Digest.Algorithm.MD5, "")), content.length, journalled);
       write(ch, hash, 150_000, 300_000, ByteBuffer.allocate(4096));
       assertThat(hash.hashed()).isEqualTo(content.length);
       assertThat(hash.finish(partial).getFirst()).isEqualTo(expected(Digest.Algorithm.MD5));
@@ -108,9 +115,10 @@ class InOrderHashTest {
 
   @Test
   void compositeDigestsOverPartsAndTheSha256ComeFromOneStreamWrittenOutOfOrder() throws Exception {
-    java.util.List<Digest> templates = java.util.List.of(
-        new Digest(Digest.Algorithm.MD5, "", java.util.List.of(120_000L, 120_000L, 60_000L)),
-        new Digest(Digest.Algorithm.SHA256, ""));
+    java.util.List<Digest> templates =
+        java.util.List.of(
+            new Digest(Digest.Algorithm.MD5, "", java.util.List.of(120_000L, 120_000L, 60_000L)),
+            new Digest(Digest.Algorithm.SHA256, ""));
     try (FileChannel ch = open(partial)) {
       InOrderHash hash = new InOrderHash(templates, content.length, new Intervals());
       ByteBuffer scratch = ByteBuffer.allocate(4096);

@@ -32,7 +32,8 @@ class InterruptedPullTest {
     Pull.Result result = pull(source);
 
     assertThat(source.requests()).isEmpty();
-    assertThat(Files.readAllBytes(dest().resolve("config.json"))).isEqualTo(source.bytes("config.json"));
+    assertThat(Files.readAllBytes(dest().resolve("config.json")))
+        .isEqualTo(source.bytes("config.json"));
     assertThat(result.filesReused()).isEqualTo(1);
     assertThat(dest().resolve(".modelprefetch/partial/config.json")).doesNotExist();
   }
@@ -45,7 +46,8 @@ class InterruptedPullTest {
     pull(source);
 
     assertThat(source.requests()).isEmpty();
-    assertThat(Files.readAllBytes(dest().resolve("model.bin"))).isEqualTo(source.bytes("model.bin"));
+    assertThat(Files.readAllBytes(dest().resolve("model.bin")))
+        .isEqualTo(source.bytes("model.bin"));
   }
 
   @Test
@@ -57,7 +59,8 @@ class InterruptedPullTest {
     pull(source);
 
     assertThat(source.bytesServed()).isEqualTo(100 * KIB);
-    assertThat(Files.readAllBytes(dest().resolve("config.json"))).isEqualTo(source.bytes("config.json"));
+    assertThat(Files.readAllBytes(dest().resolve("config.json")))
+        .isEqualTo(source.bytes("config.json"));
   }
 
   @Test
@@ -66,7 +69,9 @@ class InterruptedPullTest {
     Files.createDirectories(dest().resolve(".modelprefetch"));
     Files.write(dest().resolve("config.json"), source.bytes("config.json"));
     try (VerifiedLog log = new VerifiedLog(dest().resolve(".modelprefetch/verified.log"))) {
-      log.add(source.remote("config.json").identity(), FakeSource.sha256(source.bytes("config.json")).toString(),
+      log.add(
+          source.remote("config.json").identity(),
+          FakeSource.sha256(source.bytes("config.json")).toString(),
           "config.json");
     }
 
@@ -86,8 +91,10 @@ class InterruptedPullTest {
 
     assertThatThrownBy(() -> pull(source)).isInstanceOf(DownloadException.class);
 
-    assertThat(Files.readString(dest().resolve(".modelprefetch/verified.log"))).endsWith("\t" + path + "\n");
-    assertThat(dest().resolve(".modelprefetch/partial/" + path)).hasBinaryContent(source.bytes(path));
+    assertThat(Files.readString(dest().resolve(".modelprefetch/verified.log")))
+        .endsWith("\t" + path + "\n");
+    assertThat(dest().resolve(".modelprefetch/partial/" + path))
+        .hasBinaryContent(source.bytes(path));
     Files.delete(blocker.resolve("in-the-way"));
     Files.delete(blocker);
     source.reset();

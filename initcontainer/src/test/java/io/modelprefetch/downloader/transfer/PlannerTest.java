@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** What a pull reuses and what it fetches, in which ranges, from what the destination holds. */
 class PlannerTest {
   private static final int SIZE = 1000;
-  private static final RemoteFile MODEL = new RemoteFile("model.bin", SIZE, List.of(), "model.bin", "v2", true);
+  private static final RemoteFile MODEL =
+      new RemoteFile("model.bin", SIZE, List.of(), "model.bin", "v2", true);
   private static final Listing LISTING = new Listing("fake://model", "rev-2", List.of(MODEL));
 
   @TempDir Path dir;
@@ -29,7 +30,8 @@ class PlannerTest {
   }
 
   @Test
-  void aFileTheCompletionManifestNamesAtTheSameVersionIsReusedAndNothingIsFetched() throws Exception {
+  void aFileTheCompletionManifestNamesAtTheSameVersionIsReusedAndNothingIsFetched()
+      throws Exception {
     Files.write(destination.finalPath("model.bin"), new byte[SIZE]);
     Completion prior = completion("rev-2", "v2");
 
@@ -63,7 +65,9 @@ class PlannerTest {
     Plan plan = new Planner(destination).plan(LISTING, completion("rev-1", "v1"));
 
     assertThat(plan.reused()).isEmpty();
-    assertThat(plan.fetches()).singleElement().satisfies(f -> assertThat(f.missing()).containsExactly(new long[] {0, SIZE}));
+    assertThat(plan.fetches())
+        .singleElement()
+        .satisfies(f -> assertThat(f.missing()).containsExactly(new long[] {0, SIZE}));
     assertThat(plan.bytesToFetch()).isEqualTo(SIZE);
   }
 
@@ -104,7 +108,10 @@ class PlannerTest {
     assertThat(plan.fetches().getFirst().missing()).containsExactly(new long[] {0, SIZE});
   }
 
-  /** A partial file of {@code partialBytes} and a journal for {@code identity} of the ranges given as start, end pairs. */
+  /**
+   * A partial file of {@code partialBytes} and a journal for {@code identity} of the ranges given
+   * as start, end pairs.
+   */
   private void stage(int partialBytes, String identity, long... ranges) throws Exception {
     Path partial = destination.partial("model.bin");
     destination.ensureDirectory(partial.getParent());
@@ -118,7 +125,11 @@ class PlannerTest {
   }
 
   private static Completion completion(String revision, String version) {
-    return new Completion("fake://model", revision, "2026-01-01T00:00:00Z", SIZE,
+    return new Completion(
+        "fake://model",
+        revision,
+        "2026-01-01T00:00:00Z",
+        SIZE,
         List.of(new CompletedFile("model.bin", SIZE, List.of(), version)));
   }
 }

@@ -15,7 +15,8 @@ class WorkQueueTest {
   private static final long MIB = 1 << 20;
   @TempDir Path dir;
 
-  private final TransferSettings settings = new TransferSettings(4, 2 * MIB, 32 * MIB, 3, 4 * MIB, Duration.ofSeconds(1));
+  private final TransferSettings settings =
+      new TransferSettings(4, 2 * MIB, 32 * MIB, 3, 4 * MIB, Duration.ofSeconds(1));
 
   @Test
   void coversEveryByteOnceWithRangesThatShrinkTowardTheEnd() throws Exception {
@@ -63,6 +64,7 @@ class WorkQueueTest {
     Path partial = Files.createFile(dir.resolve(name));
     RemoteFile file = new RemoteFile(name, size, List.of(), name, "v1", ranged);
     Path journal = dir.resolve(name + ".journal");
-    return new FileTask(new Plan.Fetch(file, partial, journal, Journal.open(journal, file.identity())));
+    return new FileTask(
+        new Plan.Fetch(file, partial, journal, Journal.open(journal, file.identity())));
   }
 }

@@ -5,11 +5,12 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Transforming
 import java.util.function.UnaryOperator;
 
 /**
- * An informer cache that keeps objects without {@code metadata.managedFields}: the server-side apply
- * bookkeeping is the largest part of a cached object (measured by {@code bench/operator-scale.sh}:
- * most of the operator's live heap at 1,000 artifacts) and nothing reads it from these caches.
- * Not for the dependents JOSDK compares by server-side apply (claim, service account, role, role
- * binding): their matcher needs it. The Job's match does not (its name encodes its template).
+ * An informer cache that keeps objects without {@code metadata.managedFields}: the server-side
+ * apply bookkeeping is the largest part of a cached object (measured by {@code
+ * bench/operator-scale.sh}: most of the operator's live heap at 1,000 artifacts) and nothing reads
+ * it from these caches. Not for the dependents JOSDK compares by server-side apply (claim, service
+ * account, role, role binding): their matcher needs it. The Job's match does not (its name encodes
+ * its template).
  */
 public class LeanStore<R extends HasMetadata> extends TransformingItemStore<R> {
   public LeanStore() {

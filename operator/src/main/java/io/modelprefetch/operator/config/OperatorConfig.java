@@ -28,7 +28,9 @@ public record OperatorConfig(
     Duration resyncInterval,
     String dragonflyProxy) {
 
-  /** The downloader image when none is configured (the operator's Job and the webhook's injection). */
+  /**
+   * The downloader image when none is configured (the operator's Job and the webhook's injection).
+   */
   public static final String DEFAULT_IMAGE = "ghcr.io/modelprefetch/modelprefetch:0.1.0";
 
   public OperatorConfig {
@@ -38,7 +40,10 @@ public record OperatorConfig(
     Objects.requireNonNull(resyncInterval, "resyncInterval");
   }
 
-  /** Requests and limits of the download pod's pull container, and how often a failing pull is retried. */
+  /**
+   * Requests and limits of the download pod's pull container, and how often a failing pull is
+   * retried.
+   */
   public record DownloaderResources(ContainerResources pull, int backoffLimit) {
     public static DownloaderResources defaults() {
       return new DownloaderResources(ContainerResources.PULL, 3);
@@ -56,23 +61,30 @@ public record OperatorConfig(
    */
   public static OperatorConfig fromEnv(Map<String, String> env) {
     DownloaderResources d = DownloaderResources.defaults();
-    DownloaderResources downloader = new DownloaderResources(
-        ContainerResources.fromEnv(env, "MODELPREFETCH_DOWNLOADER", d.pull()),
-        integer(env, "MODELPREFETCH_DOWNLOADER_BACKOFF_LIMIT", d.backoffLimit()));
+    DownloaderResources downloader =
+        new DownloaderResources(
+            ContainerResources.fromEnv(env, "MODELPREFETCH_DOWNLOADER", d.pull()),
+            integer(env, "MODELPREFETCH_DOWNLOADER_BACKOFF_LIMIT", d.backoffLimit()));
     boolean elect = Boolean.parseBoolean(env.getOrDefault("MODELPREFETCH_LEADER_ELECTION", "true"));
     LeaderElection leaderElection = null;
     if (elect) {
       String ns = env.get("POD_NAMESPACE");
       if (ns == null || ns.isBlank()) {
         throw new IllegalArgumentException(
-            "POD_NAMESPACE must be set (downward API) for leader election, or set MODELPREFETCH_LEADER_ELECTION=false");
+            "POD_NAMESPACE must be set (downward API) for leader election, or set"
+                + " MODELPREFETCH_LEADER_ELECTION=false");
       }
-      leaderElection = new LeaderElection(env.getOrDefault("MODELPREFETCH_LEASE_NAME", "modelprefetch-operator"), ns,
-          env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "modelprefetch-operator")));
+      leaderElection =
+          new LeaderElection(
+              env.getOrDefault("MODELPREFETCH_LEASE_NAME", "modelprefetch-operator"),
+              ns,
+              env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "modelprefetch-operator")));
     }
     return new OperatorConfig(
         Arrays.stream(env.getOrDefault("MODELPREFETCH_WATCH_NAMESPACES", "").split(","))
-            .map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet()),
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toSet()),
         env.getOrDefault("MODELPREFETCH_DOWNLOADER_IMAGE", DEFAULT_IMAGE),
         downloader,
         integer(env, "MODELPREFETCH_HTTP_PORT", 8080),
@@ -81,7 +93,9 @@ public record OperatorConfig(
         DownloaderCommand.dragonflyProxyFromEnv(env));
   }
 
-  /** An integer environment variable, or {@code fallback} when unset; a clear error when malformed. */
+  /**
+   * An integer environment variable, or {@code fallback} when unset; a clear error when malformed.
+   */
   public static int integer(Map<String, String> env, String name, int fallback) {
     String v = env.get(name);
     if (v == null || v.isBlank()) {

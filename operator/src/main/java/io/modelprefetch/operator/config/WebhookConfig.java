@@ -1,6 +1,7 @@
 package io.modelprefetch.operator.config;
 
 import static io.modelprefetch.operator.config.OperatorConfig.integer;
+
 import io.modelprefetch.operator.downloader.DownloaderCommand;
 import io.modelprefetch.operator.webhook.PodWebhookConfiguration;
 import java.nio.file.Path;
@@ -26,20 +27,32 @@ public record WebhookConfig(int port, Tls tls, Injection injection) {
   }
 
   /**
-   * The serving certificate: mounted files ({@code tls.crt}, {@code tls.key} in {@code certDir}, e.g.
-   * from cert-manager) win; otherwise a CA and certificate are generated, kept in the Secret
-   * {@code secretName} and the CA is written into the {@code caBundle} of {@code configurationName}.
+   * The serving certificate: mounted files ({@code tls.crt}, {@code tls.key} in {@code certDir},
+   * e.g. from cert-manager) win; otherwise a CA and certificate are generated, kept in the Secret
+   * {@code secretName} and the CA is written into the {@code caBundle} of {@code
+   * configurationName}.
    */
-  public record Tls(String serviceName, String namespace, String secretName, String configurationName,
-      Path certDir, List<String> extraSans) {
+  public record Tls(
+      String serviceName,
+      String namespace,
+      String secretName,
+      String configurationName,
+      Path certDir,
+      List<String> extraSans) {
     public Tls {
       extraSans = List.copyOf(extraSans);
     }
 
-    /** The names the API server uses to reach the Service, plus the extra ones (e.g. 127.0.0.1 in tests). */
+    /**
+     * The names the API server uses to reach the Service, plus the extra ones (e.g. 127.0.0.1 in
+     * tests).
+     */
     public List<String> subjectAlternativeNames() {
-      var names = new java.util.ArrayList<>(List.of(
-          serviceName + "." + namespace + ".svc", serviceName + "." + namespace + ".svc.cluster.local"));
+      var names =
+          new java.util.ArrayList<>(
+              List.of(
+                  serviceName + "." + namespace + ".svc",
+                  serviceName + "." + namespace + ".svc.cluster.local"));
       names.addAll(extraSans);
       return List.copyOf(names);
     }
@@ -47,20 +60,27 @@ public record WebhookConfig(int port, Tls tls, Injection injection) {
 
   /**
    * @param image the {@code modelprefetch} CLI image (its entrypoint is the CLI)
-   * @param waitTimeout how long {@code modelprefetch wait} waits for a shared artifact before failing
-   *     (the kubelet then restarts the init container with back-off)
+   * @param waitTimeout how long {@code modelprefetch wait} waits for a shared artifact before
+   *     failing (the kubelet then restarts the init container with back-off)
    * @param headroomPercent extra space of a per-pod emptyDir over the resolved size
-   * @param dragonflyProxy the node's Dragonfly proxy for per-pod pulls (may use $(NODE_IP)), or null
+   * @param dragonflyProxy the node's Dragonfly proxy for per-pod pulls (may use $(NODE_IP)), or
+   *     null
    */
-  public record Injection(String image, Duration waitTimeout, ContainerResources waitResources,
-      ContainerResources pullResources, int headroomPercent, String dragonflyProxy) {
+  public record Injection(
+      String image,
+      Duration waitTimeout,
+      ContainerResources waitResources,
+      ContainerResources pullResources,
+      int headroomPercent,
+      String dragonflyProxy) {
     public Injection {
       Objects.requireNonNull(image, "image");
       Objects.requireNonNull(waitTimeout, "waitTimeout");
     }
 
     public static Injection defaults(String image) {
-      return new Injection(image, Duration.ofHours(2), ContainerResources.WAIT, ContainerResources.PULL, 10, null);
+      return new Injection(
+          image, Duration.ofHours(2), ContainerResources.WAIT, ContainerResources.PULL, 10, null);
     }
   }
 
@@ -71,22 +91,31 @@ public record WebhookConfig(int port, Tls tls, Injection injection) {
    * @throws IllegalArgumentException with a message naming the variable when a value is invalid
    */
   public static WebhookConfig fromEnv(Map<String, String> env) {
-    Injection d = Injection.defaults(env.getOrDefault("MODELPREFETCH_DOWNLOADER_IMAGE", OperatorConfig.DEFAULT_IMAGE));
-    Injection injection = new Injection(
-        env.getOrDefault("MODELPREFETCH_WEBHOOK_INIT_IMAGE", d.image()),
-        duration(env, "MODELPREFETCH_WEBHOOK_WAIT_TIMEOUT", d.waitTimeout()),
-        ContainerResources.fromEnv(env, "MODELPREFETCH_WEBHOOK_WAIT", d.waitResources()),
-        ContainerResources.fromEnv(env, "MODELPREFETCH_WEBHOOK_PULL", d.pullResources()),
-        integer(env, "MODELPREFETCH_WEBHOOK_EMPTYDIR_HEADROOM_PERCENT", d.headroomPercent()),
-        DownloaderCommand.dragonflyProxyFromEnv(env));
-    Tls tls = new Tls(
-        env.getOrDefault("MODELPREFETCH_WEBHOOK_SERVICE", "modelprefetch-webhook"),
-        env.getOrDefault("POD_NAMESPACE", "modelprefetch"),
-        env.getOrDefault("MODELPREFETCH_WEBHOOK_SECRET", "modelprefetch-webhook-tls"),
-        env.getOrDefault("MODELPREFETCH_WEBHOOK_CONFIGURATION", PodWebhookConfiguration.DEFAULT_NAME),
-        Path.of(env.getOrDefault("MODELPREFETCH_WEBHOOK_CERT_DIR", "/etc/modelprefetch/webhook-tls")),
-        Arrays.stream(env.getOrDefault("MODELPREFETCH_WEBHOOK_EXTRA_SANS", "").split(","))
-            .map(String::strip).filter(s -> !s.isEmpty()).toList());
+    Injection d =
+        Injection.defaults(
+            env.getOrDefault("MODELPREFETCH_DOWNLOADER_IMAGE", OperatorConfig.DEFAULT_IMAGE));
+    Injection injection =
+        new Injection(
+            env.getOrDefault("MODELPREFETCH_WEBHOOK_INIT_IMAGE", d.image()),
+            duration(env, "MODELPREFETCH_WEBHOOK_WAIT_TIMEOUT", d.waitTimeout()),
+            ContainerResources.fromEnv(env, "MODELPREFETCH_WEBHOOK_WAIT", d.waitResources()),
+            ContainerResources.fromEnv(env, "MODELPREFETCH_WEBHOOK_PULL", d.pullResources()),
+            integer(env, "MODELPREFETCH_WEBHOOK_EMPTYDIR_HEADROOM_PERCENT", d.headroomPercent()),
+            DownloaderCommand.dragonflyProxyFromEnv(env));
+    Tls tls =
+        new Tls(
+            env.getOrDefault("MODELPREFETCH_WEBHOOK_SERVICE", "modelprefetch-webhook"),
+            env.getOrDefault("POD_NAMESPACE", "modelprefetch"),
+            env.getOrDefault("MODELPREFETCH_WEBHOOK_SECRET", "modelprefetch-webhook-tls"),
+            env.getOrDefault(
+                "MODELPREFETCH_WEBHOOK_CONFIGURATION", PodWebhookConfiguration.DEFAULT_NAME),
+            Path.of(
+                env.getOrDefault(
+                    "MODELPREFETCH_WEBHOOK_CERT_DIR", "/etc/modelprefetch/webhook-tls")),
+            Arrays.stream(env.getOrDefault("MODELPREFETCH_WEBHOOK_EXTRA_SANS", "").split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList());
     return new WebhookConfig(integer(env, "MODELPREFETCH_WEBHOOK_PORT", 9443), tls, injection);
   }
 
@@ -98,7 +127,8 @@ public record WebhookConfig(int port, Tls tls, Injection injection) {
     try {
       return Duration.parse("PT" + v.strip().toUpperCase(java.util.Locale.ROOT));
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(name + " must be a duration like 90s, 30m or 2h, got '" + v + "'", e);
+      throw new IllegalArgumentException(
+          name + " must be a duration like 90s, 30m or 2h, got '" + v + "'", e);
     }
   }
 }

@@ -11,8 +11,10 @@ import java.util.Map;
 public record ArtifactNames(String namespace, String artifact) {
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String OPERATOR = "modelprefetch-operator";
+
   /** Annotation carrying the artifact name (label values are too short for 253-character names). */
   public static final String ARTIFACT_ANNOTATION = "modelprefetch.io/artifact";
+
   public static final String GENERATION_LABEL = "modelprefetch.io/generation";
   public static final String SELECTOR = MANAGED_BY + "=" + OPERATOR;
   private static final int JOB_PREFIX_MAX = 40;
@@ -26,7 +28,10 @@ public record ArtifactNames(String namespace, String artifact) {
     return artifact + "-model";
   }
 
-  /** The claim the download writes to: the created one or the existing {@code claimName}; null for emptyDir. */
+  /**
+   * The claim the download writes to: the created one or the existing {@code claimName}; null for
+   * emptyDir.
+   */
   public static String claimOf(ModelArtifact ma) {
     PvcStorage pvc = ma.getSpec().storage().persistentVolumeClaim();
     if (pvc == null) {
@@ -43,15 +48,24 @@ public record ArtifactNames(String namespace, String artifact) {
     return artifact + "-status-writer";
   }
 
-  /** One Job per generation and pod template, so a spec or image change never edits a running Job. */
+  /**
+   * One Job per generation and pod template, so a spec or image change never edits a running Job.
+   */
   public String job(long generation, String templateHash) {
-    String prefix = artifact.length() > JOB_PREFIX_MAX ? artifact.substring(0, JOB_PREFIX_MAX) : artifact;
+    String prefix =
+        artifact.length() > JOB_PREFIX_MAX ? artifact.substring(0, JOB_PREFIX_MAX) : artifact;
     prefix = prefix.replaceAll("[.-]+$", "");
     return prefix + "-g" + generation + "-" + templateHash;
   }
 
   public Map<String, String> labels() {
-    return Map.of(MANAGED_BY, OPERATOR, "app.kubernetes.io/name", "modelprefetch", "app.kubernetes.io/component", "downloader");
+    return Map.of(
+        MANAGED_BY,
+        OPERATOR,
+        "app.kubernetes.io/name",
+        "modelprefetch",
+        "app.kubernetes.io/component",
+        "downloader");
   }
 
   public Map<String, String> annotations() {

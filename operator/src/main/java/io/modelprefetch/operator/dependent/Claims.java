@@ -17,8 +17,10 @@ public final class Claims {
     if (name == null) {
       return StorageVerdict.evaluate(ma, Optional.empty());
     }
-    var source = (InformerEventSource<PersistentVolumeClaim, ModelArtifact>)
-        context.eventSourceRetriever().getEventSourceFor(PersistentVolumeClaim.class);
-    return StorageVerdict.evaluate(ma, source.get(new ResourceID(name, ma.getMetadata().getNamespace())));
+    var source =
+        (InformerEventSource<PersistentVolumeClaim, ModelArtifact>)
+            context.eventSourceRetriever().getEventSourceFor(PersistentVolumeClaim.class);
+    return StorageVerdict.evaluate(
+        ma, source.get(new ResourceID(name, ma.getMetadata().getNamespace())));
   }
 }

@@ -10,7 +10,9 @@ import io.modelprefetch.api.v1alpha1.PvcStorage;
 /** The operator creates a claim only for {@code storage.persistentVolumeClaim.create}. */
 public class CreatesClaimCondition implements Condition<PersistentVolumeClaim, ModelArtifact> {
   @Override
-  public boolean isMet(DependentResource<PersistentVolumeClaim, ModelArtifact> dependent, ModelArtifact ma,
+  public boolean isMet(
+      DependentResource<PersistentVolumeClaim, ModelArtifact> dependent,
+      ModelArtifact ma,
       Context<ModelArtifact> context) {
     PvcStorage pvc = ma.getSpec().storage().persistentVolumeClaim();
     return pvc != null && pvc.create() != null;

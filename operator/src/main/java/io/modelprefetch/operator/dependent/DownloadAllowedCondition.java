@@ -12,18 +12,29 @@ import io.modelprefetch.api.v1alpha1.ModelArtifact;
  */
 public class DownloadAllowedCondition implements Condition<Job, ModelArtifact> {
   @Override
-  public boolean isMet(DependentResource<Job, ModelArtifact> dependent, ModelArtifact ma, Context<ModelArtifact> context) {
+  public boolean isMet(
+      DependentResource<Job, ModelArtifact> dependent,
+      ModelArtifact ma,
+      Context<ModelArtifact> context) {
     if (!(Claims.verdict(ma, context) instanceof StorageVerdict.Usable)) {
       return false;
     }
     String current = ((DownloadJobDependentResource) dependent).jobName(ma);
-    boolean staleJob = context.getSecondaryResources(Job.class).stream()
-        .anyMatch(j -> !j.getMetadata().getName().equals(current));
+    boolean staleJob =
+        context.getSecondaryResources(Job.class).stream()
+            .anyMatch(j -> !j.getMetadata().getName().equals(current));
     String generation = String.valueOf(ma.getMetadata().getGeneration());
-    boolean stalePod = DownloadPods.of(ma, context).stream()
-        .filter(p -> !generation.equals(p.getMetadata().getLabels().get(ArtifactNames.GENERATION_LABEL)))
-        .anyMatch(p -> p.getStatus() == null || !("Succeeded".equals(p.getStatus().getPhase())
-            || "Failed".equals(p.getStatus().getPhase())));
+    boolean stalePod =
+        DownloadPods.of(ma, context).stream()
+            .filter(
+                p ->
+                    !generation.equals(
+                        p.getMetadata().getLabels().get(ArtifactNames.GENERATION_LABEL)))
+            .anyMatch(
+                p ->
+                    p.getStatus() == null
+                        || !("Succeeded".equals(p.getStatus().getPhase())
+                            || "Failed".equals(p.getStatus().getPhase())));
     return !staleJob && !stalePod;
   }
 }

@@ -9,8 +9,11 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 
 /** The download Job of the current generation (see {@link DownloadJobs}). */
-@KubernetesDependent(informer = @Informer(labelSelector = ArtifactNames.SELECTOR, itemStore = DownloadJobStore.class))
-public class DownloadJobDependentResource extends CRUDKubernetesDependentResource<Job, ModelArtifact> {
+@KubernetesDependent(
+    informer =
+        @Informer(labelSelector = ArtifactNames.SELECTOR, itemStore = DownloadJobStore.class))
+public class DownloadJobDependentResource
+    extends CRUDKubernetesDependentResource<Job, ModelArtifact> {
   private final DownloadJobs jobs;
 
   public DownloadJobDependentResource(DownloadJobs jobs) {
@@ -29,7 +32,8 @@ public class DownloadJobDependentResource extends CRUDKubernetesDependentResourc
 
   /** A Job with the right name has the right template: the name is derived from it. */
   @Override
-  public Result<Job> match(Job actual, Job desired, ModelArtifact primary, Context<ModelArtifact> context) {
+  public Result<Job> match(
+      Job actual, Job desired, ModelArtifact primary, Context<ModelArtifact> context) {
     return Result.computed(true, desired);
   }
 }

@@ -21,7 +21,8 @@ import java.util.HexFormat;
  */
 public final class DownloadJobs {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
-  private static final ObjectMapper CANONICAL = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  private static final ObjectMapper CANONICAL =
+      new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
   private final DownloadPodTemplate template;
   private final OperatorConfig config;
 
@@ -39,26 +40,35 @@ public final class DownloadJobs {
     PodTemplateSpec pod = template.build(ma);
     return new JobBuilder()
         .withNewMetadata()
-          .withName(names.job(ma.getMetadata().getGeneration(), hash(pod)))
-          .withNamespace(names.namespace())
-          .withLabels(names.labels())
-          .addToLabels(ArtifactNames.GENERATION_LABEL, String.valueOf(ma.getMetadata().getGeneration()))
-          .withAnnotations(names.annotations())
+        .withName(names.job(ma.getMetadata().getGeneration(), hash(pod)))
+        .withNamespace(names.namespace())
+        .withLabels(names.labels())
+        .addToLabels(
+            ArtifactNames.GENERATION_LABEL, String.valueOf(ma.getMetadata().getGeneration()))
+        .withAnnotations(names.annotations())
         .endMetadata()
         .withNewSpec()
-          .withBackoffLimit(config.downloader().backoffLimit())
-          // Exit codes another attempt cannot fix (usage, source, verify, destination) fail the Job at once.
-          .withNewPodFailurePolicy()
-            .addNewRule().withAction("FailJob")
-              .withNewOnExitCodes().withContainerName(DownloadPodTemplate.PULL_CONTAINER).withOperator("In")
-                .withValues(ExitCode.permanentCodes())
-              .endOnExitCodes()
-            .endRule()
-            .addNewRule().withAction("Ignore")
-              .addNewOnPodCondition().withType("DisruptionTarget").withStatus("True").endOnPodCondition()
-            .endRule()
-          .endPodFailurePolicy()
-          .withTemplate(pod)
+        .withBackoffLimit(config.downloader().backoffLimit())
+        // Exit codes another attempt cannot fix (usage, source, verify, destination) fail the Job
+        // at once.
+        .withNewPodFailurePolicy()
+        .addNewRule()
+        .withAction("FailJob")
+        .withNewOnExitCodes()
+        .withContainerName(DownloadPodTemplate.PULL_CONTAINER)
+        .withOperator("In")
+        .withValues(ExitCode.permanentCodes())
+        .endOnExitCodes()
+        .endRule()
+        .addNewRule()
+        .withAction("Ignore")
+        .addNewOnPodCondition()
+        .withType("DisruptionTarget")
+        .withStatus("True")
+        .endOnPodCondition()
+        .endRule()
+        .endPodFailurePolicy()
+        .withTemplate(pod)
         .endSpec()
         .build();
   }
@@ -71,7 +81,8 @@ public final class DownloadJobs {
   static String hash(PodTemplateSpec pod) {
     try {
       Object tree = SERIALIZATION.convertValue(pod, Object.class);
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(tree));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(tree));
       return HexFormat.of().formatHex(digest, 0, 4);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);

@@ -15,6 +15,9 @@ public final class DownloadPods {
   private DownloadPods() {}
 
   public static Set<Pod> of(ModelArtifact ma, Context<ModelArtifact> context) {
-    return context.eventSourceRetriever().getEventSourceFor(Pod.class, EVENT_SOURCE).getSecondaryResources(ma);
+    return context
+        .eventSourceRetriever()
+        .getEventSourceFor(Pod.class, EVENT_SOURCE)
+        .getSecondaryResources(ma);
   }
 }

@@ -2,10 +2,10 @@ package io.modelprefetch.operator.dependent;
 
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.modelprefetch.api.v1alpha1.ModelArtifact;
 
 /** The identity of one artifact's download pods; it may only patch that artifact's status. */
@@ -22,9 +22,9 @@ public class DownloaderServiceAccountDependentResource
     ArtifactNames names = ArtifactNames.of(ma);
     return new ServiceAccountBuilder()
         .withNewMetadata()
-          .withName(names.serviceAccount())
-          .withNamespace(names.namespace())
-          .withLabels(names.labels())
+        .withName(names.serviceAccount())
+        .withNamespace(names.namespace())
+        .withLabels(names.labels())
         .endMetadata()
         .build();
   }

@@ -22,13 +22,16 @@ public class StatusWriterRoleBindingDependentResource
     ArtifactNames names = ArtifactNames.of(ma);
     return new RoleBindingBuilder()
         .withNewMetadata()
-          .withName(names.statusWriterRole())
-          .withNamespace(names.namespace())
-          .withLabels(names.labels())
+        .withName(names.statusWriterRole())
+        .withNamespace(names.namespace())
+        .withLabels(names.labels())
         .endMetadata()
         .withNewRoleRef("rbac.authorization.k8s.io", "Role", names.statusWriterRole())
-        .addNewSubject().withKind("ServiceAccount").withName(names.serviceAccount())
-          .withNamespace(names.namespace()).endSubject()
+        .addNewSubject()
+        .withKind("ServiceAccount")
+        .withName(names.serviceAccount())
+        .withNamespace(names.namespace())
+        .endSubject()
         .build();
   }
 }

@@ -11,7 +11,8 @@ import io.modelprefetch.api.v1alpha1.ModelArtifact;
 
 /** get/patch on the status of this one artifact (resourceNames), nothing else. */
 @KubernetesDependent(informer = @Informer(labelSelector = ArtifactNames.SELECTOR))
-public class StatusWriterRoleDependentResource extends CRUDKubernetesDependentResource<Role, ModelArtifact> {
+public class StatusWriterRoleDependentResource
+    extends CRUDKubernetesDependentResource<Role, ModelArtifact> {
 
   public StatusWriterRoleDependentResource() {
     super(Role.class);
@@ -22,16 +23,17 @@ public class StatusWriterRoleDependentResource extends CRUDKubernetesDependentRe
     ArtifactNames names = ArtifactNames.of(ma);
     return new RoleBuilder()
         .withNewMetadata()
-          .withName(names.statusWriterRole())
-          .withNamespace(names.namespace())
-          .withLabels(names.labels())
+        .withName(names.statusWriterRole())
+        .withNamespace(names.namespace())
+        .withLabels(names.labels())
         .endMetadata()
-        .withRules(new PolicyRuleBuilder()
-            .withApiGroups(ModelArtifact.GROUP)
-            .withResources("modelartifacts/status")
-            .withResourceNames(names.artifact())
-            .withVerbs("get", "patch")
-            .build())
+        .withRules(
+            new PolicyRuleBuilder()
+                .withApiGroups(ModelArtifact.GROUP)
+                .withResources("modelartifacts/status")
+                .withResourceNames(names.artifact())
+                .withVerbs("get", "patch")
+                .build())
         .build();
   }
 }

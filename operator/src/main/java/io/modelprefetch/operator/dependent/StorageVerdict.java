@@ -57,7 +57,9 @@ public sealed interface StorageVerdict {
     if (pvc.getStatus() != null && pvc.getStatus().getCapacity() != null) {
       q = pvc.getStatus().getCapacity().get("storage");
     }
-    if (q == null && pvc.getSpec() != null && pvc.getSpec().getResources() != null
+    if (q == null
+        && pvc.getSpec() != null
+        && pvc.getSpec().getResources() != null
         && pvc.getSpec().getResources().getRequests() != null) {
       q = pvc.getSpec().getResources().getRequests().get("storage");
     }

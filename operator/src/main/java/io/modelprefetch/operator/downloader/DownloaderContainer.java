@@ -25,6 +25,7 @@ import java.util.List;
 public record DownloaderContainer(String image, String tmpVolume, String dragonflyProxy) {
   /** The image's non-root user (and group). */
   public static final long USER = 65532;
+
   private static final String PULL_JAVA_OPTIONS = "-XX:-UsePerfData -XX:MaxRAMPercentage=60";
   private static final String WAIT_JAVA_OPTIONS = "-XX:-UsePerfData -XX:TieredStopAtLevel=1";
 
@@ -32,15 +33,20 @@ public record DownloaderContainer(String image, String tmpVolume, String dragonf
    * {@code modelprefetch pull …} with the source's credentials (optional Secret keys, never values)
    * and, unless the source opts out, the node's Dragonfly proxy.
    */
-  public ContainerBuilder pull(String name, List<String> args, Source source, ContainerResources resources) {
+  public ContainerBuilder pull(
+      String name, List<String> args, Source source, ContainerResources resources) {
     return base(name, resources, PULL_JAVA_OPTIONS)
         .withArgs(args)
         .addAllToEnv(DownloaderCommand.credentials(source))
         .addAllToEnv(DownloaderCommand.dragonfly(source, dragonflyProxy));
   }
 
-  /** {@code modelprefetch wait --dest <dest> --timeout <timeout>}: succeeds once a verified pull is complete. */
-  public ContainerBuilder waitFor(String name, String dest, Duration timeout, ContainerResources resources) {
+  /**
+   * {@code modelprefetch wait --dest <dest> --timeout <timeout>}: succeeds once a verified pull is
+   * complete.
+   */
+  public ContainerBuilder waitFor(
+      String name, String dest, Duration timeout, ContainerResources resources) {
     return base(name, resources, WAIT_JAVA_OPTIONS)
         .withArgs("wait", "--dest", dest, "--timeout", timeout.toSeconds() + "s");
   }
@@ -49,12 +55,18 @@ public record DownloaderContainer(String image, String tmpVolume, String dragonf
     return new ContainerBuilder()
         .withName(name)
         .withImage(image)
-        .addNewEnv().withName("JAVA_TOOL_OPTIONS").withValue(javaOptions).endEnv()
+        .addNewEnv()
+        .withName("JAVA_TOOL_OPTIONS")
+        .withValue(javaOptions)
+        .endEnv()
         .withTerminationMessagePath(DownloaderCommand.TERMINATION_LOG)
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withSecurityContext(restricted())
         .withResources(requirements(resources))
-        .addNewVolumeMount().withName(tmpVolume).withMountPath("/tmp").endVolumeMount();
+        .addNewVolumeMount()
+        .withName(tmpVolume)
+        .withMountPath("/tmp")
+        .endVolumeMount();
   }
 
   private static ResourceRequirements requirements(ContainerResources r) {
@@ -73,8 +85,12 @@ public record DownloaderContainer(String image, String tmpVolume, String dragonf
         .withRunAsGroup(USER)
         .withReadOnlyRootFilesystem(true)
         .withAllowPrivilegeEscalation(false)
-        .withNewCapabilities().withDrop("ALL").endCapabilities()
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
         .build();
   }
 }

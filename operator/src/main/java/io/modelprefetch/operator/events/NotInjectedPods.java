@@ -38,7 +38,8 @@ public final class NotInjectedPods {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     return (annotations == null || !annotations.containsKey(PodLabels.INJECTED_ANNOTATION))
         && pod.getMetadata().getDeletionTimestamp() == null
-        && !"Succeeded".equals(phase) && !"Failed".equals(phase);
+        && !"Succeeded".equals(phase)
+        && !"Failed".equals(phase);
   }
 
   /** Records the Event when {@code pod} (added or updated) was admitted without injection. */
@@ -47,13 +48,24 @@ public final class NotInjectedPods {
       return;
     }
     try {
-      client.v1().events().inNamespace(pod.getMetadata().getNamespace()).resource(event(pod)).create();
-      LOG.warn("pod {}/{} opted in to modelprefetch but was admitted without injection",
-          pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+      client
+          .v1()
+          .events()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .resource(event(pod))
+          .create();
+      LOG.warn(
+          "pod {}/{} opted in to modelprefetch but was admitted without injection",
+          pod.getMetadata().getNamespace(),
+          pod.getMetadata().getName());
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
-        LOG.warn("cannot record event {} on pod {}/{}: {}", REASON, pod.getMetadata().getNamespace(),
-            pod.getMetadata().getName(), e.getMessage());
+        LOG.warn(
+            "cannot record event {} on pod {}/{}: {}",
+            REASON,
+            pod.getMetadata().getNamespace(),
+            pod.getMetadata().getName(),
+            e.getMessage());
       }
     }
   }
@@ -61,21 +73,38 @@ public final class NotInjectedPods {
   Event event(Pod pod) {
     Set<String> artifacts = ArtifactsAnnotation.namesOf(pod);
     String name = pod.getMetadata().getName();
-    String eventName = (name.length() > 200 ? name.substring(0, 200) : name) + ".modelprefetch-not-injected";
-    String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    String eventName =
+        (name.length() > 200 ? name.substring(0, 200) : name) + ".modelprefetch-not-injected";
+    String now =
+        DateTimeFormatter.ISO_INSTANT.format(
+            clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     return new EventBuilder()
-        .withNewMetadata().withName(eventName).withNamespace(pod.getMetadata().getNamespace()).endMetadata()
-        .withNewInvolvedObject().withApiVersion("v1").withKind("Pod").withName(name)
-          .withNamespace(pod.getMetadata().getNamespace()).withUid(pod.getMetadata().getUid())
+        .withNewMetadata()
+        .withName(eventName)
+        .withNamespace(pod.getMetadata().getNamespace())
+        .endMetadata()
+        .withNewInvolvedObject()
+        .withApiVersion("v1")
+        .withKind("Pod")
+        .withName(name)
+        .withNamespace(pod.getMetadata().getNamespace())
+        .withUid(pod.getMetadata().getUid())
         .endInvolvedObject()
         .withType("Warning")
         .withReason(REASON)
-        .withMessage("pod is labelled " + PodLabels.INJECT_LABEL + "=true but was admitted without modelprefetch"
-            + " injection (the webhook was unreachable; failurePolicy Ignore): "
-            + (artifacts.isEmpty() ? "no artifact" : "artifact(s) " + String.join(",", artifacts.stream().sorted().toList()))
-            + " not mounted and MODEL_PATH unset. Delete the pod (or rollout-restart its workload) once the"
-            + " modelprefetch operator is running")
-        .withNewSource().withComponent(COMPONENT).endSource()
+        .withMessage(
+            "pod is labelled "
+                + PodLabels.INJECT_LABEL
+                + "=true but was admitted without modelprefetch"
+                + " injection (the webhook was unreachable; failurePolicy Ignore): "
+                + (artifacts.isEmpty()
+                    ? "no artifact"
+                    : "artifact(s) " + String.join(",", artifacts.stream().sorted().toList()))
+                + " not mounted and MODEL_PATH unset. Delete the pod (or rollout-restart its"
+                + " workload) once the modelprefetch operator is running")
+        .withNewSource()
+        .withComponent(COMPONENT)
+        .endSource()
         .withReportingComponent(COMPONENT)
         .withFirstTimestamp(now)
         .withLastTimestamp(now)

@@ -32,12 +32,13 @@ public final class ArtifactMetrics implements Metrics {
 
   public ArtifactMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.duration = Timer.builder("modelprefetch.download.duration")
-        .description("wall-clock time from the start of a download Job to a verified model")
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofSeconds(1))
-        .maximumExpectedValue(Duration.ofHours(12))
-        .register(registry);
+    this.duration =
+        Timer.builder("modelprefetch.download.duration")
+            .description("wall-clock time from the start of a download Job to a verified model")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofSeconds(1))
+            .maximumExpectedValue(Duration.ofHours(12))
+            .register(registry);
   }
 
   /** Updates the gauges of one artifact from its (new) status. */
@@ -75,20 +76,41 @@ public final class ArtifactMetrics implements Metrics {
   private ArtifactGauges register(ResourceID id) {
     ArtifactGauges g = new ArtifactGauges();
     Tags tags = Tags.of("namespace", id.getNamespace().orElse(""), "name", id.getName());
-    g.meters.add(Gauge.builder("modelprefetch.artifact.downloaded", g.bytesDone, AtomicLong::get)
-        .description("bytes on the volume for the current download").baseUnit("bytes").tags(tags).register(registry));
-    g.meters.add(Gauge.builder("modelprefetch.artifact.size", g.bytesTotal, AtomicLong::get)
-        .description("bytes of all files of the resolved revision").baseUnit("bytes").tags(tags).register(registry));
-    g.meters.add(Gauge.builder("modelprefetch.artifact.from.peers", g.fromPeers, AtomicLong::get)
-        .description("bytes of the current download that came from other nodes through Dragonfly (0 without Dragonfly)")
-        .baseUnit("bytes").tags(tags).register(registry));
-    g.meters.add(Gauge.builder("modelprefetch.artifact.from.origin", g.fromOrigin, AtomicLong::get)
-        .description("bytes of the current download its node fetched from the origin through Dragonfly or on fallback (0 without Dragonfly)")
-        .baseUnit("bytes").tags(tags).register(registry));
+    g.meters.add(
+        Gauge.builder("modelprefetch.artifact.downloaded", g.bytesDone, AtomicLong::get)
+            .description("bytes on the volume for the current download")
+            .baseUnit("bytes")
+            .tags(tags)
+            .register(registry));
+    g.meters.add(
+        Gauge.builder("modelprefetch.artifact.size", g.bytesTotal, AtomicLong::get)
+            .description("bytes of all files of the resolved revision")
+            .baseUnit("bytes")
+            .tags(tags)
+            .register(registry));
+    g.meters.add(
+        Gauge.builder("modelprefetch.artifact.from.peers", g.fromPeers, AtomicLong::get)
+            .description(
+                "bytes of the current download that came from other nodes through Dragonfly (0"
+                    + " without Dragonfly)")
+            .baseUnit("bytes")
+            .tags(tags)
+            .register(registry));
+    g.meters.add(
+        Gauge.builder("modelprefetch.artifact.from.origin", g.fromOrigin, AtomicLong::get)
+            .description(
+                "bytes of the current download its node fetched from the origin through Dragonfly"
+                    + " or on fallback (0 without Dragonfly)")
+            .baseUnit("bytes")
+            .tags(tags)
+            .register(registry));
     for (Phase p : Phase.values()) {
-      g.meters.add(Gauge.builder("modelprefetch.artifact.phase", g.phase, ref -> ref.get() == p ? 1 : 0)
-          .description("1 for the artifact's current phase, 0 for the others").tags(tags).tag("phase", p.name())
-          .register(registry));
+      g.meters.add(
+          Gauge.builder("modelprefetch.artifact.phase", g.phase, ref -> ref.get() == p ? 1 : 0)
+              .description("1 for the artifact's current phase, 0 for the others")
+              .tags(tags)
+              .tag("phase", p.name())
+              .register(registry));
     }
     return g;
   }

@@ -22,14 +22,18 @@ final class ConsumerPodEventSource extends InformerEventSource<Pod, ModelArtifac
   private final NotInjectedPods notInjected;
 
   ConsumerPodEventSource(EventSourceContext<ModelArtifact> context, NotInjectedPods notInjected) {
-    super(InformerEventSourceConfiguration.from(Pod.class, ModelArtifact.class)
-        .withName(NAME)
-        .withLabelSelector(PodLabels.INJECT_LABEL + "=true")
-        .withItemStore(new LeanStore<>())
-        .withSecondaryToPrimaryMapper((Pod pod) -> ArtifactsAnnotation.namesOf(pod).stream()
-            .map(name -> new ResourceID(name, pod.getMetadata().getNamespace()))
-            .collect(Collectors.toSet()))
-        .build(), context);
+    super(
+        InformerEventSourceConfiguration.from(Pod.class, ModelArtifact.class)
+            .withName(NAME)
+            .withLabelSelector(PodLabels.INJECT_LABEL + "=true")
+            .withItemStore(new LeanStore<>())
+            .withSecondaryToPrimaryMapper(
+                (Pod pod) ->
+                    ArtifactsAnnotation.namesOf(pod).stream()
+                        .map(name -> new ResourceID(name, pod.getMetadata().getNamespace()))
+                        .collect(Collectors.toSet()))
+            .build(),
+        context);
     this.notInjected = notInjected;
   }
 

@@ -33,9 +33,9 @@ import io.modelprefetch.operator.dependent.StatusWriterRoleDependentResource;
 import io.modelprefetch.operator.events.ArtifactEvents;
 import io.modelprefetch.operator.events.NotInjectedPods;
 import io.modelprefetch.operator.metrics.ArtifactMetrics;
+import io.modelprefetch.operator.status.ConsumerPods;
 import io.modelprefetch.operator.status.DownloadState;
 import io.modelprefetch.operator.status.ModelArtifactStatusAggregator;
-import io.modelprefetch.operator.status.ConsumerPods;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,19 +48,30 @@ import java.util.concurrent.TimeUnit;
  * Status changes (the downloader's progress) also trigger it, hence not generation-aware. Opted-in
  * pods that name the artifact trigger it too: they are its {@code status.consumers}.
  */
-@Workflow(dependents = {
-    @Dependent(name = "claim", type = ModelClaimDependentResource.class, reconcilePrecondition = CreatesClaimCondition.class),
-    @Dependent(name = "serviceaccount", type = DownloaderServiceAccountDependentResource.class),
-    @Dependent(name = "role", type = StatusWriterRoleDependentResource.class),
-    @Dependent(name = "rolebinding", type = StatusWriterRoleBindingDependentResource.class, dependsOn = {"serviceaccount", "role"}),
-    @Dependent(name = "job", type = DownloadJobDependentResource.class, dependsOn = "rolebinding",
-        reconcilePrecondition = DownloadAllowedCondition.class)
-})
+@Workflow(
+    dependents = {
+      @Dependent(
+          name = "claim",
+          type = ModelClaimDependentResource.class,
+          reconcilePrecondition = CreatesClaimCondition.class),
+      @Dependent(name = "serviceaccount", type = DownloaderServiceAccountDependentResource.class),
+      @Dependent(name = "role", type = StatusWriterRoleDependentResource.class),
+      @Dependent(
+          name = "rolebinding",
+          type = StatusWriterRoleBindingDependentResource.class,
+          dependsOn = {"serviceaccount", "role"}),
+      @Dependent(
+          name = "job",
+          type = DownloadJobDependentResource.class,
+          dependsOn = "rolebinding",
+          reconcilePrecondition = DownloadAllowedCondition.class)
+    })
 @ControllerConfiguration(
     name = ModelArtifactReconciler.NAME,
     fieldManager = ModelArtifactReconciler.NAME,
     generationAwareEventProcessing = false,
-    maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
   public static final String NAME = "modelprefetch-operator";
   private final DownloadJobs jobs;
@@ -68,8 +79,12 @@ public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
   private final Milestones milestones;
   private final NotInjectedPods notInjected;
 
-  public ModelArtifactReconciler(DownloadJobs jobs, ModelArtifactStatusAggregator aggregator, ArtifactEvents events,
-      ArtifactMetrics metrics, NotInjectedPods notInjected) {
+  public ModelArtifactReconciler(
+      DownloadJobs jobs,
+      ModelArtifactStatusAggregator aggregator,
+      ArtifactEvents events,
+      ArtifactMetrics metrics,
+      NotInjectedPods notInjected) {
     this.jobs = jobs;
     this.aggregator = aggregator;
     this.milestones = new Milestones(events, metrics);
@@ -77,48 +92,74 @@ public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
   }
 
   @Override
-  public List<EventSource<?, ModelArtifact>> prepareEventSources(EventSourceContext<ModelArtifact> context) {
-    var downloadPods = InformerEventSourceConfiguration.from(Pod.class, ModelArtifact.class)
-        .withName(DownloadPods.EVENT_SOURCE)
-        .withLabelSelector(ArtifactNames.SELECTOR)
-        .withItemStore(new LeanStore<>())
-        .withSecondaryToPrimaryMapper((Pod pod) -> {
-          String artifact = pod.getMetadata().getAnnotations() == null ? null
-              : pod.getMetadata().getAnnotations().get(ArtifactNames.ARTIFACT_ANNOTATION);
-          return artifact == null ? Set.of() : Set.of(new ResourceID(artifact, pod.getMetadata().getNamespace()));
-        })
-        .build();
-    return List.of(new InformerEventSource<>(downloadPods, context), new ConsumerPodEventSource(context, notInjected));
+  public List<EventSource<?, ModelArtifact>> prepareEventSources(
+      EventSourceContext<ModelArtifact> context) {
+    var downloadPods =
+        InformerEventSourceConfiguration.from(Pod.class, ModelArtifact.class)
+            .withName(DownloadPods.EVENT_SOURCE)
+            .withLabelSelector(ArtifactNames.SELECTOR)
+            .withItemStore(new LeanStore<>())
+            .withSecondaryToPrimaryMapper(
+                (Pod pod) -> {
+                  String artifact =
+                      pod.getMetadata().getAnnotations() == null
+                          ? null
+                          : pod.getMetadata()
+                              .getAnnotations()
+                              .get(ArtifactNames.ARTIFACT_ANNOTATION);
+                  return artifact == null
+                      ? Set.of()
+                      : Set.of(new ResourceID(artifact, pod.getMetadata().getNamespace()));
+                })
+            .build();
+    return List.of(
+        new InformerEventSource<>(downloadPods, context),
+        new ConsumerPodEventSource(context, notInjected));
   }
 
   @Override
   public UpdateControl<ModelArtifact> reconcile(ModelArtifact ma, Context<ModelArtifact> context) {
     String current = jobs.name(ma);
     deleteOlderJobs(current, context);
-    Optional<Job> job = context.getSecondaryResources(Job.class).stream()
-        .filter(j -> current.equals(j.getMetadata().getName())).findFirst();
-    List<Pod> pods = DownloadPods.of(ma, context).stream()
-        .filter(p -> current.equals(p.getMetadata().getLabels().get("job-name"))).toList();
+    Optional<Job> job =
+        context.getSecondaryResources(Job.class).stream()
+            .filter(j -> current.equals(j.getMetadata().getName()))
+            .findFirst();
+    List<Pod> pods =
+        DownloadPods.of(ma, context).stream()
+            .filter(p -> current.equals(p.getMetadata().getLabels().get("job-name")))
+            .toList();
     String ns = ma.getMetadata().getNamespace();
-    Set<Pod> consumerPods = context.eventSourceRetriever().getEventSourceFor(Pod.class, ConsumerPodEventSource.NAME)
-        .getSecondaryResources(ma);
-    ModelArtifactStatus next = aggregator.aggregate(ma, Claims.verdict(ma, context), DownloadState.of(job, pods),
-        ConsumerPods.count(ns, ma.getMetadata().getName(), consumerPods));
+    Set<Pod> consumerPods =
+        context
+            .eventSourceRetriever()
+            .getEventSourceFor(Pod.class, ConsumerPodEventSource.NAME)
+            .getSecondaryResources(ma);
+    ModelArtifactStatus next =
+        aggregator.aggregate(
+            ma,
+            Claims.verdict(ma, context),
+            DownloadState.of(job, pods),
+            ConsumerPods.count(ns, ma.getMetadata().getName(), consumerPods));
     ModelArtifactStatus previous = ModelArtifactStatusAggregator.owned(ma.getStatus());
     milestones.report(ma, job.map(j -> j.getMetadata().getUid()).orElse(current), previous, next);
-    milestones.reportNotInjected(ma, previous, next, ConsumerPods.notInjected(ns, ma.getMetadata().getName(), consumerPods));
+    milestones.reportNotInjected(
+        ma, previous, next, ConsumerPods.notInjected(ns, ma.getMetadata().getName(), consumerPods));
     if (Objects.equals(previous, next)) {
       return UpdateControl.noUpdate();
     }
     return UpdateControl.patchStatus(statusPatch(ma, next));
   }
 
-  /** Reports the failure once in status (Reconciled=False, message); JOSDK retries with back-off. */
+  /**
+   * Reports the failure once in status (Reconciled=False, message); JOSDK retries with back-off.
+   */
   @Override
-  public ErrorStatusUpdateControl<ModelArtifact> updateErrorStatus(ModelArtifact ma, Context<ModelArtifact> context,
-      Exception e) {
+  public ErrorStatusUpdateControl<ModelArtifact> updateErrorStatus(
+      ModelArtifact ma, Context<ModelArtifact> context, Exception e) {
     if (interrupted(e)) {
-      return ErrorStatusUpdateControl.noStatusUpdate(); // the operator is stopping: nothing went wrong
+      return ErrorStatusUpdateControl
+          .noStatusUpdate(); // the operator is stopping: nothing went wrong
     }
     ModelArtifactStatus next = aggregator.reconcileError(ma, e);
     if (Objects.equals(ModelArtifactStatusAggregator.owned(ma.getStatus()), next)) {
@@ -138,8 +179,11 @@ public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
 
   private static ModelArtifact statusPatch(ModelArtifact ma, ModelArtifactStatus status) {
     ModelArtifact patch = new ModelArtifact();
-    patch.setMetadata(new ObjectMetaBuilder().withName(ma.getMetadata().getName())
-        .withNamespace(ma.getMetadata().getNamespace()).build());
+    patch.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(ma.getMetadata().getName())
+            .withNamespace(ma.getMetadata().getNamespace())
+            .build());
     patch.setStatus(status);
     return patch;
   }
@@ -148,7 +192,13 @@ public class ModelArtifactReconciler implements Reconciler<ModelArtifact> {
   private static void deleteOlderJobs(String current, Context<ModelArtifact> context) {
     context.getSecondaryResources(Job.class).stream()
         .filter(j -> !current.equals(j.getMetadata().getName()))
-        .forEach(j -> context.getClient().resource(j).withPropagationPolicy(
-            io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete());
+        .forEach(
+            j ->
+                context
+                    .getClient()
+                    .resource(j)
+                    .withPropagationPolicy(
+                        io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
+                    .delete());
   }
 }

@@ -15,6 +15,8 @@ final class Bytes {
       v /= 1024;
       unit++;
     }
-    return unit == 0 ? n + " B" : String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, UNITS[unit]);
+    return unit == 0
+        ? n + " B"
+        : String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, UNITS[unit]);
   }
 }

@@ -24,9 +24,20 @@ final class ConditionSet {
 
   ConditionSet set(String type, boolean status, String reason, String message) {
     String value = status ? "True" : "False";
-    String since = find(type).filter(c -> value.equals(c.getStatus())).map(Condition::getLastTransitionTime).orElse(now);
-    next.add(new ConditionBuilder().withType(type).withStatus(value).withReason(reason).withMessage(message)
-        .withObservedGeneration(generation).withLastTransitionTime(since).build());
+    String since =
+        find(type)
+            .filter(c -> value.equals(c.getStatus()))
+            .map(Condition::getLastTransitionTime)
+            .orElse(now);
+    next.add(
+        new ConditionBuilder()
+            .withType(type)
+            .withStatus(value)
+            .withReason(reason)
+            .withMessage(message)
+            .withObservedGeneration(generation)
+            .withLastTransitionTime(since)
+            .build());
     return this;
   }
 

@@ -12,13 +12,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The pods that use one artifact, for its {@code status.consumers}: live pods (not Succeeded/Failed,
- * not being deleted) of the artifact's namespace that carry the opt-in label and list the artifact
- * in their annotation. Each is exactly one of
+ * The pods that use one artifact, for its {@code status.consumers}: live pods (not
+ * Succeeded/Failed, not being deleted) of the artifact's namespace that carry the opt-in label and
+ * list the artifact in their annotation. Each is exactly one of
+ *
  * <ul>
  *   <li>not injected: admitted without our marker (see {@link NotInjectedPods});
- *   <li>ready: injected and the files are there (the artifact's init container exited 0, or the
- *       pod is Ready, which implies it);
+ *   <li>ready: injected and the files are there (the artifact's init container exited 0, or the pod
+ *       is Ready, which implies it);
  *   <li>waiting: injected, neither of the above yet.
  * </ul>
  */
@@ -54,28 +55,40 @@ public final class ConsumerPods {
   private static boolean consumes(Pod pod, String namespace, String artifact) {
     Map<String, String> labels = pod.getMetadata().getLabels();
     return namespace.equals(pod.getMetadata().getNamespace())
-        && labels != null && "true".equals(labels.get(PodLabels.INJECT_LABEL))
+        && labels != null
+        && "true".equals(labels.get(PodLabels.INJECT_LABEL))
         && ArtifactsAnnotation.namesOf(pod).contains(artifact);
   }
 
   private static boolean finished(Pod pod) {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-    return pod.getMetadata().getDeletionTimestamp() != null || "Succeeded".equals(phase) || "Failed".equals(phase);
+    return pod.getMetadata().getDeletionTimestamp() != null
+        || "Succeeded".equals(phase)
+        || "Failed".equals(phase);
   }
 
   private static boolean podReady(Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getConditions() != null
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
         && pod.getStatus().getConditions().stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static boolean initDone(Pod pod, String artifact) {
     InjectionNames names = new InjectionNames(artifact);
-    List<ContainerStatus> statuses = pod.getStatus() == null || pod.getStatus().getInitContainerStatuses() == null
-        ? List.of() : pod.getStatus().getInitContainerStatuses();
+    List<ContainerStatus> statuses =
+        pod.getStatus() == null || pod.getStatus().getInitContainerStatuses() == null
+            ? List.of()
+            : pod.getStatus().getInitContainerStatuses();
     return statuses.stream()
-        .filter(s -> s.getName().equals(names.waitContainer()) || s.getName().equals(names.pullContainer()))
-        .anyMatch(s -> s.getState() != null && s.getState().getTerminated() != null
-            && Integer.valueOf(0).equals(s.getState().getTerminated().getExitCode()));
+        .filter(
+            s ->
+                s.getName().equals(names.waitContainer())
+                    || s.getName().equals(names.pullContainer()))
+        .anyMatch(
+            s ->
+                s.getState() != null
+                    && s.getState().getTerminated() != null
+                    && Integer.valueOf(0).equals(s.getState().getTerminated().getExitCode()));
   }
 }

@@ -27,8 +27,12 @@ public sealed interface DownloadState {
 
   record Succeeded(String startedAt, String completedAt, int attempts) implements DownloadState {}
 
-  /** {@code reason} is a condition reason (e.g. SourceError); {@code message} comes from the termination message. */
-  record Failed(String reason, String message, String startedAt, int attempts) implements DownloadState {}
+  /**
+   * {@code reason} is a condition reason (e.g. SourceError); {@code message} comes from the
+   * termination message.
+   */
+  record Failed(String reason, String message, String startedAt, int attempts)
+      implements DownloadState {}
 
   static DownloadState of(Optional<Job> job, List<Pod> pods) {
     if (job.isEmpty()) {
@@ -49,31 +53,48 @@ public sealed interface DownloadState {
       return new NotStarted(true);
     }
     if (count(s.getFailed()) == 0 && pods.stream().noneMatch(DownloadState::pullStarted)) {
-      return new NotStarted(true); // the Job controller made a pod, which waits for a node, its volume or its image
+      return new NotStarted(
+          true); // the Job controller made a pod, which waits for a node, its volume or its image
     }
     return new Running(s.getStartTime(), Math.max(attempts, 1));
   }
 
-  /** The downloader runs or ran in this pod: until then the artifact is not resolving anything yet. */
+  /**
+   * The downloader runs or ran in this pod: until then the artifact is not resolving anything yet.
+   */
   private static boolean pullStarted(Pod pod) {
-    return pullState(pod).filter(st -> st.getRunning() != null || st.getTerminated() != null).isPresent();
+    return pullState(pod)
+        .filter(st -> st.getRunning() != null || st.getTerminated() != null)
+        .isPresent();
   }
 
   private static Failed failed(JobStatus s, List<Pod> pods, int attempts) {
-    Optional<ContainerStateTerminated> pull = pods.stream()
-        .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp(),
-            Comparator.nullsFirst(Comparator.naturalOrder())).reversed())
-        .map(DownloadState::pullTermination)
-        .flatMap(Optional::stream)
-        .filter(t -> t.getExitCode() != null && t.getExitCode() != 0)
-        .findFirst();
-    String jobMessage = s.getConditions().stream().filter(c -> "Failed".equals(c.getType()))
-        .map(c -> c.getReason() + ": " + c.getMessage()).findFirst().orElse("the download Job failed");
+    Optional<ContainerStateTerminated> pull =
+        pods.stream()
+            .sorted(
+                Comparator.comparing(
+                        (Pod p) -> p.getMetadata().getCreationTimestamp(),
+                        Comparator.nullsFirst(Comparator.naturalOrder()))
+                    .reversed())
+            .map(DownloadState::pullTermination)
+            .flatMap(Optional::stream)
+            .filter(t -> t.getExitCode() != null && t.getExitCode() != 0)
+            .findFirst();
+    String jobMessage =
+        s.getConditions().stream()
+            .filter(c -> "Failed".equals(c.getType()))
+            .map(c -> c.getReason() + ": " + c.getMessage())
+            .findFirst()
+            .orElse("the download Job failed");
     if (pull.isEmpty()) {
       return new Failed("DownloadFailed", jobMessage, s.getStartTime(), attempts);
     }
     ContainerStateTerminated t = pull.get();
-    return new Failed(ExitCode.reasonFor(t.getExitCode()), errorOf(t.getMessage()).orElse(jobMessage), s.getStartTime(), attempts);
+    return new Failed(
+        ExitCode.reasonFor(t.getExitCode()),
+        errorOf(t.getMessage()).orElse(jobMessage),
+        s.getStartTime(),
+        attempts);
   }
 
   private static Optional<ContainerStateTerminated> pullTermination(Pod pod) {
@@ -91,13 +112,16 @@ public sealed interface DownloadState {
         .findFirst();
   }
 
-  /** The {@code error} of the downloader's termination message; raw logs (fallback) are not shown. */
+  /**
+   * The {@code error} of the downloader's termination message; raw logs (fallback) are not shown.
+   */
   private static Optional<String> errorOf(String terminationMessage) {
     if (terminationMessage == null || terminationMessage.isBlank()) {
       return Optional.empty();
     }
     try {
-      return Optional.ofNullable(new ObjectMapper().readValue(terminationMessage, TerminationMessage.class).error());
+      return Optional.ofNullable(
+          new ObjectMapper().readValue(terminationMessage, TerminationMessage.class).error());
     } catch (JsonProcessingException e) {
       return Optional.empty();
     }
@@ -105,7 +129,8 @@ public sealed interface DownloadState {
 
   private static boolean isTrue(JobStatus s, String type) {
     List<JobCondition> conditions = s.getConditions() == null ? List.of() : s.getConditions();
-    return conditions.stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+    return conditions.stream()
+        .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static int count(Integer n) {

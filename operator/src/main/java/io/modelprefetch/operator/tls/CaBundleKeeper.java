@@ -31,7 +31,8 @@ public final class CaBundleKeeper implements AutoCloseable {
   private final Clock clock;
   private SharedIndexInformer<MutatingWebhookConfiguration> informer;
 
-  public CaBundleKeeper(KubernetesClient client, String configurationName, TlsBundle bundle, Clock clock) {
+  public CaBundleKeeper(
+      KubernetesClient client, String configurationName, TlsBundle bundle, Clock clock) {
     this.client = client;
     this.configurationName = configurationName;
     this.ca = bundle.ca();
@@ -41,23 +42,33 @@ public final class CaBundleKeeper implements AutoCloseable {
 
   /** Patches now (when the configuration exists) and on every later change. */
   public CaBundleKeeper start() {
-    informer = client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(configurationName)
-        .inform(new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(MutatingWebhookConfiguration c) {
-            ensureOrReport();
-          }
+    informer =
+        client
+            .admissionRegistration()
+            .v1()
+            .mutatingWebhookConfigurations()
+            .withName(configurationName)
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(MutatingWebhookConfiguration c) {
+                    ensureOrReport();
+                  }
 
-          @Override
-          public void onUpdate(MutatingWebhookConfiguration old, MutatingWebhookConfiguration c) {
-            ensureOrReport();
-          }
+                  @Override
+                  public void onUpdate(
+                      MutatingWebhookConfiguration old, MutatingWebhookConfiguration c) {
+                    ensureOrReport();
+                  }
 
-          @Override
-          public void onDelete(MutatingWebhookConfiguration c, boolean unknownFinalState) {
-            LOG.warn("MutatingWebhookConfiguration {} was deleted: opted-in pods are no longer injected", configurationName);
-          }
-        });
+                  @Override
+                  public void onDelete(MutatingWebhookConfiguration c, boolean unknownFinalState) {
+                    LOG.warn(
+                        "MutatingWebhookConfiguration {} was deleted: opted-in pods are no longer"
+                            + " injected",
+                        configurationName);
+                  }
+                });
     return this;
   }
 
@@ -65,19 +76,32 @@ public final class CaBundleKeeper implements AutoCloseable {
     try {
       ensure();
     } catch (KubernetesClientException e) {
-      LOG.error("cannot write the webhook CA into MutatingWebhookConfiguration {} (HTTP {}: {}); the API server cannot"
-          + " call the webhook until it can. The operator's ServiceAccount needs get/list/watch/update on it"
-          + " (webhook-rbac.yml)", configurationName, e.getCode(), e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
+      LOG.error(
+          "cannot write the webhook CA into MutatingWebhookConfiguration {} (HTTP {}: {}); the API"
+              + " server cannot call the webhook until it can. The operator's ServiceAccount needs"
+              + " get/list/watch/update on it (webhook-rbac.yml)",
+          configurationName,
+          e.getCode(),
+          e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
     }
   }
 
-  /** One pass: read, add our CA where missing, update with optimistic locking (a conflict retries). */
+  /**
+   * One pass: read, add our CA where missing, update with optimistic locking (a conflict retries).
+   */
   public void ensure() {
     for (int attempt = 0; attempt < 5; attempt++) {
-      var resource = client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(configurationName);
+      var resource =
+          client
+              .admissionRegistration()
+              .v1()
+              .mutatingWebhookConfigurations()
+              .withName(configurationName);
       MutatingWebhookConfiguration current = resource.get();
       if (current == null) {
-        LOG.warn("MutatingWebhookConfiguration {} not found; pods are injected once it exists", configurationName);
+        LOG.warn(
+            "MutatingWebhookConfiguration {} not found; pods are injected once it exists",
+            configurationName);
         return;
       }
       boolean changed = false;
@@ -93,7 +117,9 @@ public final class CaBundleKeeper implements AutoCloseable {
       }
       try {
         client.resource(current).update();
-        LOG.info("wrote the webhook CA into the caBundle of MutatingWebhookConfiguration {}", configurationName);
+        LOG.info(
+            "wrote the webhook CA into the caBundle of MutatingWebhookConfiguration {}",
+            configurationName);
         return;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
@@ -123,7 +149,9 @@ public final class CaBundleKeeper implements AutoCloseable {
       return List.of();
     }
     try {
-      return new ArrayList<>(TlsBundle.certificates(new String(Base64.getDecoder().decode(bundle), StandardCharsets.US_ASCII)));
+      return new ArrayList<>(
+          TlsBundle.certificates(
+              new String(Base64.getDecoder().decode(bundle), StandardCharsets.US_ASCII)));
     } catch (RuntimeException e) {
       return List.of();
     }

@@ -11,7 +11,8 @@ final class PemText {
   static String of(X509Certificate certificate) {
     try {
       return "-----BEGIN CERTIFICATE-----\n"
-          + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
+          + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+              .encodeToString(certificate.getEncoded())
           + "\n-----END CERTIFICATE-----\n";
     } catch (CertificateEncodingException e) {
       throw new IllegalStateException(e);

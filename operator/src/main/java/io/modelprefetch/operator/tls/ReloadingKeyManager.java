@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves mounted certificates and picks up renewals (cert-manager rewrites the Secret volume) on
- * the next handshake, at most one file check per {@code interval}: no restart when a certificate
- * is renewed. A renewal that cannot be read keeps the previous certificate and is logged.
+ * the next handshake, at most one file check per {@code interval}: no restart when a certificate is
+ * renewed. A renewal that cannot be read keeps the previous certificate and is logged.
  */
 final class ReloadingKeyManager extends X509ExtendedKeyManager {
   private static final Logger LOG = LoggerFactory.getLogger(ReloadingKeyManager.class);
@@ -32,7 +32,9 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
 
   private record Loaded(FileTime modified, X509ExtendedKeyManager delegate, Instant checkedAt) {}
 
-  /** @param watched the file whose modification time signals a renewal (tls.crt) */
+  /**
+   * @param watched the file whose modification time signals a renewal (tls.crt)
+   */
   ReloadingKeyManager(Path watched, Supplier<TlsBundle> reader, Clock clock, Duration interval) {
     this.watched = watched;
     this.reader = reader;
@@ -58,8 +60,11 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
         loaded = new Loaded(modified, reader.get().keyManager(), now);
         LOG.info("reloaded the webhook serving certificate from {}", watched.getParent());
       } catch (RuntimeException e) {
-        LOG.error("cannot read the renewed webhook certificate in {} ({}); still serving the previous one",
-            watched.getParent(), e.getMessage());
+        LOG.error(
+            "cannot read the renewed webhook certificate in {} ({}); still serving the previous"
+                + " one",
+            watched.getParent(),
+            e.getMessage());
         loaded = new Loaded(modified, l.delegate(), now);
       }
       return loaded.delegate();

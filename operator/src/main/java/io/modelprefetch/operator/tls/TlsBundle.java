@@ -47,7 +47,8 @@ public record TlsBundle(String caPem, String certPem, String keyPem) {
       context.init(new KeyManager[] {keyManager}, null, null);
       return context;
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot build the webhook's TLS context: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot build the webhook's TLS context: " + e.getMessage(), e);
     }
   }
 
@@ -56,12 +57,15 @@ public record TlsBundle(String caPem, String certPem, String keyPem) {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
       char[] password = new char[0];
-      store.setKeyEntry("webhook", privateKey(), password, certificateChain().toArray(Certificate[]::new));
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      store.setKeyEntry(
+          "webhook", privateKey(), password, certificateChain().toArray(Certificate[]::new));
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(store, password);
       return (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot use the webhook certificate and key: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot use the webhook certificate and key: " + e.getMessage(), e);
     }
   }
 
@@ -70,7 +74,8 @@ public record TlsBundle(String caPem, String certPem, String keyPem) {
       Object o = parser.readObject();
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
       return switch (o) {
-        case PEMKeyPair pair -> converter.getPrivateKey(pair.getPrivateKeyInfo()); // SEC1 keys may omit the public key
+        case PEMKeyPair pair ->
+            converter.getPrivateKey(pair.getPrivateKeyInfo()); // SEC1 keys may omit the public key
         case PrivateKeyInfo info -> converter.getPrivateKey(info);
         case null, default -> throw new IOException("tls.key holds no private key in PEM");
       };
@@ -81,7 +86,9 @@ public record TlsBundle(String caPem, String certPem, String keyPem) {
     try {
       return CertificateFactory.getInstance("X.509")
           .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
-          .stream().map(X509Certificate.class::cast).toList();
+          .stream()
+          .map(X509Certificate.class::cast)
+          .toList();
     } catch (java.security.cert.CertificateException e) {
       throw new IllegalStateException("not a PEM certificate: " + e.getMessage(), e);
     }

@@ -37,8 +37,11 @@ public final class TlsSecretStore {
     this.clock = clock;
   }
 
-  /** The stored bundle when still good, else a new one written to the Secret (created or replaced). */
-  public TlsBundle loadOrCreate(String namespace, String secretName, List<String> subjectAlternativeNames) {
+  /**
+   * The stored bundle when still good, else a new one written to the Secret (created or replaced).
+   */
+  public TlsBundle loadOrCreate(
+      String namespace, String secretName, List<String> subjectAlternativeNames) {
     var resource = client.secrets().inNamespace(namespace).withName(secretName);
     Secret existing = resource.get();
     Optional<TlsBundle> stored = Optional.ofNullable(existing).flatMap(TlsSecretStore::read);
@@ -46,23 +49,37 @@ public final class TlsSecretStore {
       return stored.get();
     }
     TlsBundle fresh = generator.generate(subjectAlternativeNames);
-    Secret secret = new SecretBuilder()
-        .withNewMetadata().withName(secretName).withNamespace(namespace)
-          .addToLabels("app.kubernetes.io/name", "modelprefetch")
-          .addToLabels("app.kubernetes.io/component", "webhook")
-          .withResourceVersion(existing == null ? null : existing.getMetadata().getResourceVersion())
-        .endMetadata()
-        .withType("kubernetes.io/tls")
-        .withData(Map.of("ca.crt", b64(fresh.caPem()), "tls.crt", b64(fresh.certPem()), "tls.key", b64(fresh.keyPem())))
-        .build();
+    Secret secret =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(secretName)
+            .withNamespace(namespace)
+            .addToLabels("app.kubernetes.io/name", "modelprefetch")
+            .addToLabels("app.kubernetes.io/component", "webhook")
+            .withResourceVersion(
+                existing == null ? null : existing.getMetadata().getResourceVersion())
+            .endMetadata()
+            .withType("kubernetes.io/tls")
+            .withData(
+                Map.of(
+                    "ca.crt",
+                    b64(fresh.caPem()),
+                    "tls.crt",
+                    b64(fresh.certPem()),
+                    "tls.key",
+                    b64(fresh.keyPem())))
+            .build();
     try {
       if (existing == null) {
         client.resource(secret).create();
       } else {
         client.resource(secret).update();
       }
-      LOG.info("generated a webhook CA and serving certificate for {} in Secret {}/{}", subjectAlternativeNames,
-          namespace, secretName);
+      LOG.info(
+          "generated a webhook CA and serving certificate for {} in Secret {}/{}",
+          subjectAlternativeNames,
+          namespace,
+          secretName);
       return fresh;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
@@ -74,11 +91,16 @@ public final class TlsSecretStore {
   }
 
   static Optional<TlsBundle> read(Secret secret) {
-    Map<String, String> data = secret == null || secret.getData() == null ? Map.of() : secret.getData();
-    if (!data.containsKey("ca.crt") || !data.containsKey("tls.crt") || !data.containsKey("tls.key")) {
+    Map<String, String> data =
+        secret == null || secret.getData() == null ? Map.of() : secret.getData();
+    if (!data.containsKey("ca.crt")
+        || !data.containsKey("tls.crt")
+        || !data.containsKey("tls.key")) {
       return Optional.empty();
     }
-    return Optional.of(new TlsBundle(decode(data.get("ca.crt")), decode(data.get("tls.crt")), decode(data.get("tls.key"))));
+    return Optional.of(
+        new TlsBundle(
+            decode(data.get("ca.crt")), decode(data.get("tls.crt")), decode(data.get("tls.key"))));
   }
 
   private boolean usable(TlsBundle bundle, List<String> wanted) {
@@ -88,14 +110,16 @@ public final class TlsSecretStore {
       boolean fresh = leaf.getNotAfter().toInstant().isAfter(clock.instant().plus(RENEW_BEFORE));
       return fresh && names(leaf).containsAll(wanted);
     } catch (Exception e) {
-      LOG.warn("the stored webhook certificate is unusable ({}); generating a new one", e.getMessage());
+      LOG.warn(
+          "the stored webhook certificate is unusable ({}); generating a new one", e.getMessage());
       return false;
     }
   }
 
   private static Set<String> names(X509Certificate leaf) throws CertificateParsingException {
     Set<String> names = new HashSet<>();
-    for (List<?> san : Objects.requireNonNullElse(leaf.getSubjectAlternativeNames(), List.<List<?>>of())) {
+    for (List<?> san :
+        Objects.requireNonNullElse(leaf.getSubjectAlternativeNames(), List.<List<?>>of())) {
       names.add(String.valueOf(san.get(1)));
     }
     return names;

@@ -57,7 +57,9 @@ public final class AdmissionReviewHandler implements HttpHandler {
           reply(exchange, 413, "{\"message\":\"AdmissionReview larger than 8 MiB\"}");
           return;
         }
-        review = serialization.unmarshal(new String(body, StandardCharsets.UTF_8), AdmissionReview.class);
+        review =
+            serialization.unmarshal(
+                new String(body, StandardCharsets.UTF_8), AdmissionReview.class);
       } catch (RuntimeException e) {
         reply(exchange, 400, "{\"message\":\"not an AdmissionReview\"}");
         return;
@@ -68,24 +70,36 @@ public final class AdmissionReviewHandler implements HttpHandler {
       }
       String answer = answer(review.getRequest());
       if (answer == null) {
-        reply(exchange, 500, "{\"message\":\"internal error in the modelprefetch webhook (see operator log)\"}");
+        reply(
+            exchange,
+            500,
+            "{\"message\":\"internal error in the modelprefetch webhook (see operator log)\"}");
       } else {
         reply(exchange, 200, answer);
       }
     }
   }
 
-  /** The AdmissionReview to send back, or null after a failure (logged; the API server applies failurePolicy). */
+  /**
+   * The AdmissionReview to send back, or null after a failure (logged; the API server applies
+   * failurePolicy).
+   */
   private String answer(AdmissionRequest request) {
     try {
       return serialization.asJson(respond(request));
     } catch (KubernetesClientException e) {
       // The API server was unreachable or refused a lookup: an operational condition, not a bug.
-      LOG.warn("admission of pod {}/{} failed, the API server applies failurePolicy: {}", request.getNamespace(),
-          request.getName(), String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", " "));
+      LOG.warn(
+          "admission of pod {}/{} failed, the API server applies failurePolicy: {}",
+          request.getNamespace(),
+          request.getName(),
+          String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", " "));
     } catch (RuntimeException e) {
-      LOG.error("admission of pod {}/{} failed; the API server applies failurePolicy", request.getNamespace(),
-          request.getName(), e);
+      LOG.error(
+          "admission of pod {}/{} failed; the API server applies failurePolicy",
+          request.getNamespace(),
+          request.getName(),
+          e);
     }
     return null;
   }
@@ -96,16 +110,29 @@ public final class AdmissionReviewHandler implements HttpHandler {
       case AdmissionDecision.Admit a -> {
         response.withAllowed(true).withWarnings(a.warnings().isEmpty() ? null : a.warnings());
         if (a.jsonPatch() != null) {
-          response.withPatchType("JSONPatch")
-              .withPatch(Base64.getEncoder().encodeToString(a.jsonPatch().getBytes(StandardCharsets.UTF_8)));
+          response
+              .withPatchType("JSONPatch")
+              .withPatch(
+                  Base64.getEncoder()
+                      .encodeToString(a.jsonPatch().getBytes(StandardCharsets.UTF_8)));
         }
       }
-      case AdmissionDecision.Refuse r -> response.withAllowed(false)
-          .withStatus(new StatusBuilder().withCode(403).withReason("Forbidden").withMessage(r.message()).build());
+      case AdmissionDecision.Refuse r ->
+          response
+              .withAllowed(false)
+              .withStatus(
+                  new StatusBuilder()
+                      .withCode(403)
+                      .withReason("Forbidden")
+                      .withMessage(r.message())
+                      .build());
     }
     AdmissionResponse built = response.build();
-    return new AdmissionReviewBuilder().withApiVersion("admission.k8s.io/v1").withKind("AdmissionReview")
-        .withResponse(built).build();
+    return new AdmissionReviewBuilder()
+        .withApiVersion("admission.k8s.io/v1")
+        .withKind("AdmissionReview")
+        .withResponse(built)
+        .build();
   }
 
   private static void reply(HttpExchange exchange, int code, String json) throws IOException {

@@ -9,7 +9,10 @@ import io.modelprefetch.operator.dependent.ArtifactNames;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Matches annotation entries to ModelArtifacts; unknown artifacts are refused, doubtful ones warned about. */
+/**
+ * Matches annotation entries to ModelArtifacts; unknown artifacts are refused, doubtful ones warned
+ * about.
+ */
 public final class ArtifactResolver {
   private static final long MIB = 1024 * 1024;
   private static final long MIN_HEADROOM = 256 * MIB;
@@ -33,9 +36,19 @@ public final class ArtifactResolver {
     List<ResolvedArtifact> artifacts = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     for (ArtifactReference ref : refs) {
-      ModelArtifact ma = lookup.find(namespace, ref.name()).orElseThrow(() -> new AdmissionRefusal(
-          "ModelArtifact '" + ref.name() + "' not found in namespace '" + namespace + "' (annotation "
-              + PodLabels.ARTIFACTS_ANNOTATION + "); create it first or correct the name"));
+      ModelArtifact ma =
+          lookup
+              .find(namespace, ref.name())
+              .orElseThrow(
+                  () ->
+                      new AdmissionRefusal(
+                          "ModelArtifact '"
+                              + ref.name()
+                              + "' not found in namespace '"
+                              + namespace
+                              + "' (annotation "
+                              + PodLabels.ARTIFACTS_ANNOTATION
+                              + "); create it first or correct the name"));
       artifacts.add(resolve(ma, ref, warnings));
     }
     return new Resolution(artifacts, warnings);
@@ -44,8 +57,12 @@ public final class ArtifactResolver {
   private ResolvedArtifact resolve(ModelArtifact ma, ArtifactReference ref, List<String> warnings) {
     ModelArtifactStatus status = ma.getStatus();
     if (status != null && status.phase() == Phase.Failed) {
-      warnings.add("ModelArtifact '" + ref.name() + "' is Failed" + (status.message() == null ? "" : ": "
-          + status.message()) + "; the pod waits in its init container until the artifact is Ready");
+      warnings.add(
+          "ModelArtifact '"
+              + ref.name()
+              + "' is Failed"
+              + (status.message() == null ? "" : ": " + status.message())
+              + "; the pod waits in its init container until the artifact is Ready");
     }
     String claim = ArtifactNames.claimOf(ma);
     if (claim != null) {
@@ -55,13 +72,24 @@ public final class ArtifactResolver {
     String uri = ma.getSpec().source().uri();
     String revision = null;
     if (ma.getSpec().source().pinsRevision()) {
-      revision = resolved != null && resolved.revision() != null ? resolved.revision() : ma.getSpec().source().revision();
+      revision =
+          resolved != null && resolved.revision() != null
+              ? resolved.revision()
+              : ma.getSpec().source().revision();
       if (resolved == null || resolved.revision() == null) {
-        warnings.add("ModelArtifact '" + ref.name() + "' has no resolved revision yet; this pod resolves '"
-            + (revision == null ? (uri.startsWith("oci://") ? "its tag" : "main") : revision) + "' itself, so replicas may get different commits");
+        warnings.add(
+            "ModelArtifact '"
+                + ref.name()
+                + "' has no resolved revision yet; this pod resolves '"
+                + (revision == null ? (uri.startsWith("oci://") ? "its tag" : "main") : revision)
+                + "' itself, so replicas may get different commits");
       }
     }
-    return new ResolvedArtifact.PerPodDownload(ref, ma.getSpec().source(), revision, sizeLimit(ma, resolved, warnings),
+    return new ResolvedArtifact.PerPodDownload(
+        ref,
+        ma.getSpec().source(),
+        revision,
+        sizeLimit(ma, resolved, warnings),
         ma.getSpec().hfCache());
   }
 
@@ -71,8 +99,11 @@ public final class ArtifactResolver {
       return new Quantity(explicit);
     }
     if (resolved == null || resolved.totalBytes() == null) {
-      warnings.add("ModelArtifact '" + ma.getMetadata().getName() + "' has no resolved size yet; its emptyDir"
-          + " gets no size limit (set storage.emptyDir.sizeLimit to bound it)");
+      warnings.add(
+          "ModelArtifact '"
+              + ma.getMetadata().getName()
+              + "' has no resolved size yet; its emptyDir"
+              + " gets no size limit (set storage.emptyDir.sizeLimit to bound it)");
       return null;
     }
     long total = resolved.totalBytes();

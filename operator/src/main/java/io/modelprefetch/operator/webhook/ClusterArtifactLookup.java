@@ -17,8 +17,12 @@ public final class ClusterArtifactLookup implements ArtifactLookup, AutoCloseabl
 
   public ClusterArtifactLookup(KubernetesClient client) {
     this.client = client;
-    this.informer = client.resources(ModelArtifact.class).inAnyNamespace().runnableInformer(0)
-        .itemStore(new LeanStore<>());
+    this.informer =
+        client
+            .resources(ModelArtifact.class)
+            .inAnyNamespace()
+            .runnableInformer(0)
+            .itemStore(new LeanStore<>());
   }
 
   /** Starts the cache; lookups before it has synced go to the API server. */
@@ -33,7 +37,8 @@ public final class ClusterArtifactLookup implements ArtifactLookup, AutoCloseabl
     if (cached != null) {
       return Optional.of(cached);
     }
-    return Optional.ofNullable(client.resources(ModelArtifact.class).inNamespace(namespace).withName(name).get());
+    return Optional.ofNullable(
+        client.resources(ModelArtifact.class).inNamespace(namespace).withName(name).get());
   }
 
   @Override

@@ -7,10 +7,10 @@ import io.modelprefetch.operator.downloader.DownloaderContainer;
 import java.util.List;
 
 /**
- * The init containers the webhook adds: {@code modelprefetch wait} for a shared claim,
- * {@code modelprefetch pull} for a per-pod emptyDir, built as the download Job's are
- * ({@link DownloaderContainer}): Pod Security "restricted" and bounded resources, whatever the pod
- * itself declares.
+ * The init containers the webhook adds: {@code modelprefetch wait} for a shared claim, {@code
+ * modelprefetch pull} for a per-pod emptyDir, built as the download Job's are ({@link
+ * DownloaderContainer}): Pod Security "restricted" and bounded resources, whatever the pod itself
+ * declares.
  */
 public final class InjectedContainers {
   private final WebhookConfig.Injection config;
@@ -18,7 +18,8 @@ public final class InjectedContainers {
 
   public InjectedContainers(WebhookConfig.Injection config) {
     this.config = config;
-    this.containers = new DownloaderContainer(config.image(), InjectionNames.TMP_VOLUME, config.dragonflyProxy());
+    this.containers =
+        new DownloaderContainer(config.image(), InjectionNames.TMP_VOLUME, config.dragonflyProxy());
   }
 
   public Container forArtifact(ResolvedArtifact artifact) {
@@ -31,20 +32,35 @@ public final class InjectedContainers {
   /** The container name used for this artifact, whichever kind. */
   public static String nameOf(ResolvedArtifact artifact) {
     InjectionNames names = new InjectionNames(artifact.ref().name());
-    return artifact instanceof ResolvedArtifact.SharedClaim ? names.waitContainer() : names.pullContainer();
+    return artifact instanceof ResolvedArtifact.SharedClaim
+        ? names.waitContainer()
+        : names.pullContainer();
   }
 
   private Container waitFor(ResolvedArtifact.SharedClaim c) {
     InjectionNames names = new InjectionNames(c.ref().name());
-    return containers.waitFor(names.waitContainer(), c.ref().mountPath(), config.waitTimeout(), config.waitResources())
-        .addNewVolumeMount().withName(names.volume()).withMountPath(c.ref().mountPath()).withReadOnly(true).endVolumeMount()
+    return containers
+        .waitFor(
+            names.waitContainer(),
+            c.ref().mountPath(),
+            config.waitTimeout(),
+            config.waitResources())
+        .addNewVolumeMount()
+        .withName(names.volume())
+        .withMountPath(c.ref().mountPath())
+        .withReadOnly(true)
+        .endVolumeMount()
         .build();
   }
 
   private Container pull(ResolvedArtifact.PerPodDownload d) {
     InjectionNames names = new InjectionNames(d.ref().name());
-    return containers.pull(names.pullContainer(), pullArgs(d), d.source(), config.pullResources())
-        .addNewVolumeMount().withName(names.volume()).withMountPath(d.ref().mountPath()).endVolumeMount()
+    return containers
+        .pull(names.pullContainer(), pullArgs(d), d.source(), config.pullResources())
+        .addNewVolumeMount()
+        .withName(names.volume())
+        .withMountPath(d.ref().mountPath())
+        .endVolumeMount()
         .build();
   }
 

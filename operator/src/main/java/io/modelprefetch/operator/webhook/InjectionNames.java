@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * Names of what the webhook adds for one artifact. Volume and container names are DNS labels (63
- * characters, no dots) while artifact names may be 253-character subdomains: long names are cut
- * and made unique with a hash.
+ * characters, no dots) while artifact names may be 253-character subdomains: long names are cut and
+ * made unique with a hash.
  */
 public record InjectionNames(String artifact) {
   public static final String PREFIX = "mp-";
@@ -39,13 +39,16 @@ public record InjectionNames(String artifact) {
       return prefix + name;
     }
     String hash = sha256(artifact).substring(0, 8);
-    String head = name.substring(0, MAX - prefix.length() - hash.length() - 1).replaceAll("-+$", "");
+    String head =
+        name.substring(0, MAX - prefix.length() - hash.length() - 1).replaceAll("-+$", "");
     return prefix + head + "-" + hash;
   }
 
   private static String sha256(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Pod + resolved artifacts → injected pod (a pure function). Every addition is "ensure present":
- * a volume, container, mount or variable that already exists (by name) is left alone, so injecting
- * an injected pod changes nothing, and a reinvocation after another webhook added containers only
+ * Pod + resolved artifacts → injected pod (a pure function). Every addition is "ensure present": a
+ * volume, container, mount or variable that already exists (by name) is left alone, so injecting an
+ * injected pod changes nothing, and a reinvocation after another webhook added containers only
  * completes those.
  */
 public final class PodInjector {
@@ -27,14 +27,18 @@ public final class PodInjector {
     this.containers = containers;
   }
 
-  /** @throws AdmissionRefusal when a mount path is already used by one of the pod's containers */
+  /**
+   * @throws AdmissionRefusal when a mount path is already used by one of the pod's containers
+   */
   public Pod inject(Pod pod, List<ResolvedArtifact> artifacts) {
     if (artifacts.isEmpty()) {
       return pod;
     }
     PodBuilder builder = new PodBuilder(pod);
-    builder.editOrNewMetadata()
-        .addToAnnotations(PodLabels.INJECTED_ANNOTATION,
+    builder
+        .editOrNewMetadata()
+        .addToAnnotations(
+            PodLabels.INJECTED_ANNOTATION,
             artifacts.stream().map(a -> a.ref().name()).collect(Collectors.joining(",")))
         .endMetadata();
     Pod injected = builder.build();
@@ -50,17 +54,29 @@ public final class PodInjector {
     for (ResolvedArtifact a : artifacts) {
       addIfAbsent(volumes, volume(a));
     }
-    addIfAbsent(volumes, new VolumeBuilder().withName(InjectionNames.TMP_VOLUME)
-        .withNewEmptyDir().withSizeLimit(new Quantity("64Mi")).endEmptyDir().build());
+    addIfAbsent(
+        volumes,
+        new VolumeBuilder()
+            .withName(InjectionNames.TMP_VOLUME)
+            .withNewEmptyDir()
+            .withSizeLimit(new Quantity("64Mi"))
+            .endEmptyDir()
+            .build());
     return volumes;
   }
 
   private static Volume volume(ResolvedArtifact artifact) {
-    VolumeBuilder v = new VolumeBuilder().withName(new InjectionNames(artifact.ref().name()).volume());
+    VolumeBuilder v =
+        new VolumeBuilder().withName(new InjectionNames(artifact.ref().name()).volume());
     return switch (artifact) {
       case ResolvedArtifact.SharedClaim c ->
-          v.withNewPersistentVolumeClaim().withClaimName(c.claimName()).withReadOnly(true).endPersistentVolumeClaim().build();
-      case ResolvedArtifact.PerPodDownload d -> v.withNewEmptyDir().withSizeLimit(d.sizeLimit()).endEmptyDir().build();
+          v.withNewPersistentVolumeClaim()
+              .withClaimName(c.claimName())
+              .withReadOnly(true)
+              .endPersistentVolumeClaim()
+              .build();
+      case ResolvedArtifact.PerPodDownload d ->
+          v.withNewEmptyDir().withSizeLimit(d.sizeLimit()).endEmptyDir().build();
     };
   }
 
@@ -70,12 +86,20 @@ public final class PodInjector {
     }
   }
 
-  /** Ours first, in annotation order, so the model is complete before any of the pod's own init containers. */
-  private List<Container> initContainers(List<Container> existing, List<ResolvedArtifact> artifacts) {
-    List<Container> ours = artifacts.stream()
-        .filter(a -> existing.stream().noneMatch(c -> c.getName().equals(InjectedContainers.nameOf(a))))
-        .map(containers::forArtifact)
-        .toList();
+  /**
+   * Ours first, in annotation order, so the model is complete before any of the pod's own init
+   * containers.
+   */
+  private List<Container> initContainers(
+      List<Container> existing, List<ResolvedArtifact> artifacts) {
+    List<Container> ours =
+        artifacts.stream()
+            .filter(
+                a ->
+                    existing.stream()
+                        .noneMatch(c -> c.getName().equals(InjectedContainers.nameOf(a))))
+            .map(containers::forArtifact)
+            .toList();
     List<Container> all = new ArrayList<>(ours);
     all.addAll(existing);
     return all;
@@ -90,13 +114,27 @@ public final class PodInjector {
       if (mounts.stream().anyMatch(m -> m.getName().equals(volume))) {
         continue;
       }
-      mounts.stream().filter(m -> m.getMountPath().equals(path)).findFirst().ifPresent(m -> {
-        throw new AdmissionRefusal("container '" + container.getName() + "' already mounts volume '" + m.getName()
-            + "' at " + path + ", where artifact '" + a.ref().name() + "' goes; choose another path with '"
-            + a.ref().name() + "=/other/path' in " + PodLabels.ARTIFACTS_ANNOTATION);
-      });
-      mounts.add(new VolumeMountBuilder()
-          .withName(volume).withMountPath(path).withReadOnly(true).build());
+      mounts.stream()
+          .filter(m -> m.getMountPath().equals(path))
+          .findFirst()
+          .ifPresent(
+              m -> {
+                throw new AdmissionRefusal(
+                    "container '"
+                        + container.getName()
+                        + "' already mounts volume '"
+                        + m.getName()
+                        + "' at "
+                        + path
+                        + ", where artifact '"
+                        + a.ref().name()
+                        + "' goes; choose another path with '"
+                        + a.ref().name()
+                        + "=/other/path' in "
+                        + PodLabels.ARTIFACTS_ANNOTATION);
+              });
+      mounts.add(
+          new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(true).build());
     }
     for (EnvVar var : modelPathVariables(artifacts)) {
       if (env.stream().noneMatch(e -> e.getName().equals(var.getName()))) {
@@ -114,13 +152,21 @@ public final class PodInjector {
   static List<EnvVar> modelPathVariables(List<ResolvedArtifact> artifacts) {
     List<EnvVar> vars = new ArrayList<>();
     vars.add(new EnvVar("MODEL_PATH", artifacts.getFirst().ref().mountPath(), null));
-    artifacts.stream().filter(ResolvedArtifact::hfCache).findFirst().ifPresent(a -> {
-      vars.add(new EnvVar("HF_HOME", a.ref().mountPath(), null));
-      vars.add(new EnvVar("HF_HUB_OFFLINE", "1", null));
-    });
+    artifacts.stream()
+        .filter(ResolvedArtifact::hfCache)
+        .findFirst()
+        .ifPresent(
+            a -> {
+              vars.add(new EnvVar("HF_HOME", a.ref().mountPath(), null));
+              vars.add(new EnvVar("HF_HUB_OFFLINE", "1", null));
+            });
     if (artifacts.size() > 1) {
       for (ResolvedArtifact a : artifacts) {
-        vars.add(new EnvVar("MODEL_PATH_" + new InjectionNames(a.ref().name()).envSuffix(), a.ref().mountPath(), null));
+        vars.add(
+            new EnvVar(
+                "MODEL_PATH_" + new InjectionNames(a.ref().name()).envSuffix(),
+                a.ref().mountPath(),
+                null));
       }
     }
     return vars;

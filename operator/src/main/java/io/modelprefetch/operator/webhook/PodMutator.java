@@ -24,7 +24,9 @@ public final class PodMutator {
     return decide(pod, request.getNamespace());
   }
 
-  /** @param namespace the request's namespace (a pod being created may not carry one yet) */
+  /**
+   * @param namespace the request's namespace (a pod being created may not carry one yet)
+   */
   public AdmissionDecision decide(Pod pod, String namespace) {
     Map<String, String> labels = pod.getMetadata().getLabels();
     if (labels == null || !"true".equals(labels.get(PodLabels.INJECT_LABEL))) {
@@ -32,8 +34,10 @@ public final class PodMutator {
     }
     Map<String, String> annotations = pod.getMetadata().getAnnotations();
     try {
-      List<ArtifactReference> refs = ArtifactsAnnotation.parse(
-          annotations == null ? null : annotations.get(PodLabels.ARTIFACTS_ANNOTATION), namespace);
+      List<ArtifactReference> refs =
+          ArtifactsAnnotation.parse(
+              annotations == null ? null : annotations.get(PodLabels.ARTIFACTS_ANNOTATION),
+              namespace);
       ArtifactResolver.Resolution resolution = resolver.resolve(namespace, refs);
       Pod injected = injector.inject(pod, resolution.artifacts());
       return new AdmissionDecision.Admit(patch.between(pod, injected), resolution.warnings());

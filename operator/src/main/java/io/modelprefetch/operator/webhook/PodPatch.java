@@ -15,8 +15,10 @@ public final class PodPatch {
 
   /** The patch as JSON, or null when the pods are equal (nothing to inject). */
   public String between(Pod original, Pod injected) {
-    JsonNode patch = JsonDiff.asJson(serialization.convertValue(original, JsonNode.class),
-        serialization.convertValue(injected, JsonNode.class));
+    JsonNode patch =
+        JsonDiff.asJson(
+            serialization.convertValue(original, JsonNode.class),
+            serialization.convertValue(injected, JsonNode.class));
     return patch.isEmpty() ? null : patch.toString();
   }
 }

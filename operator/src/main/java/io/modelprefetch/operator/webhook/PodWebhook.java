@@ -23,17 +23,22 @@ public final class PodWebhook implements AutoCloseable {
   }
 
   /** Obtains TLS, starts the artifact cache and serves on {@code 0.0.0.0:config.port()}. */
-  public static PodWebhook start(WebhookConfig config, KubernetesClient client, Clock clock) throws IOException {
+  public static PodWebhook start(WebhookConfig config, KubernetesClient client, Clock clock)
+      throws IOException {
     return start(config, client, clock, "0.0.0.0");
   }
 
-  public static PodWebhook start(WebhookConfig config, KubernetesClient client, Clock clock, String bindAddress)
+  public static PodWebhook start(
+      WebhookConfig config, KubernetesClient client, Clock clock, String bindAddress)
       throws IOException {
     WebhookTls tls = WebhookTls.start(config.tls(), client, clock);
     ClusterArtifactLookup artifacts = new ClusterArtifactLookup(client).start();
     try {
-      return new PodWebhook(tls, artifacts,
-          new WebhookServer(bindAddress, config.port(), tls.sslContext(), handler(config, artifacts, client)));
+      return new PodWebhook(
+          tls,
+          artifacts,
+          new WebhookServer(
+              bindAddress, config.port(), tls.sslContext(), handler(config, artifacts, client)));
     } catch (IOException | RuntimeException e) {
       artifacts.close();
       tls.close();
@@ -42,12 +47,14 @@ public final class PodWebhook implements AutoCloseable {
   }
 
   /** The admission handler alone (what the server serves), for tests and the latency bench. */
-  public static AdmissionReviewHandler handler(WebhookConfig config, ArtifactLookup artifacts, KubernetesClient client) {
+  public static AdmissionReviewHandler handler(
+      WebhookConfig config, ArtifactLookup artifacts, KubernetesClient client) {
     var serialization = client.getKubernetesSerialization();
-    PodMutator mutator = new PodMutator(
-        new ArtifactResolver(artifacts, config.injection().headroomPercent()),
-        new PodInjector(new InjectedContainers(config.injection())),
-        new PodPatch(serialization));
+    PodMutator mutator =
+        new PodMutator(
+            new ArtifactResolver(artifacts, config.injection().headroomPercent()),
+            new PodInjector(new InjectedContainers(config.injection())),
+            new PodPatch(serialization));
     return new AdmissionReviewHandler(mutator, serialization);
   }
 

@@ -10,8 +10,8 @@ import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 
 /**
- * The HTTPS endpoint the API server calls: {@code POST /mutate-pods} and {@code GET /healthz}.
- * One virtual thread per request; TLS from {@link TlsBundle}.
+ * The HTTPS endpoint the API server calls: {@code POST /mutate-pods} and {@code GET /healthz}. One
+ * virtual thread per request; TLS from {@link TlsBundle}.
  */
 public final class WebhookServer implements AutoCloseable {
   public static final String PATH = "/mutate-pods";
@@ -24,18 +24,21 @@ public final class WebhookServer implements AutoCloseable {
    *
    * @param bindAddress e.g. 0.0.0.0 in a pod, 127.0.0.1 in tests
    */
-  public WebhookServer(String bindAddress, int port, SSLContext tls, AdmissionReviewHandler handler) throws IOException {
+  public WebhookServer(String bindAddress, int port, SSLContext tls, AdmissionReviewHandler handler)
+      throws IOException {
     this.handler = handler;
     this.server = HttpsServer.create(new InetSocketAddress(bindAddress, port), 128);
     this.server.setHttpsConfigurator(new HttpsConfigurator(tls));
     this.server.createContext(PATH, handler);
-    this.server.createContext("/healthz", exchange -> {
-      try (exchange) {
-        byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(200, ok.length);
-        exchange.getResponseBody().write(ok);
-      }
-    });
+    this.server.createContext(
+        "/healthz",
+        exchange -> {
+          try (exchange) {
+            byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, ok.length);
+            exchange.getResponseBody().write(ok);
+          }
+        });
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
     this.server.setExecutor(executor);
     this.server.start();

@@ -14,15 +14,18 @@ import java.util.stream.Collectors;
  * letting JOSDK instantiate them reflectively; classes not listed fall back to JOSDK's default.
  */
 @SuppressWarnings({"rawtypes", "unchecked"})
-final class WiredDependentFactory implements DependentResourceFactory<ControllerConfiguration<?>, DependentResourceSpec> {
+final class WiredDependentFactory
+    implements DependentResourceFactory<ControllerConfiguration<?>, DependentResourceSpec> {
   private final Map<Class<?>, DependentResource<?, ?>> instances;
 
   WiredDependentFactory(List<DependentResource<?, ?>> dependents) {
-    this.instances = dependents.stream().collect(Collectors.toMap(Object::getClass, Function.identity()));
+    this.instances =
+        dependents.stream().collect(Collectors.toMap(Object::getClass, Function.identity()));
   }
 
   @Override
-  public DependentResource createFrom(DependentResourceSpec spec, ControllerConfiguration<?> configuration) {
+  public DependentResource createFrom(
+      DependentResourceSpec spec, ControllerConfiguration<?> configuration) {
     DependentResource instance = instances.get(spec.getDependentResourceClass());
     if (instance == null) {
       return DEFAULT.createFrom(spec, configuration);

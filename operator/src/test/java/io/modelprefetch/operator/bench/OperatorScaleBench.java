@@ -32,10 +32,13 @@ import java.util.stream.IntStream;
  * (process start to {@code /readyz} and to holding the Lease), then N ModelArtifacts until each has
  * its download Job and a status, the operator's RSS (peak and steady), heap and CPU. A benchmark,
  * not a test; {@code bench/operator-scale.sh} builds the operator's command line (the image's JVM
- * flags, the chart's memory limit) and runs this. There is no kubelet or Job controller: Jobs
- * never start pods, so "reconciled" means the operator created the owned objects and wrote status.
+ * flags, the chart's memory limit) and runs this. There is no kubelet or Job controller: Jobs never
+ * start pods, so "reconciled" means the operator created the owned objects and wrote status.
  *
- * <pre>OperatorScaleBench ARTIFACTS NAMESPACES SETTLE_SECONDS TIMEOUT_SECONDS -- OPERATOR COMMAND...</pre>
+ * <pre>
+ * OperatorScaleBench ARTIFACTS NAMESPACES SETTLE_SECONDS TIMEOUT_SECONDS -- OPERATOR COMMAND...
+ * </pre>
+ *
  * Exits 1 when the operator process ends or the artifacts are not all reconciled in time.
  */
 public final class OperatorScaleBench {
@@ -52,7 +55,8 @@ public final class OperatorScaleBench {
   private OperatorScaleBench(KubernetesClient kube, Process operator, long startNanos) {
     this.kube = kube;
     this.operator = operator;
-    this.meter = new ProcessMeter(operator.pid(), Path.of(System.getProperty("java.home"), "bin", "jcmd"));
+    this.meter =
+        new ProcessMeter(operator.pid(), Path.of(System.getProperty("java.home"), "bin", "jcmd"));
     this.startNanos = startNanos;
   }
 
@@ -67,15 +71,24 @@ public final class OperatorScaleBench {
     int status;
     try (TestCluster cluster = TestCluster.start()) {
       KubernetesClient kube = cluster.admin();
-      kube.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
-          .withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
+      kube.namespaces()
+          .resource(
+              new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(NAMESPACE)
+                  .endMetadata()
+                  .build())
+          .create();
       int httpPort = freePort();
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(operatorEnv(cluster.kubeconfig(), httpPort));
       long start = System.nanoTime();
       Process operator = pb.start();
       try {
-        status = new OperatorScaleBench(kube, operator, start).run(artifacts, namespaces, settle, timeout, httpPort);
+        status =
+            new OperatorScaleBench(kube, operator, start)
+                .run(artifacts, namespaces, settle, timeout, httpPort);
       } catch (IllegalStateException e) {
         status = fail(e.getMessage());
       } finally {
@@ -87,7 +100,10 @@ public final class OperatorScaleBench {
     System.exit(status);
   }
 
-  /** The chart's environment (values.yaml defaults), with a kubeconfig instead of the in-cluster service account. */
+  /**
+   * The chart's environment (values.yaml defaults), with a kubeconfig instead of the in-cluster
+   * service account.
+   */
   private static Map<String, String> operatorEnv(Path kubeconfig, int httpPort) throws IOException {
     Map<String, String> env = new HashMap<>();
     env.put("KUBECONFIG", kubeconfig.toString());
@@ -97,48 +113,73 @@ public final class OperatorScaleBench {
     env.put("MODELPREFETCH_LEASE_NAME", LEASE);
     env.put("MODELPREFETCH_HTTP_PORT", Integer.toString(httpPort));
     env.put("MODELPREFETCH_WEBHOOK_PORT", Integer.toString(freePort()));
-    env.put("MODELPREFETCH_WEBHOOK_CERT_DIR", Files.createTempDirectory("operator-scale-tls-").toString());
+    env.put(
+        "MODELPREFETCH_WEBHOOK_CERT_DIR",
+        Files.createTempDirectory("operator-scale-tls-").toString());
     env.put("MODELPREFETCH_WEBHOOK_EXTRA_SANS", "127.0.0.1");
     env.put("MODELPREFETCH_DOWNLOADER_IMAGE", "registry.test/modelprefetch:bench");
     return env;
   }
 
-  private int run(int count, int namespaces, Duration settle, Duration timeout, int httpPort) throws Exception {
+  private int run(int count, int namespaces, Duration settle, Duration timeout, int httpPort)
+      throws Exception {
     double ready = await(timeout, () -> ready(httpPort));
     double leader = await(timeout, this::leading);
     if (ready < 0 || leader < 0) {
       return fail("the operator did not become ready and leader in " + timeout.toSeconds() + " s");
     }
-    System.out.printf("start-up: /readyz 200 after %.1f s, Lease held after %.1f s (from process start)%n", ready, leader);
-    System.out.println("idle after start-up: RSS " + ProcessMeter.mib(meter.rss().current()) + ", CPU "
-        + String.format("%.1f s", meter.cpuSeconds()));
+    System.out.printf(
+        "start-up: /readyz 200 after %.1f s, Lease held after %.1f s (from process start)%n",
+        ready, leader);
+    System.out.println(
+        "idle after start-up: RSS "
+            + ProcessMeter.mib(meter.rss().current())
+            + ", CPU "
+            + String.format("%.1f s", meter.cpuSeconds()));
 
-    SharedIndexInformer<ModelArtifact> artifacts = kube.resources(ModelArtifact.class).inAnyNamespace().inform();
-    SharedIndexInformer<Job> jobs = kube.batch().v1().jobs().inAnyNamespace().withLabel(ArtifactNames.MANAGED_BY,
-        ArtifactNames.OPERATOR).inform();
+    SharedIndexInformer<ModelArtifact> artifacts =
+        kube.resources(ModelArtifact.class).inAnyNamespace().inform();
+    SharedIndexInformer<Job> jobs =
+        kube.batch()
+            .v1()
+            .jobs()
+            .inAnyNamespace()
+            .withLabel(ArtifactNames.MANAGED_BY, ArtifactNames.OPERATOR)
+            .inform();
     long created = System.nanoTime();
     create(count, namespaces);
     double createSeconds = seconds(created);
     long[] lastReport = {System.nanoTime()};
-    BooleanSupplier done = () -> {
-      int jobCount = jobs.getStore().list().size();
-      long statuses = artifacts.getStore().list().stream()
-          .filter(a -> a.getStatus() != null && a.getStatus().phase() != null).count();
-      if (System.nanoTime() - lastReport[0] > PROGRESS_EVERY.toNanos()) {
-        lastReport[0] = System.nanoTime();
-        System.out.printf("  %.0f s: %d jobs, %d statuses, RSS %s%n", seconds(created), jobCount, statuses, rssNow());
-      }
-      return jobCount >= count && statuses >= count;
-    };
+    BooleanSupplier done =
+        () -> {
+          int jobCount = jobs.getStore().list().size();
+          long statuses =
+              artifacts.getStore().list().stream()
+                  .filter(a -> a.getStatus() != null && a.getStatus().phase() != null)
+                  .count();
+          if (System.nanoTime() - lastReport[0] > PROGRESS_EVERY.toNanos()) {
+            lastReport[0] = System.nanoTime();
+            System.out.printf(
+                "  %.0f s: %d jobs, %d statuses, RSS %s%n",
+                seconds(created), jobCount, statuses, rssNow());
+          }
+          return jobCount >= count && statuses >= count;
+        };
     double reconciled = await(timeout, done);
     double all = reconciled < 0 ? -1 : seconds(created);
     if (all < 0) {
-      return fail(String.format("not reconciled in %d s: %d jobs, %d statuses of %d artifacts", timeout.toSeconds(),
-          jobs.getStore().list().size(), artifacts.getStore().list().stream().filter(a -> a.getStatus() != null).count(),
-          count));
+      return fail(
+          String.format(
+              "not reconciled in %d s: %d jobs, %d statuses of %d artifacts",
+              timeout.toSeconds(),
+              jobs.getStore().list().size(),
+              artifacts.getStore().list().stream().filter(a -> a.getStatus() != null).count(),
+              count));
     }
-    System.out.printf("reconciled %d ModelArtifacts in %d namespaces: all with Job and status %.1f s after the first"
-        + " create (creating them took %.1f s)%n", count, namespaces, all, createSeconds);
+    System.out.printf(
+        "reconciled %d ModelArtifacts in %d namespaces: all with Job and status %.1f s after the"
+            + " first create (creating them took %.1f s)%n",
+        count, namespaces, all, createSeconds);
     System.out.println("owned objects: " + ownedCounts());
     ProcessMeter.Rss busy = meter.rss();
     Thread.sleep(settle.toMillis());
@@ -150,14 +191,24 @@ public final class OperatorScaleBench {
     double cpu = meter.cpuSeconds();
     meter.fullGc();
     ProcessMeter.Heap live = meter.heap();
-    System.out.printf("RSS: peak %s (VmHWM), at the end of reconciling %s, steady %s (%d s later)%n",
-        ProcessMeter.mib(steady.peak()), ProcessMeter.mib(busy.current()), ProcessMeter.mib(steady.current()),
+    System.out.printf(
+        "RSS: peak %s (VmHWM), at the end of reconciling %s, steady %s (%d s later)%n",
+        ProcessMeter.mib(steady.peak()),
+        ProcessMeter.mib(busy.current()),
+        ProcessMeter.mib(steady.current()),
         settle.toSeconds());
-    System.out.printf("heap: %s used of %s committed, %s live after a full GC; CPU %.1f s (user+sys since"
-        + " process start)%n", ProcessMeter.mib(heap.used()), ProcessMeter.mib(heap.committed()),
-        ProcessMeter.mib(live.used()), cpu);
-    System.out.printf("target peak RSS <= 300 MiB: %s%n", steady.peak() <= 300L << 20 ? "PASS"
-        : "MISS by " + ProcessMeter.mib(steady.peak() - (300L << 20)));
+    System.out.printf(
+        "heap: %s used of %s committed, %s live after a full GC; CPU %.1f s (user+sys since"
+            + " process start)%n",
+        ProcessMeter.mib(heap.used()),
+        ProcessMeter.mib(heap.committed()),
+        ProcessMeter.mib(live.used()),
+        cpu);
+    System.out.printf(
+        "target peak RSS <= 300 MiB: %s%n",
+        steady.peak() <= 300L << 20
+            ? "PASS"
+            : "MISS by " + ProcessMeter.mib(steady.peak() - (300L << 20)));
     artifacts.close();
     jobs.close();
     return 0;
@@ -165,8 +216,16 @@ public final class OperatorScaleBench {
 
   private void create(int count, int namespaces) throws Exception {
     List<String> names = IntStream.range(0, namespaces).mapToObj(i -> "scale-" + i).toList();
-    names.forEach(n -> kube.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
-        .withNewMetadata().withName(n).endMetadata().build()).create());
+    names.forEach(
+        n ->
+            kube.namespaces()
+                .resource(
+                    new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(n)
+                        .endMetadata()
+                        .build())
+                .create());
     try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
       List<Future<?>> calls = new ArrayList<>();
       for (int i = 0; i < count; i++) {
@@ -189,17 +248,32 @@ public final class OperatorScaleBench {
 
   private String ownedCounts() {
     var selector = Map.of(ArtifactNames.MANAGED_BY, ArtifactNames.OPERATOR);
-    return "claims " + kube.persistentVolumeClaims().inAnyNamespace().withLabels(selector).list().getItems().size()
-        + ", service accounts " + kube.serviceAccounts().inAnyNamespace().withLabels(selector).list().getItems().size()
-        + ", roles " + kube.rbac().roles().inAnyNamespace().withLabels(selector).list().getItems().size()
-        + ", role bindings " + kube.rbac().roleBindings().inAnyNamespace().withLabels(selector).list().getItems().size()
-        + ", jobs " + kube.batch().v1().jobs().inAnyNamespace().withLabels(selector).list().getItems().size();
+    return "claims "
+        + kube.persistentVolumeClaims()
+            .inAnyNamespace()
+            .withLabels(selector)
+            .list()
+            .getItems()
+            .size()
+        + ", service accounts "
+        + kube.serviceAccounts().inAnyNamespace().withLabels(selector).list().getItems().size()
+        + ", roles "
+        + kube.rbac().roles().inAnyNamespace().withLabels(selector).list().getItems().size()
+        + ", role bindings "
+        + kube.rbac().roleBindings().inAnyNamespace().withLabels(selector).list().getItems().size()
+        + ", jobs "
+        + kube.batch().v1().jobs().inAnyNamespace().withLabels(selector).list().getItems().size();
   }
 
   private boolean ready(int port) {
     try (HttpClient http = HttpClient.newHttpClient()) {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return http.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
@@ -213,7 +287,10 @@ public final class OperatorScaleBench {
     return lease != null && POD.equals(lease.getSpec().getHolderIdentity());
   }
 
-  /** Seconds from process start until the condition holds, or -1 on timeout; throws when the operator exits. */
+  /**
+   * Seconds from process start until the condition holds, or -1 on timeout; throws when the
+   * operator exits.
+   */
   private double await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {

@@ -9,16 +9,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Memory and CPU of another process from {@code /proc/<pid>} (Linux): resident set now
- * ({@code VmRSS}) and at its peak ({@code VmHWM}), user+system CPU, and the JVM's heap as
- * {@code jcmd GC.heap_info} reports it.
+ * Memory and CPU of another process from {@code /proc/<pid>} (Linux): resident set now ({@code
+ * VmRSS}) and at its peak ({@code VmHWM}), user+system CPU, and the JVM's heap as {@code jcmd
+ * GC.heap_info} reports it.
  */
 record ProcessMeter(long pid, Path jcmd) {
   private static final Pattern KB = Pattern.compile("^(Vm\\w+):\\s+(\\d+) kB", Pattern.MULTILINE);
-  /** The heap's lines: Serial "DefNew total 116160K, used 33071K", G1 "... total reserved 6172672K, committed 393216K, used 11840K". */
-  private static final Pattern HEAP = Pattern.compile(
-      "^\\S.*?\\btotal (?:reserved \\d+K, committed )?(\\d+)K, used (\\d+)K", Pattern.MULTILINE);
-  /** Clock ticks of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on every Linux architecture in use). */
+
+  /**
+   * The heap's lines: Serial "DefNew total 116160K, used 33071K", G1 "... total reserved 6172672K,
+   * committed 393216K, used 11840K".
+   */
+  private static final Pattern HEAP =
+      Pattern.compile(
+          "^\\S.*?\\btotal (?:reserved \\d+K, committed )?(\\d+)K, used (\\d+)K",
+          Pattern.MULTILINE);
+
+  /**
+   * Clock ticks of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on every Linux architecture in
+   * use).
+   */
   private static final double TICKS_PER_SECOND = 100;
 
   /** Resident set now and at its peak, in bytes. */
@@ -37,13 +47,16 @@ record ProcessMeter(long pid, Path jcmd) {
       switch (m.group(1)) {
         case "VmRSS" -> rss = bytes;
         case "VmHWM" -> hwm = bytes;
-        default -> { }
+        default -> {}
       }
     }
     return new Rss(rss, hwm);
   }
 
-  /** User plus system CPU seconds so far (fields 14 and 15 of /proc/<pid>/stat, after the command name). */
+  /**
+   * User plus system CPU seconds so far (fields 14 and 15 of /proc/<pid>/stat, after the command
+   * name).
+   */
   double cpuSeconds() throws IOException {
     String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -60,7 +73,8 @@ record ProcessMeter(long pid, Path jcmd) {
     if (spaces.isEmpty()) {
       throw new IOException("no heap totals in jcmd GC.heap_info output: " + out.strip());
     }
-    return new Heap(spaces.stream().mapToLong(s -> s[1]).sum(), spaces.stream().mapToLong(s -> s[0]).sum());
+    return new Heap(
+        spaces.stream().mapToLong(s -> s[1]).sum(), spaces.stream().mapToLong(s -> s[0]).sum());
   }
 
   /** A full collection: the heap used after it is the live set. */
@@ -69,7 +83,10 @@ record ProcessMeter(long pid, Path jcmd) {
   }
 
   private String jcmd(String command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes());
     if (p.waitFor() != 0) {
       throw new IOException("jcmd " + pid + " " + command + " failed: " + out.strip());

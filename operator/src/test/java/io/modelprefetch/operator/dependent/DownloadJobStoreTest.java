@@ -12,16 +12,35 @@ class DownloadJobStoreTest {
 
   @Test
   void keepsNameLabelsOwnerAndStatusButNotTheTemplateOrManagedFields() {
-    Job job = new JobBuilder()
-        .withNewMetadata().withNamespace("serving").withName("llama-g1-abc").withResourceVersion("42")
-          .addToLabels(ArtifactNames.MANAGED_BY, ArtifactNames.OPERATOR)
-          .addNewOwnerReference().withKind("ModelArtifact").withName("llama").withUid("u-1").endOwnerReference()
-          .withManagedFields(new ManagedFieldsEntryBuilder().withManager("modelprefetch-operator").build())
-        .endMetadata()
-        .withNewSpec().withBackoffLimit(3).withNewTemplate().withNewSpec().addNewContainer().withName("pull")
-          .endContainer().endSpec().endTemplate().endSpec()
-        .withNewStatus().withFailed(1).endStatus()
-        .build();
+    Job job =
+        new JobBuilder()
+            .withNewMetadata()
+            .withNamespace("serving")
+            .withName("llama-g1-abc")
+            .withResourceVersion("42")
+            .addToLabels(ArtifactNames.MANAGED_BY, ArtifactNames.OPERATOR)
+            .addNewOwnerReference()
+            .withKind("ModelArtifact")
+            .withName("llama")
+            .withUid("u-1")
+            .endOwnerReference()
+            .withManagedFields(
+                new ManagedFieldsEntryBuilder().withManager("modelprefetch-operator").build())
+            .endMetadata()
+            .withNewSpec()
+            .withBackoffLimit(3)
+            .withNewTemplate()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("pull")
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .withNewStatus()
+            .withFailed(1)
+            .endStatus()
+            .build();
     DownloadJobStore store = new DownloadJobStore();
 
     store.put(Cache.metaNamespaceKeyFunc(job), job);
@@ -29,8 +48,11 @@ class DownloadJobStoreTest {
 
     assertThat(cached.getSpec()).isNull();
     assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
-    assertThat(cached.getMetadata().getLabels()).containsEntry(ArtifactNames.MANAGED_BY, ArtifactNames.OPERATOR);
-    assertThat(cached.getMetadata().getOwnerReferences()).extracting("name").containsExactly("llama");
+    assertThat(cached.getMetadata().getLabels())
+        .containsEntry(ArtifactNames.MANAGED_BY, ArtifactNames.OPERATOR);
+    assertThat(cached.getMetadata().getOwnerReferences())
+        .extracting("name")
+        .containsExactly("llama");
     assertThat(cached.getMetadata().getResourceVersion()).isEqualTo("42");
     assertThat(cached.getStatus().getFailed()).isEqualTo(1);
   }

@@ -29,17 +29,25 @@ class DownloadJobsTest {
 
   @Test
   void aRestartedOperatorComputesTheSameJobNameSoTheRunningJobIsKept() {
-    assertThat(jobs(ENV).name(artifact("llama", 3))).isEqualTo(jobs(ENV).name(artifact("llama", 3)))
+    assertThat(jobs(ENV).name(artifact("llama", 3)))
+        .isEqualTo(jobs(ENV).name(artifact("llama", 3)))
         .matches("llama-g3-[0-9a-f]{8}");
   }
 
   @Test
   void theJobNameDoesNotDependOnTheOrderOfMapEntries() {
-    PodTemplateSpec template = new DownloadPodTemplate(OperatorConfig.fromEnv(ENV)).build(artifact("llama", 3));
+    PodTemplateSpec template =
+        new DownloadPodTemplate(OperatorConfig.fromEnv(ENV)).build(artifact("llama", 3));
     Map<String, String> reversed = new LinkedHashMap<>();
-    new ArrayList<>(template.getMetadata().getLabels().entrySet()).reversed()
+    new ArrayList<>(template.getMetadata().getLabels().entrySet())
+        .reversed()
         .forEach(e -> reversed.put(e.getKey(), e.getValue()));
-    PodTemplateSpec reordered = new PodTemplateSpecBuilder(template).editMetadata().withLabels(reversed).endMetadata().build();
+    PodTemplateSpec reordered =
+        new PodTemplateSpecBuilder(template)
+            .editMetadata()
+            .withLabels(reversed)
+            .endMetadata()
+            .build();
 
     assertThat(new ArrayList<>(reordered.getMetadata().getLabels().keySet()))
         .isNotEqualTo(new ArrayList<>(template.getMetadata().getLabels().keySet()));
@@ -51,8 +59,14 @@ class DownloadJobsTest {
     String before = jobs(ENV).name(artifact("llama", 3));
 
     assertThat(jobs(ENV).name(artifact("llama", 4))).isNotEqualTo(before);
-    assertThat(jobs(Map.of("MODELPREFETCH_LEADER_ELECTION", "false", "MODELPREFETCH_DOWNLOADER_IMAGE", "other:2"))
-        .name(artifact("llama", 3))).isNotEqualTo(before);
+    assertThat(
+            jobs(Map.of(
+                    "MODELPREFETCH_LEADER_ELECTION",
+                    "false",
+                    "MODELPREFETCH_DOWNLOADER_IMAGE",
+                    "other:2"))
+                .name(artifact("llama", 3)))
+        .isNotEqualTo(before);
   }
 
   @Test

@@ -18,7 +18,12 @@ class DragonflyEnvTest {
   private static final String PROXY = "http://$(NODE_IP):4001";
 
   private static List<EnvVar> pullEnv(Map<String, String> env, ModelArtifact ma) {
-    Container pull = new DownloadPodTemplate(OperatorConfig.fromEnv(env)).build(ma).getSpec().getInitContainers().getFirst();
+    Container pull =
+        new DownloadPodTemplate(OperatorConfig.fromEnv(env))
+            .build(ma)
+            .getSpec()
+            .getInitContainers()
+            .getFirst();
     return pull.getEnv();
   }
 
@@ -28,8 +33,17 @@ class DragonflyEnvTest {
   }
 
   private static Source copy(Source s, String uri, Boolean dragonfly) {
-    return new Source(uri, s.revision(), s.include(), s.exclude(), s.credentialsSecret(), s.endpoint(), s.region(),
-        s.sha256(), s.platform(), dragonfly);
+    return new Source(
+        uri,
+        s.revision(),
+        s.include(),
+        s.exclude(),
+        s.credentialsSecret(),
+        s.endpoint(),
+        s.region(),
+        s.sha256(),
+        s.platform(),
+        dragonfly);
   }
 
   private static final Map<String, String> CONFIGURED =
@@ -53,9 +67,17 @@ class DragonflyEnvTest {
     ModelArtifact s3 = Artifacts.hf("serving", "weights").build();
     withSource(s3, copy(s3.getSpec().source(), "s3://bucket/models/", null));
 
-    assertThat(pullEnv(CONFIGURED, optOut)).extracting(EnvVar::getName).doesNotContain("MODELPREFETCH_DRAGONFLY_PROXY");
-    assertThat(pullEnv(CONFIGURED, s3)).extracting(EnvVar::getName).doesNotContain("MODELPREFETCH_DRAGONFLY_PROXY");
-    assertThat(pullEnv(Map.of("MODELPREFETCH_LEADER_ELECTION", "false"), Artifacts.hf("serving", "llama").build()))
-        .extracting(EnvVar::getName).doesNotContain("MODELPREFETCH_DRAGONFLY_PROXY", "NODE_IP");
+    assertThat(pullEnv(CONFIGURED, optOut))
+        .extracting(EnvVar::getName)
+        .doesNotContain("MODELPREFETCH_DRAGONFLY_PROXY");
+    assertThat(pullEnv(CONFIGURED, s3))
+        .extracting(EnvVar::getName)
+        .doesNotContain("MODELPREFETCH_DRAGONFLY_PROXY");
+    assertThat(
+            pullEnv(
+                Map.of("MODELPREFETCH_LEADER_ELECTION", "false"),
+                Artifacts.hf("serving", "llama").build()))
+        .extracting(EnvVar::getName)
+        .doesNotContain("MODELPREFETCH_DRAGONFLY_PROXY", "NODE_IP");
   }
 }

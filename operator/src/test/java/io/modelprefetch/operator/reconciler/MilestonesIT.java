@@ -30,8 +30,10 @@ class MilestonesIT {
     kube = cluster.admin();
     ns = cluster.newNamespace("milestones");
     ma = kube.resource(Artifacts.hf(ns, "llama").build()).create();
-    milestones = new Milestones(new ArtifactEvents(kube, Clock.systemUTC(), "test"),
-        new ArtifactMetrics(new SimpleMeterRegistry()));
+    milestones =
+        new Milestones(
+            new ArtifactEvents(kube, Clock.systemUTC(), "test"),
+            new ArtifactMetrics(new SimpleMeterRegistry()));
   }
 
   @Test
@@ -56,10 +58,13 @@ class MilestonesIT {
   }
 
   private static ModelArtifactStatus status(Phase phase, Integer attempts) {
-    return new ModelArtifactStatus(phase, List.of(), 1L, null, null, null, null, attempts, "resolving", null);
+    return new ModelArtifactStatus(
+        phase, List.of(), 1L, null, null, null, null, attempts, "resolving", null);
   }
 
   private List<String> reasons() {
-    return kube.v1().events().inNamespace(ns).list().getItems().stream().map(Event::getReason).toList();
+    return kube.v1().events().inNamespace(ns).list().getItems().stream()
+        .map(Event::getReason)
+        .toList();
   }
 }

@@ -16,11 +16,15 @@ public final class ApiServerExtension implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-        .getOrComputeIfAbsent(Holder.class, k -> new Holder(TestCluster.start()), Holder.class).cluster;
+    return context
+        .getRoot()
+        .getStore(ExtensionContext.Namespace.GLOBAL)
+        .getOrComputeIfAbsent(Holder.class, k -> new Holder(TestCluster.start()), Holder.class)
+        .cluster;
   }
 
-  private record Holder(TestCluster cluster) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+  private record Holder(TestCluster cluster)
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     @Override
     public void close() throws Exception {
       cluster.close();

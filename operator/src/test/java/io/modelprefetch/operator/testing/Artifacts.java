@@ -72,7 +72,10 @@ public final class Artifacts {
     return this;
   }
 
-  /** A created 1Gi claim of the default StorageClass mounted ReadWriteOnce (single-node clusters, local-path). */
+  /**
+   * A created 1Gi claim of the default StorageClass mounted ReadWriteOnce (single-node clusters,
+   * local-path).
+   */
   public Artifacts readWriteOnceClaim() {
     this.pvc = new PvcStorage(null, new PvcTemplate("1Gi", null, List.of("ReadWriteOnce")), null);
     this.emptyDir = null;
@@ -88,9 +91,10 @@ public final class Artifacts {
   public ModelArtifact build() {
     ModelArtifact ma = new ModelArtifact();
     ma.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
-    ma.setSpec(new ModelArtifactSpec(
-        new Source(uri, revision, include, null, credentialsSecret, endpoint, null, null),
-        new Storage(pvc, emptyDir)));
+    ma.setSpec(
+        new ModelArtifactSpec(
+            new Source(uri, revision, include, null, credentialsSecret, endpoint, null, null),
+            new Storage(pvc, emptyDir)));
     return ma;
   }
 }

@@ -24,21 +24,51 @@ public final class DownloaderStandIn {
   }
 
   /** A report while downloading. */
-  public void progress(String ns, String name, long done, long total, int filesDone, int filesTotal) {
+  public void progress(
+      String ns, String name, long done, long total, int filesDone, int filesTotal) {
     progress(ns, name, Phase.Downloading, done, total, filesDone, filesTotal);
   }
 
-  public void progress(String ns, String name, Phase phase, long done, long total, int filesDone, int filesTotal) {
+  public void progress(
+      String ns, String name, Phase phase, long done, long total, int filesDone, int filesTotal) {
     ModelArtifact doc = new ModelArtifact();
     doc.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-    Progress progress = new Progress(phase, done, total, filesDone, filesTotal, 1000L, null,
-        (total == 0 ? 100 : done * 100 / total) + "%", "1000 B/s", null,
-        Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.SECONDS).toString());
-    doc.setStatus(new ModelArtifactStatus(null, null, null, new Resolved(null, filesTotal, total, total + " B"), progress,
-        null, null, null, null, null));
-    client.resources(ModelArtifact.class).inNamespace(ns).withName(name).subresource("status")
-        .patch(new PatchContext.Builder().withPatchType(PatchType.SERVER_SIDE_APPLY)
-            .withFieldManager("modelprefetch-downloader").withForce(true).build(),
+    Progress progress =
+        new Progress(
+            phase,
+            done,
+            total,
+            filesDone,
+            filesTotal,
+            1000L,
+            null,
+            (total == 0 ? 100 : done * 100 / total) + "%",
+            "1000 B/s",
+            null,
+            Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.SECONDS).toString());
+    doc.setStatus(
+        new ModelArtifactStatus(
+            null,
+            null,
+            null,
+            new Resolved(null, filesTotal, total, total + " B"),
+            progress,
+            null,
+            null,
+            null,
+            null,
+            null));
+    client
+        .resources(ModelArtifact.class)
+        .inNamespace(ns)
+        .withName(name)
+        .subresource("status")
+        .patch(
+            new PatchContext.Builder()
+                .withPatchType(PatchType.SERVER_SIDE_APPLY)
+                .withFieldManager("modelprefetch-downloader")
+                .withForce(true)
+                .build(),
             client.getKubernetesSerialization().asJson(doc));
   }
 }

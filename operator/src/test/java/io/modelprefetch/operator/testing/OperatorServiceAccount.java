@@ -16,7 +16,8 @@ import java.io.UncheckedIOException;
  * under test has exactly those permissions.
  */
 public final class OperatorServiceAccount {
-  public static final String CLUSTER_ROLE_RESOURCE = "io/modelprefetch/operator/rbac/operator-clusterrole.yml";
+  public static final String CLUSTER_ROLE_RESOURCE =
+      "io/modelprefetch/operator/rbac/operator-clusterrole.yml";
   public static final String NAMESPACE = "modelprefetch-system";
   public static final String NAME = "modelprefetch-operator";
   private final TestCluster cluster;
@@ -28,24 +29,46 @@ public final class OperatorServiceAccount {
   /** Installs namespace, ServiceAccount, the shipped ClusterRole and its binding (idempotent). */
   public static OperatorServiceAccount install(TestCluster cluster) {
     KubernetesClient kube = cluster.admin();
-    kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+    kube.namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
         .serverSideApply();
-    kube.serviceAccounts().resource(new ServiceAccountBuilder().withNewMetadata().withName(NAME).withNamespace(NAMESPACE)
-        .endMetadata().build()).serverSideApply();
+    kube.serviceAccounts()
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName(NAME)
+                .withNamespace(NAMESPACE)
+                .endMetadata()
+                .build())
+        .serverSideApply();
     ClusterRole role = shippedClusterRole(kube);
     kube.rbac().clusterRoles().resource(role).serverSideApply();
-    kube.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder()
-        .withNewMetadata().withName(NAME).endMetadata()
-        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role.getMetadata().getName())
-        .addNewSubject().withKind("ServiceAccount").withName(NAME).withNamespace(NAMESPACE).endSubject()
-        .build()).serverSideApply();
+    kube.rbac()
+        .clusterRoleBindings()
+        .resource(
+            new ClusterRoleBindingBuilder()
+                .withNewMetadata()
+                .withName(NAME)
+                .endMetadata()
+                .withNewRoleRef(
+                    "rbac.authorization.k8s.io", "ClusterRole", role.getMetadata().getName())
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName(NAME)
+                .withNamespace(NAMESPACE)
+                .endSubject()
+                .build())
+        .serverSideApply();
     return new OperatorServiceAccount(cluster);
   }
 
   public static ClusterRole shippedClusterRole(KubernetesClient kube) {
-    try (InputStream in = OperatorServiceAccount.class.getClassLoader().getResourceAsStream(CLUSTER_ROLE_RESOURCE)) {
+    try (InputStream in =
+        OperatorServiceAccount.class.getClassLoader().getResourceAsStream(CLUSTER_ROLE_RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException(CLUSTER_ROLE_RESOURCE + " is missing from the operator jar");
+        throw new IllegalStateException(
+            CLUSTER_ROLE_RESOURCE + " is missing from the operator jar");
       }
       return kube.getKubernetesSerialization().unmarshal(in, ClusterRole.class);
     } catch (IOException e) {
@@ -57,12 +80,14 @@ public final class OperatorServiceAccount {
   public Config clientConfig() {
     Config config = cluster.adminConfig();
     config.setImpersonateUsername("system:serviceaccount:" + NAMESPACE + ":" + NAME);
-    config.setImpersonateGroups("system:serviceaccounts", "system:serviceaccounts:" + NAMESPACE, "system:authenticated");
+    config.setImpersonateGroups(
+        "system:serviceaccounts", "system:serviceaccounts:" + NAMESPACE, "system:authenticated");
     return config;
   }
 
   /** Operator environment for leader election in the operator's namespace. */
   public static java.util.Map<String, String> leaderElectionEnv(String podName) {
-    return java.util.Map.of("MODELPREFETCH_LEADER_ELECTION", "true", "POD_NAMESPACE", NAMESPACE, "POD_NAME", podName);
+    return java.util.Map.of(
+        "MODELPREFETCH_LEADER_ELECTION", "true", "POD_NAMESPACE", NAMESPACE, "POD_NAME", podName);
   }
 }

@@ -35,13 +35,20 @@ public final class Operators implements AutoCloseable {
 
   /** With the given client config and environment (parsed by {@link OperatorConfig#fromEnv}). */
   public static Operators start(Config clientConfig, Map<String, String> env) {
-    Map<String, String> withDefaults = new java.util.HashMap<>(Map.of(
-        "MODELPREFETCH_DOWNLOADER_IMAGE", IMAGE, "MODELPREFETCH_HTTP_PORT", "0"));
+    Map<String, String> withDefaults =
+        new java.util.HashMap<>(
+            Map.of("MODELPREFETCH_DOWNLOADER_IMAGE", IMAGE, "MODELPREFETCH_HTTP_PORT", "0"));
     withDefaults.putAll(env);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
     try {
-      return new Operators(client, Bootstrap.start(OperatorConfig.fromEnv(withDefaults), client,
-          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(), () -> { }));
+      return new Operators(
+          client,
+          Bootstrap.start(
+              OperatorConfig.fromEnv(withDefaults),
+              client,
+              new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+              Clock.systemUTC(),
+              () -> {}));
     } catch (IOException e) {
       client.close();
       throw new UncheckedIOException(e);
@@ -50,8 +57,12 @@ public final class Operators implements AutoCloseable {
 
   public String get(String path) {
     try (HttpClient http = HttpClient.newHttpClient()) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + running.http().port() + path))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + running.http().port() + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() + "\n" + r.body();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

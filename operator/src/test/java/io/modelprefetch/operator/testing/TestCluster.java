@@ -2,13 +2,13 @@ package io.modelprefetch.operator.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * those parts where they need them.
  */
 public final class TestCluster implements AutoCloseable {
-  public static final String CRD_RESOURCE = "io/modelprefetch/crds/modelartifacts.modelprefetch.io-v1.yml";
+  public static final String CRD_RESOURCE =
+      "io/modelprefetch/crds/modelartifacts.modelprefetch.io-v1.yml";
   private final KubeAPIServer server;
   private final KubernetesClient admin;
   private final Path kubeconfig;
@@ -41,11 +42,13 @@ public final class TestCluster implements AutoCloseable {
 
   public static TestCluster start() {
     String dir = binariesDir();
-    KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-        .withTestDir(dir)
-        .withOfflineMode(true)
-        .withStartupTimeout(120_000)
-        .build());
+    KubeAPIServer server =
+        new KubeAPIServer(
+            KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withTestDir(dir)
+                .withOfflineMode(true)
+                .withStartupTimeout(120_000)
+                .build());
     server.start();
     try {
       Path kubeconfig = Files.createTempFile("modelprefetch-test-", ".kubeconfig");
@@ -62,19 +65,27 @@ public final class TestCluster implements AutoCloseable {
   /** The directory hack/kube-binaries.sh fills; the tests fail (not skip) without it. */
   private static String binariesDir() {
     String dir = System.getenv("KUBE_API_TEST_DIR");
-    String hint = "run: export KUBE_API_TEST_DIR=$(bash hack/kube-binaries.sh | tail -n 1)  (hack/test.sh does this)";
+    String hint =
+        "run: export KUBE_API_TEST_DIR=$(bash hack/kube-binaries.sh | tail -n 1)  (hack/test.sh"
+            + " does this)";
     if (dir == null || dir.isBlank()) {
-      throw new IllegalStateException("KUBE_API_TEST_DIR is not set; these tests need a real kube-apiserver: " + hint);
+      throw new IllegalStateException(
+          "KUBE_API_TEST_DIR is not set; these tests need a real kube-apiserver: " + hint);
     }
     Path k8s = Path.of(dir, "k8s");
-    Optional<Path> binaries = Optional.ofNullable(k8s.toFile().listFiles()).stream().flatMap(Arrays::stream)
-        .map(java.io.File::toPath)
-        .filter(p -> Files.isExecutable(p.resolve("kube-apiserver")) && Files.isExecutable(p.resolve("etcd"))
-            && Files.isExecutable(p.resolve("kubectl")))
-        .findFirst();
+    Optional<Path> binaries =
+        Optional.ofNullable(k8s.toFile().listFiles()).stream()
+            .flatMap(Arrays::stream)
+            .map(java.io.File::toPath)
+            .filter(
+                p ->
+                    Files.isExecutable(p.resolve("kube-apiserver"))
+                        && Files.isExecutable(p.resolve("etcd"))
+                        && Files.isExecutable(p.resolve("kubectl")))
+            .findFirst();
     if (binaries.isEmpty()) {
-      throw new IllegalStateException("no kube-apiserver, etcd and kubectl under " + k8s
-          + "/<version>-<os>-<arch>/; " + hint);
+      throw new IllegalStateException(
+          "no kube-apiserver, etcd and kubectl under " + k8s + "/<version>-<os>-<arch>/; " + hint);
     }
     return dir;
   }
@@ -94,7 +105,10 @@ public final class TestCluster implements AutoCloseable {
   /** The kubectl that matches the API server. */
   public Path kubectl() {
     return Arrays.stream(Path.of(System.getenv("KUBE_API_TEST_DIR"), "k8s").toFile().listFiles())
-        .map(f -> f.toPath().resolve("kubectl")).filter(Files::isExecutable).findFirst().orElseThrow();
+        .map(f -> f.toPath().resolve("kubectl"))
+        .filter(Files::isExecutable)
+        .findFirst()
+        .orElseThrow();
   }
 
   /** A fresh namespace per test keeps tests independent on the shared server. */
@@ -102,13 +116,18 @@ public final class TestCluster implements AutoCloseable {
     return newNamespace(prefix, false);
   }
 
-  /** A fresh namespace; {@code restricted} enforces Pod Security "restricted" on it (the admission plugin is on). */
+  /**
+   * A fresh namespace; {@code restricted} enforces Pod Security "restricted" on it (the admission
+   * plugin is on).
+   */
   public String newNamespace(String prefix, boolean restricted) {
     String name = prefix + "-" + namespaces.incrementAndGet();
     var ns = new NamespaceBuilder().withNewMetadata().withName(name).endMetadata();
     if (restricted) {
-      ns.editMetadata().addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-          .addToLabels("pod-security.kubernetes.io/enforce-version", "latest").endMetadata();
+      ns.editMetadata()
+          .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+          .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
+          .endMetadata();
     }
     admin.namespaces().resource(ns.build()).create();
     return name;
@@ -119,13 +138,25 @@ public final class TestCluster implements AutoCloseable {
       if (in == null) {
         throw new IllegalStateException(CRD_RESOURCE + " is not on the test class path (crds jar)");
       }
-      CustomResourceDefinition crd = admin.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+      CustomResourceDefinition crd =
+          admin.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
       admin.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        var c = admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get();
-        return c.getStatus() != null && c.getStatus().getConditions().stream()
-            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus()));
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                var c =
+                    admin
+                        .apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .withName(crd.getMetadata().getName())
+                        .get();
+                return c.getStatus() != null
+                    && c.getStatus().getConditions().stream()
+                        .anyMatch(
+                            x -> "Established".equals(x.getType()) && "True".equals(x.getStatus()));
+              });
     }
   }
 

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.modelprefetch.operator.config.WebhookConfig;
-import io.modelprefetch.operator.tls.CertificateGenerator;
-import io.modelprefetch.operator.tls.TlsBundle;
 import io.modelprefetch.operator.webhook.AdmissionReviewHandler;
 import io.modelprefetch.operator.webhook.ArtifactResolver;
 import io.modelprefetch.operator.webhook.InjectedContainers;
@@ -21,9 +19,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.Clock;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
@@ -41,16 +39,27 @@ class WebhookTlsTest {
     Files.writeString(dir.resolve("tls.crt"), issued.certPem());
     Files.writeString(dir.resolve("tls.key"), sec1(issued)); // cert-manager writes EC keys as SEC1
     Files.writeString(dir.resolve("ca.crt"), issued.caPem());
-    var config = new WebhookConfig.Tls("svc", "ns", "unused-secret", "unused-config", dir, List.of());
+    var config =
+        new WebhookConfig.Tls("svc", "ns", "unused-secret", "unused-config", dir, List.of());
 
     try (WebhookTls tls = WebhookTls.start(config, null, Clock.systemUTC())) {
       assertThat(tls.keeper()).isNull();
       assertThat(tls.bundle().caPem()).isEqualTo(issued.caPem());
       var serialization = new KubernetesSerialization();
-      var mutator = new PodMutator(new ArtifactResolver(new TestArtifacts(), 10),
-          new PodInjector(new InjectedContainers(WebhookConfig.Injection.defaults("img"))), new PodPatch(serialization));
-      try (var server = new WebhookServer("127.0.0.1", 0, tls.bundle().sslContext(), new AdmissionReviewHandler(mutator, serialization))) {
-        var response = new WebhookClient(issued.caPem(), server.port()).review(TestPods.plain("web-0").build(), "serving");
+      var mutator =
+          new PodMutator(
+              new ArtifactResolver(new TestArtifacts(), 10),
+              new PodInjector(new InjectedContainers(WebhookConfig.Injection.defaults("img"))),
+              new PodPatch(serialization));
+      try (var server =
+          new WebhookServer(
+              "127.0.0.1",
+              0,
+              tls.bundle().sslContext(),
+              new AdmissionReviewHandler(mutator, serialization))) {
+        var response =
+            new WebhookClient(issued.caPem(), server.port())
+                .review(TestPods.plain("web-0").build(), "serving");
         assertThat(response.getResponse().getAllowed()).isTrue();
       }
     }
@@ -62,19 +71,41 @@ class WebhookTlsTest {
     TlsBundle first = generator.generate(List.of("127.0.0.1"));
     TlsBundle renewed = generator.generate(List.of("127.0.0.1"));
     write(dir, first, FileTime.from(Instant.now().minusSeconds(60)));
-    var config = new WebhookConfig.Tls("svc", "ns", "unused-secret", "unused-config", dir, List.of());
+    var config =
+        new WebhookConfig.Tls("svc", "ns", "unused-secret", "unused-config", dir, List.of());
     var serialization = new KubernetesSerialization();
-    var mutator = new PodMutator(new ArtifactResolver(new TestArtifacts(), 10),
-        new PodInjector(new InjectedContainers(WebhookConfig.Injection.defaults("img"))), new PodPatch(serialization));
+    var mutator =
+        new PodMutator(
+            new ArtifactResolver(new TestArtifacts(), 10),
+            new PodInjector(new InjectedContainers(WebhookConfig.Injection.defaults("img"))),
+            new PodPatch(serialization));
 
     try (WebhookTls tls = WebhookTls.start(config, null, Clock.systemUTC(), Duration.ZERO);
-         var server = new WebhookServer("127.0.0.1", 0, tls.sslContext(), new AdmissionReviewHandler(mutator, serialization))) {
-      assertThat(new WebhookClient(first.caPem(), server.port()).review(TestPods.plain("a").build(), "ns").getResponse().getAllowed()).isTrue();
+        var server =
+            new WebhookServer(
+                "127.0.0.1",
+                0,
+                tls.sslContext(),
+                new AdmissionReviewHandler(mutator, serialization))) {
+      assertThat(
+              new WebhookClient(first.caPem(), server.port())
+                  .review(TestPods.plain("a").build(), "ns")
+                  .getResponse()
+                  .getAllowed())
+          .isTrue();
 
       write(dir, renewed, FileTime.from(Instant.now()));
 
-      assertThat(new WebhookClient(renewed.caPem(), server.port()).review(TestPods.plain("b").build(), "ns").getResponse().getAllowed()).isTrue();
-      assertThatThrownBy(() -> new WebhookClient(first.caPem(), server.port()).review(TestPods.plain("c").build(), "ns"))
+      assertThat(
+              new WebhookClient(renewed.caPem(), server.port())
+                  .review(TestPods.plain("b").build(), "ns")
+                  .getResponse()
+                  .getAllowed())
+          .isTrue();
+      assertThatThrownBy(
+              () ->
+                  new WebhookClient(first.caPem(), server.port())
+                      .review(TestPods.plain("c").build(), "ns"))
           .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
     }
   }
@@ -89,7 +120,8 @@ class WebhookTlsTest {
   private static String sec1(TlsBundle bundle) throws Exception {
     PrivateKeyInfo pkcs8 = PrivateKeyInfo.getInstance(bundle.privateKey().getEncoded());
     ECPrivateKey inner = ECPrivateKey.getInstance(pkcs8.parsePrivateKey());
-    ECPrivateKey sec1 = new ECPrivateKey(256, inner.getKey(), pkcs8.getPrivateKeyAlgorithm().getParameters());
+    ECPrivateKey sec1 =
+        new ECPrivateKey(256, inner.getKey(), pkcs8.getPrivateKeyAlgorithm().getParameters());
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
       writer.writeObject(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));

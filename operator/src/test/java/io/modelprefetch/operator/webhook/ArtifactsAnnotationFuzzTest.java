@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * The {@code modelprefetch.io/artifacts} annotation as users write it: a refusal, or references
- * whose mount paths are absolute, printable, never climb, and are distinct, with distinct names;
- * an accepted annotation written back parses to the same references.
+ * whose mount paths are absolute, printable, never climb, and are distinct, with distinct names; an
+ * accepted annotation written back parses to the same references.
  */
 class ArtifactsAnnotationFuzzTest {
 
@@ -30,14 +30,21 @@ class ArtifactsAnnotationFuzzTest {
     for (ArtifactReference ref : refs) {
       assertThat(names.add(ref.name())).isTrue();
       assertThat(paths.add(ref.mountPath())).isTrue();
-      assertThat(ref.mountPath()).startsWith("/").doesNotContain("//").doesNotContain(":").doesNotEndWith("/");
-      assertThat(ref.mountPath().chars().noneMatch(Character::isISOControl)).as("printable: %s", ref.mountPath()).isTrue();
+      assertThat(ref.mountPath())
+          .startsWith("/")
+          .doesNotContain("//")
+          .doesNotContain(":")
+          .doesNotEndWith("/");
+      assertThat(ref.mountPath().chars().noneMatch(Character::isISOControl))
+          .as("printable: %s", ref.mountPath())
+          .isTrue();
       for (String segment : ref.mountPath().split("/")) {
         assertThat(segment).isNotIn(".", "..");
       }
       assertThat(ref.name()).matches("[a-z0-9.-]{1,253}");
     }
-    String again = String.join(",", refs.stream().map(r -> r.name() + "=" + r.mountPath()).toList());
+    String again =
+        String.join(",", refs.stream().map(r -> r.name() + "=" + r.mountPath()).toList());
     assertThat(ArtifactsAnnotation.parse(again, "serving")).as("round trip").isEqualTo(refs);
   }
 }

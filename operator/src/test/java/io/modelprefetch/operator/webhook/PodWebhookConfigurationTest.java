@@ -13,18 +13,26 @@ class PodWebhookConfigurationTest {
   @Test
   void theShippedYamlIsWhatTheBuilderBuilds() throws Exception {
     MutatingWebhookConfiguration shipped;
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream(PodWebhookConfiguration.RESOURCE)) {
+    try (InputStream in =
+        getClass().getClassLoader().getResourceAsStream(PodWebhookConfiguration.RESOURCE)) {
       shipped = new KubernetesSerialization().unmarshal(in, MutatingWebhookConfiguration.class);
     }
 
-    assertThat(shipped).isEqualTo(PodWebhookConfiguration.forService("modelprefetch", "modelprefetch", "modelprefetch-webhook", 443));
+    assertThat(shipped)
+        .isEqualTo(
+            PodWebhookConfiguration.forService(
+                "modelprefetch", "modelprefetch", "modelprefetch-webhook", 443));
   }
 
   @Test
   void onlyOptedInPodCreationsReachTheWebhookAndAnOutageAdmitsThem() {
-    MutatingWebhook w = PodWebhookConfiguration.forUrl("t", "https://127.0.0.1:1/mutate-pods", "pem").getWebhooks().getFirst();
+    MutatingWebhook w =
+        PodWebhookConfiguration.forUrl("t", "https://127.0.0.1:1/mutate-pods", "pem")
+            .getWebhooks()
+            .getFirst();
 
-    assertThat(w.getObjectSelector().getMatchLabels()).containsExactly(java.util.Map.entry("modelprefetch.io/inject", "true"));
+    assertThat(w.getObjectSelector().getMatchLabels())
+        .containsExactly(java.util.Map.entry("modelprefetch.io/inject", "true"));
     assertThat(w.getRules().getFirst().getOperations()).containsExactly("CREATE");
     assertThat(w.getRules().getFirst().getResources()).containsExactly("pods");
     assertThat(w.getFailurePolicy()).isEqualTo("Ignore");

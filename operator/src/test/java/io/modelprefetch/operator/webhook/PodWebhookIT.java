@@ -28,7 +28,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The API server itself calls the webhook over TLS; namespaces enforce Pod Security "restricted". */
+/**
+ * The API server itself calls the webhook over TLS; namespaces enforce Pod Security "restricted".
+ */
 @ExtendWith(ApiServerExtension.class)
 class PodWebhookIT {
   private static final long GIB = 1L << 30;
@@ -60,79 +62,135 @@ class PodWebhookIT {
   void anOptedInPodIsCreatedWithTheModelMountedAndAWaitInitContainerFirst() {
     Pod pod = create(TestPods.optedIn("server-0", "llama").build());
 
-    assertThat(pod.getSpec().getInitContainers()).extracting(Container::getName).containsExactly("mp-wait-llama", "setup");
+    assertThat(pod.getSpec().getInitContainers())
+        .extracting(Container::getName)
+        .containsExactly("mp-wait-llama", "setup");
     Container wait = pod.getSpec().getInitContainers().getFirst();
     assertThat(wait.getImage()).isEqualTo(RunningWebhook.IMAGE);
-    assertThat(wait.getArgs()).containsExactly("wait", "--dest", "/models/llama", "--timeout", "7200s");
+    assertThat(wait.getArgs())
+        .containsExactly("wait", "--dest", "/models/llama", "--timeout", "7200s");
     PodInjectorTest.assertRestricted(wait);
-    assertThat(PodInjectorTest.volume(pod, "mp-llama").getPersistentVolumeClaim().getClaimName()).isEqualTo("llama-model");
+    assertThat(PodInjectorTest.volume(pod, "mp-llama").getPersistentVolumeClaim().getClaimName())
+        .isEqualTo("llama-model");
     Container server = pod.getSpec().getContainers().getFirst();
     assertThat(PodInjectorTest.mount(server, "mp-llama").getMountPath()).isEqualTo("/models/llama");
     assertThat(PodInjectorTest.mount(server, "mp-llama").getReadOnly()).isTrue();
     assertThat(server.getEnv()).containsExactly(new EnvVar("MODEL_PATH", "/models/llama", null));
-    assertThat(pod.getMetadata().getAnnotations()).containsEntry(PodLabels.INJECTED_ANNOTATION, "llama");
+    assertThat(pod.getMetadata().getAnnotations())
+        .containsEntry(PodLabels.INJECTED_ANNOTATION, "llama");
   }
 
   @Test
   void aPerPodArtifactIsPulledAtThePinnedRevisionIntoASizedEmptyDir() {
-    ModelArtifact bge = client.resource(TestArtifacts.artifact(ns, "bge", TestArtifacts.hf("hf-token"),
-        new io.modelprefetch.api.v1alpha1.Storage(null, new io.modelprefetch.api.v1alpha1.EmptyDirStorage(null)))).create();
-    bge.setStatus(new ModelArtifactStatus(Phase.Pending, List.of(), 1L, new Resolved(TestArtifacts.COMMIT, 3, 16 * GIB, null),
-        null, null, null, null, null, null));
+    ModelArtifact bge =
+        client
+            .resource(
+                TestArtifacts.artifact(
+                    ns,
+                    "bge",
+                    TestArtifacts.hf("hf-token"),
+                    new io.modelprefetch.api.v1alpha1.Storage(
+                        null, new io.modelprefetch.api.v1alpha1.EmptyDirStorage(null))))
+            .create();
+    bge.setStatus(
+        new ModelArtifactStatus(
+            Phase.Pending,
+            List.of(),
+            1L,
+            new Resolved(TestArtifacts.COMMIT, 3, 16 * GIB, null),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
     client.resource(bge).updateStatus();
 
     Pod pod = create(TestPods.optedIn("server-1", "bge=/mnt/bge").build());
 
     Container pull = pod.getSpec().getInitContainers().getFirst();
     assertThat(pull.getName()).isEqualTo("mp-pull-bge");
-    assertThat(pull.getArgs()).containsSequence("pull", "hf://meta-llama/Llama-3.1-8B-Instruct", "--dest", "/mnt/bge",
-        "--revision", TestArtifacts.COMMIT);
+    assertThat(pull.getArgs())
+        .containsSequence(
+            "pull",
+            "hf://meta-llama/Llama-3.1-8B-Instruct",
+            "--dest",
+            "/mnt/bge",
+            "--revision",
+            TestArtifacts.COMMIT);
     assertThat(pull.getEnv()).extracting(EnvVar::getName).contains("HF_TOKEN");
     PodInjectorTest.assertRestricted(pull);
-    assertThat(PodInjectorTest.volume(pod, "mp-bge").getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("18023Mi"));
+    assertThat(PodInjectorTest.volume(pod, "mp-bge").getEmptyDir().getSizeLimit())
+        .isEqualTo(new Quantity("18023Mi"));
   }
 
   @Test
   void theNamespaceReallyEnforcesRestricted() {
-    Pod privileged = new PodBuilder(TestPods.plain("control-0").build()).editSpec().editFirstContainer()
-        .editSecurityContext().withAllowPrivilegeEscalation(true).endSecurityContext().endContainer().endSpec().build();
+    Pod privileged =
+        new PodBuilder(TestPods.plain("control-0").build())
+            .editSpec()
+            .editFirstContainer()
+            .editSecurityContext()
+            .withAllowPrivilegeEscalation(true)
+            .endSecurityContext()
+            .endContainer()
+            .endSpec()
+            .build();
 
     assertThatThrownBy(() -> create(privileged))
-        .hasMessageContaining("violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false");
+        .hasMessageContaining(
+            "violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false");
   }
 
   @Test
   void anUnknownArtifactIsRefusedWithItsName() {
     assertThatThrownBy(() -> create(TestPods.optedIn("server-2", "ghost").build()))
         .isInstanceOf(KubernetesClientException.class)
-        .hasMessageContaining("admission webhook \"pods.modelprefetch.io\" denied the request: ModelArtifact 'ghost' not"
-            + " found in namespace '" + ns + "' (annotation modelprefetch.io/artifacts); create it first or correct the name");
+        .hasMessageContaining(
+            "admission webhook \"pods.modelprefetch.io\" denied the request: ModelArtifact 'ghost'"
+                + " not found in namespace '"
+                + ns
+                + "' (annotation modelprefetch.io/artifacts); create it first or correct the name");
   }
 
   @Test
   void anArtifactOfAnotherNamespaceIsRefused() {
     assertThatThrownBy(() -> create(TestPods.optedIn("server-3", "other-ns/llama").build()))
-        .hasMessageContaining("denied the request: artifact 'other-ns/llama' refers to another namespace; a pod can only"
-            + " use ModelArtifacts in its own namespace '" + ns + "'");
+        .hasMessageContaining(
+            "denied the request: artifact 'other-ns/llama' refers to another namespace; a pod can"
+                + " only use ModelArtifacts in its own namespace '"
+                + ns
+                + "'");
   }
 
   @Test
   void aMalformedAnnotationIsRefused() {
     assertThatThrownBy(() -> create(TestPods.optedIn("server-4", "llama,,").build()))
-        .hasMessageContaining("denied the request: annotation modelprefetch.io/artifacts has an empty entry in 'llama,,'");
+        .hasMessageContaining(
+            "denied the request: annotation modelprefetch.io/artifacts has an empty entry in"
+                + " 'llama,,'");
     assertThatThrownBy(() -> create(TestPods.optedIn("server-5", "llama=relative/path").build()))
-        .hasMessageContaining("denied the request: mount path 'relative/path' of artifact 'llama' must be an absolute path");
+        .hasMessageContaining(
+            "denied the request: mount path 'relative/path' of artifact 'llama' must be an absolute"
+                + " path");
   }
 
   @Test
   void podsWithoutTheLabelNeverReachTheWebhook() {
     long before = webhook.webhook.server().requests();
 
-    Pod pod = create(TestPods.plain("web-0").editMetadata()
-        .addToAnnotations(PodLabels.ARTIFACTS_ANNOTATION, "llama").endMetadata().build());
+    Pod pod =
+        create(
+            TestPods.plain("web-0")
+                .editMetadata()
+                .addToAnnotations(PodLabels.ARTIFACTS_ANNOTATION, "llama")
+                .endMetadata()
+                .build());
 
     assertThat(webhook.webhook.server().requests()).isEqualTo(before);
-    assertThat(pod.getSpec().getInitContainers()).extracting(Container::getName).containsExactly("setup");
+    assertThat(pod.getSpec().getInitContainers())
+        .extracting(Container::getName)
+        .containsExactly("setup");
   }
 
   @Test
@@ -140,11 +198,25 @@ class PodWebhookIT {
     create(TestPods.optedIn("server-6", "llama").build());
     long before = webhook.webhook.server().requests();
 
-    Pod updated = client.pods().inNamespace(ns).withName("server-6")
-        .edit(p -> new PodBuilder(p).editMetadata().addToLabels("rollout", "2").endMetadata().build());
+    Pod updated =
+        client
+            .pods()
+            .inNamespace(ns)
+            .withName("server-6")
+            .edit(
+                p ->
+                    new PodBuilder(p)
+                        .editMetadata()
+                        .addToLabels("rollout", "2")
+                        .endMetadata()
+                        .build());
 
-    assertThat(updated.getSpec().getInitContainers()).extracting(Container::getName).containsExactly("mp-wait-llama", "setup");
-    assertThat(updated.getSpec().getVolumes()).extracting(v -> v.getName()).containsOnlyOnce("mp-llama");
+    assertThat(updated.getSpec().getInitContainers())
+        .extracting(Container::getName)
+        .containsExactly("mp-wait-llama", "setup");
+    assertThat(updated.getSpec().getVolumes())
+        .extracting(v -> v.getName())
+        .containsOnlyOnce("mp-llama");
     assertThat(webhook.webhook.server().requests()).isEqualTo(before);
   }
 
@@ -153,19 +225,39 @@ class PodWebhookIT {
     try (SidecarInjector sidecar = new SidecarInjector()) {
       client.resource(sidecar.configuration()).create();
       try {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
-            client.pods().inNamespace(ns).resource(TestPods.optedIn("probe", "llama").build()).dryRun().create()
-                .getSpec().getContainers().size() == 2);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () ->
+                    client
+                            .pods()
+                            .inNamespace(ns)
+                            .resource(TestPods.optedIn("probe", "llama").build())
+                            .dryRun()
+                            .create()
+                            .getSpec()
+                            .getContainers()
+                            .size()
+                        == 2);
 
         Pod pod = create(TestPods.optedIn("server-7", "llama").build());
 
         Container proxy = pod.getSpec().getContainers().get(1);
         assertThat(proxy.getName()).isEqualTo("proxy");
-        assertThat(PodInjectorTest.mount(proxy, "mp-llama").getMountPath()).isEqualTo("/models/llama");
+        assertThat(PodInjectorTest.mount(proxy, "mp-llama").getMountPath())
+            .isEqualTo("/models/llama");
         assertThat(proxy.getEnv()).containsExactly(new EnvVar("MODEL_PATH", "/models/llama", null));
-        assertThat(pod.getSpec().getInitContainers()).extracting(Container::getName).containsExactly("mp-wait-llama", "setup");
+        assertThat(pod.getSpec().getInitContainers())
+            .extracting(Container::getName)
+            .containsExactly("mp-wait-llama", "setup");
       } finally {
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(SidecarInjector.NAME).delete();
+        client
+            .admissionRegistration()
+            .v1()
+            .mutatingWebhookConfigurations()
+            .withName(SidecarInjector.NAME)
+            .delete();
       }
     }
   }
@@ -173,23 +265,42 @@ class PodWebhookIT {
   @Test
   void aResetCaBundleIsWrittenBackByTheKeeper() {
     var name = webhook.config.tls().configurationName();
-    client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name)
-        .edit(c -> {
-          c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(null));
-          return c;
-        });
+    client
+        .admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .withName(name)
+        .edit(
+            c -> {
+              c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(null));
+              return c;
+            });
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).get()
-            .getWebhooks().getFirst().getClientConfig().getCaBundle()).isNotBlank());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .admissionRegistration()
+                            .v1()
+                            .mutatingWebhookConfigurations()
+                            .withName(name)
+                            .get()
+                            .getWebhooks()
+                            .getFirst()
+                            .getClientConfig()
+                            .getCaBundle())
+                    .isNotBlank());
     webhook.awaitServing(ns, TestArtifacts.onCreatedClaim(ns, "llama"));
   }
 
   @Test
   void theGeneratedCertificateIsKeptInASecretAndReusedOnRestart() {
     var tls = webhook.config.tls();
-    TlsBundle again = new TlsSecretStore(client, new CertificateGenerator(Clock.systemUTC()), Clock.systemUTC())
-        .loadOrCreate(tls.namespace(), tls.secretName(), tls.subjectAlternativeNames());
+    TlsBundle again =
+        new TlsSecretStore(client, new CertificateGenerator(Clock.systemUTC()), Clock.systemUTC())
+            .loadOrCreate(tls.namespace(), tls.secretName(), tls.subjectAlternativeNames());
 
     assertThat(again.caPem()).isEqualTo(webhook.webhook.caPem());
     var secret = client.secrets().inNamespace(system).withName(tls.secretName()).get();

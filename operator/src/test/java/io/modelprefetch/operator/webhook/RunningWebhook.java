@@ -22,26 +22,50 @@ final class RunningWebhook implements AutoCloseable {
   final PodWebhook webhook;
   private final KubernetesClient client;
 
-  /** Configuration {@code name}, Secret {@code name-tls}, webhook and registration with the same client. */
+  /**
+   * Configuration {@code name}, Secret {@code name-tls}, webhook and registration with the same
+   * client.
+   */
   RunningWebhook(KubernetesClient client, String systemNamespace, String name) throws Exception {
     this(client, client, systemNamespace, name, name + "-tls");
   }
 
-  /** @param webhookClient what the webhook runs with (e.g. impersonating the operator's ServiceAccount) */
-  RunningWebhook(KubernetesClient webhookClient, KubernetesClient admin, String systemNamespace, String name,
-      String secretName) throws Exception {
+  /**
+   * @param webhookClient what the webhook runs with (e.g. impersonating the operator's
+   *     ServiceAccount)
+   */
+  RunningWebhook(
+      KubernetesClient webhookClient,
+      KubernetesClient admin,
+      String systemNamespace,
+      String name,
+      String secretName)
+      throws Exception {
     this.client = admin;
-    this.config = new WebhookConfig(0,
-        new WebhookConfig.Tls("modelprefetch-webhook", systemNamespace, secretName, name,
-            Path.of("/nonexistent/modelprefetch-webhook-tls"), List.of("127.0.0.1")),
-        WebhookConfig.Injection.defaults(IMAGE));
+    this.config =
+        new WebhookConfig(
+            0,
+            new WebhookConfig.Tls(
+                "modelprefetch-webhook",
+                systemNamespace,
+                secretName,
+                name,
+                Path.of("/nonexistent/modelprefetch-webhook-tls"),
+                List.of("127.0.0.1")),
+            WebhookConfig.Injection.defaults(IMAGE));
     this.webhook = PodWebhook.start(config, webhookClient, Clock.systemUTC(), "127.0.0.1");
   }
 
-  /** Registers the configuration WITHOUT a caBundle: the keeper must write it before pods get injected. */
+  /**
+   * Registers the configuration WITHOUT a caBundle: the keeper must write it before pods get
+   * injected.
+   */
   void register() {
-    MutatingWebhookConfiguration c = PodWebhookConfiguration.forUrl(config.tls().configurationName(),
-        "https://127.0.0.1:" + webhook.server().port() + WebhookServer.PATH, "unused");
+    MutatingWebhookConfiguration c =
+        PodWebhookConfiguration.forUrl(
+            config.tls().configurationName(),
+            "https://127.0.0.1:" + webhook.server().port() + WebhookServer.PATH,
+            "unused");
     c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(null));
     client.resource(c).create();
   }
@@ -51,15 +75,24 @@ final class RunningWebhook implements AutoCloseable {
    * effects, sideEffects=None allows it) come back injected.
    */
   void awaitServing(String namespace, ModelArtifact artifact) {
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      Pod probe = TestPods.optedIn("probe", artifact.getMetadata().getName()).build();
-      Pod out = client.pods().inNamespace(namespace).resource(probe).dryRun().create();
-      return out.getMetadata().getAnnotations().containsKey(PodLabels.INJECTED_ANNOTATION);
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              Pod probe = TestPods.optedIn("probe", artifact.getMetadata().getName()).build();
+              Pod out = client.pods().inNamespace(namespace).resource(probe).dryRun().create();
+              return out.getMetadata().getAnnotations().containsKey(PodLabels.INJECTED_ANNOTATION);
+            });
   }
 
   void unregister() {
-    client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(config.tls().configurationName()).delete();
+    client
+        .admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .withName(config.tls().configurationName())
+        .delete();
   }
 
   @Override

@@ -33,27 +33,52 @@ public final class TestArtifacts implements ArtifactLookup {
 
   /** On a claim the operator creates ({@code <name>-model}). */
   public static ModelArtifact onCreatedClaim(String namespace, String name) {
-    return artifact(namespace, name, hf(null), new Storage(new PvcStorage(null, new PvcTemplate("40Gi", null, null), null), null));
+    return artifact(
+        namespace,
+        name,
+        hf(null),
+        new Storage(new PvcStorage(null, new PvcTemplate("40Gi", null, null), null), null));
   }
 
   public static ModelArtifact onExistingClaim(String namespace, String name, String claim) {
-    return artifact(namespace, name, hf(null), new Storage(new PvcStorage(claim, null, null), null));
+    return artifact(
+        namespace, name, hf(null), new Storage(new PvcStorage(claim, null, null), null));
   }
 
   /** emptyDir storage, resolved to {@link #COMMIT} with {@code totalBytes}. */
-  public static ModelArtifact perPod(String namespace, String name, Source source, long totalBytes) {
-    ModelArtifact ma = artifact(namespace, name, source, new Storage(null, new EmptyDirStorage(null)));
-    ma.setStatus(new ModelArtifactStatus(Phase.Pending, List.of(), 1L, new Resolved(COMMIT, 3, totalBytes, null),
-        null, null, null, null, null, null));
+  public static ModelArtifact perPod(
+      String namespace, String name, Source source, long totalBytes) {
+    ModelArtifact ma =
+        artifact(namespace, name, source, new Storage(null, new EmptyDirStorage(null)));
+    ma.setStatus(
+        new ModelArtifactStatus(
+            Phase.Pending,
+            List.of(),
+            1L,
+            new Resolved(COMMIT, 3, totalBytes, null),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null));
     return ma;
   }
 
   public static Source hf(String credentialsSecret) {
-    return new Source("hf://meta-llama/Llama-3.1-8B-Instruct", "main", List.of("*.safetensors", "*.json"),
-        List.of("original/*"), credentialsSecret, null, null, null);
+    return new Source(
+        "hf://meta-llama/Llama-3.1-8B-Instruct",
+        "main",
+        List.of("*.safetensors", "*.json"),
+        List.of("original/*"),
+        credentialsSecret,
+        null,
+        null,
+        null);
   }
 
-  public static ModelArtifact artifact(String namespace, String name, Source source, Storage storage) {
+  public static ModelArtifact artifact(
+      String namespace, String name, Source source, Storage storage) {
     ModelArtifact ma = new ModelArtifact();
     ma.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     ma.setSpec(new ModelArtifactSpec(source, storage));

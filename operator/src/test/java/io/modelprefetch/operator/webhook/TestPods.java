@@ -12,35 +12,49 @@ public final class TestPods {
   public static PodBuilder optedIn(String name, String artifacts) {
     return plain(name)
         .editMetadata()
-          .addToLabels(PodLabels.INJECT_LABEL, "true")
-          .addToAnnotations(PodLabels.ARTIFACTS_ANNOTATION, artifacts)
+        .addToLabels(PodLabels.INJECT_LABEL, "true")
+        .addToAnnotations(PodLabels.ARTIFACTS_ANNOTATION, artifacts)
         .endMetadata();
   }
 
   /** A restricted-compliant pod with no opt-in. */
   public static PodBuilder plain(String name) {
     return new PodBuilder()
-        .withNewMetadata().withName(name).addToLabels("app", "server").endMetadata()
+        .withNewMetadata()
+        .withName(name)
+        .addToLabels("app", "server")
+        .endMetadata()
         .withNewSpec()
-          .withNewSecurityContext()
-            .withRunAsNonRoot(true).withRunAsUser(1000L)
-            .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-          .endSecurityContext()
-          .withInitContainers(restricted("setup", "busybox:1.36"))
-          .withContainers(restricted("server", "vllm/vllm-openai:v0.11.0"))
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(1000L)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .withInitContainers(restricted("setup", "busybox:1.36"))
+        .withContainers(restricted("server", "vllm/vllm-openai:v0.11.0"))
         .endSpec();
   }
 
   public static io.fabric8.kubernetes.api.model.Container restricted(String name, String image) {
-    return new ContainerBuilder().withName(name).withImage(image)
+    return new ContainerBuilder()
+        .withName(name)
+        .withImage(image)
         .withNewSecurityContext()
-          .withAllowPrivilegeEscalation(false)
-          .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
         .endSecurityContext()
         .build();
   }
 
   public static Pod withSidecar(Pod pod) {
-    return new PodBuilder(pod).editSpec().addToContainers(restricted("proxy", "envoy:1.31")).endSpec().build();
+    return new PodBuilder(pod)
+        .editSpec()
+        .addToContainers(restricted("proxy", "envoy:1.31"))
+        .endSpec()
+        .build();
   }
 }

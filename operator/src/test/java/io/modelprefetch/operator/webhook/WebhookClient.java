@@ -25,30 +25,43 @@ public final class WebhookClient {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("ca", TlsBundle.certificates(caPem).getFirst());
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, tmf.getTrustManagers(), null);
-    this.http = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1).build();
+    this.http =
+        HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1).build();
     this.uri = URI.create("https://127.0.0.1:" + port + WebhookServer.PATH);
   }
 
   public String reviewJson(Pod pod, String namespace) {
-    return serialization.asJson(new AdmissionReviewBuilder().withApiVersion("admission.k8s.io/v1").withKind("AdmissionReview")
-        .withNewRequest().withUid(UUID.randomUUID().toString()).withOperation("CREATE").withNamespace(namespace)
-          .withNewKind("", "Pod", "v1")
-          .withNewResource("", "pods", "v1")
-          .withObject(pod)
-        .endRequest()
-        .build());
+    return serialization.asJson(
+        new AdmissionReviewBuilder()
+            .withApiVersion("admission.k8s.io/v1")
+            .withKind("AdmissionReview")
+            .withNewRequest()
+            .withUid(UUID.randomUUID().toString())
+            .withOperation("CREATE")
+            .withNamespace(namespace)
+            .withNewKind("", "Pod", "v1")
+            .withNewResource("", "pods", "v1")
+            .withObject(pod)
+            .endRequest()
+            .build());
   }
 
   public HttpResponse<String> post(String body) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
-  public AdmissionReview review(Pod pod, String namespace) throws IOException, InterruptedException {
+  public AdmissionReview review(Pod pod, String namespace)
+      throws IOException, InterruptedException {
     HttpResponse<String> response = post(reviewJson(pod, namespace));
     if (response.statusCode() != 200) {
       throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());

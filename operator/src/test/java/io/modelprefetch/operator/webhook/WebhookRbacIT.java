@@ -29,18 +29,25 @@ class WebhookRbacIT {
     admin.resource(TestArtifacts.onCreatedClaim(ns, "llama")).create();
     grant(admin, system);
     Config config = admin.getConfiguration();
-    Config operatorIdentity = new io.fabric8.kubernetes.client.ConfigBuilder(config)
-        .withImpersonateUsername("system:serviceaccount:" + system + ":modelprefetch-operator")
-        .withImpersonateGroups("system:serviceaccounts", "system:serviceaccounts:" + system, "system:authenticated")
-        .build();
+    Config operatorIdentity =
+        new io.fabric8.kubernetes.client.ConfigBuilder(config)
+            .withImpersonateUsername("system:serviceaccount:" + system + ":modelprefetch-operator")
+            .withImpersonateGroups(
+                "system:serviceaccounts",
+                "system:serviceaccounts:" + system,
+                "system:authenticated")
+            .build();
 
-    try (KubernetesClient operator = new KubernetesClientBuilder().withConfig(operatorIdentity).build()) {
-      RunningWebhook webhook = new RunningWebhook(operator, admin, system, "modelprefetch", "modelprefetch-webhook-tls");
+    try (KubernetesClient operator =
+        new KubernetesClientBuilder().withConfig(operatorIdentity).build()) {
+      RunningWebhook webhook =
+          new RunningWebhook(operator, admin, system, "modelprefetch", "modelprefetch-webhook-tls");
       try {
         webhook.register();
         webhook.awaitServing(ns, TestArtifacts.onCreatedClaim(ns, "llama"));
 
-        assertThat(admin.secrets().inNamespace(system).withName("modelprefetch-webhook-tls").get()).isNotNull();
+        assertThat(admin.secrets().inNamespace(system).withName("modelprefetch-webhook-tls").get())
+            .isNotNull();
       } finally {
         webhook.unregister();
         webhook.close();
@@ -49,8 +56,15 @@ class WebhookRbacIT {
   }
 
   private static void grant(KubernetesClient admin, String system) throws Exception {
-    admin.resource(new ServiceAccountBuilder().withNewMetadata().withName("modelprefetch-operator").withNamespace(system)
-        .endMetadata().build()).create();
+    admin
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName("modelprefetch-operator")
+                .withNamespace(system)
+                .endMetadata()
+                .build())
+        .create();
     List<HasMetadata> objects;
     try (InputStream in = WebhookRbacIT.class.getClassLoader().getResourceAsStream(RBAC)) {
       objects = admin.load(in).items();
@@ -61,13 +75,34 @@ class WebhookRbacIT {
       }
       admin.resource(o).serverSideApply();
     }
-    admin.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName("modelprefetch-webhook-" + system).endMetadata()
-        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "modelprefetch-webhook")
-        .addNewSubject().withKind("ServiceAccount").withName("modelprefetch-operator").withNamespace(system).endSubject()
-        .build()).create();
-    admin.resource(new RoleBindingBuilder().withNewMetadata().withName("modelprefetch-webhook-tls").withNamespace(system).endMetadata()
-        .withNewRoleRef("rbac.authorization.k8s.io", "Role", "modelprefetch-webhook-tls")
-        .addNewSubject().withKind("ServiceAccount").withName("modelprefetch-operator").withNamespace(system).endSubject()
-        .build()).create();
+    admin
+        .resource(
+            new ClusterRoleBindingBuilder()
+                .withNewMetadata()
+                .withName("modelprefetch-webhook-" + system)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "modelprefetch-webhook")
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName("modelprefetch-operator")
+                .withNamespace(system)
+                .endSubject()
+                .build())
+        .create();
+    admin
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName("modelprefetch-webhook-tls")
+                .withNamespace(system)
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "modelprefetch-webhook-tls")
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName("modelprefetch-operator")
+                .withNamespace(system)
+                .endSubject()
+                .build())
+        .create();
   }
 }

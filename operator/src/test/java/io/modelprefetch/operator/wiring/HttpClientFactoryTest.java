@@ -16,14 +16,18 @@ class HttpClientFactoryTest {
 
   @Test
   void exactlyOneHttpClientFactoryIsOnTheClassPathAndItIsTheJdkOne() {
-    assertThat(ServiceLoader.load(HttpClient.Factory.class).stream().map(p -> p.type().getName()).toList())
+    assertThat(
+            ServiceLoader.load(HttpClient.Factory.class).stream()
+                .map(p -> p.type().getName())
+                .toList())
         .containsExactly("io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory");
   }
 
   @Test
   void theClientTheOperatorBuildsUsesIt() {
     try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-      assertThat(client.getHttpClient().getClass().getName()).startsWith("io.fabric8.kubernetes.client.jdkhttp.");
+      assertThat(client.getHttpClient().getClass().getName())
+          .startsWith("io.fabric8.kubernetes.client.jdkhttp.");
     }
   }
 }

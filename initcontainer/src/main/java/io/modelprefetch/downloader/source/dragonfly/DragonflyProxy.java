@@ -30,8 +30,11 @@ import java.util.Map;
  * scheduler hands to seed peers on other nodes. Callers route only requests that carry no token.
  */
 public final class DragonflyProxy {
-  /** Header dfdaemon sets when the failure is its own (proxy, dfdaemon) or the origin's (backend). */
+  /**
+   * Header dfdaemon sets when the failure is its own (proxy, dfdaemon) or the origin's (backend).
+   */
   public static final String ERROR_TYPE = "X-Dragonfly-Error-Type";
+
   public static final String TASK_ID = "X-Dragonfly-Task-ID";
   static final String CONTENT_ID = "X-Dragonfly-Content-For-Calculating-Task-ID";
   private static final int MAX_HEADER_BYTES = 64 * 1024;
@@ -41,7 +44,8 @@ public final class DragonflyProxy {
 
   public DragonflyProxy(URI proxy, Duration stallTimeout) {
     if (!"http".equals(proxy.getScheme()) || proxy.getHost() == null || proxy.getPort() < 0) {
-      throw new IllegalArgumentException("the Dragonfly proxy must be http://HOST:PORT, got '" + proxy + "'");
+      throw new IllegalArgumentException(
+          "the Dragonfly proxy must be http://HOST:PORT, got '" + proxy + "'");
     }
     this.proxy = proxy;
     this.stallTimeout = stallTimeout;
@@ -60,11 +64,15 @@ public final class DragonflyProxy {
   public Body open(URI origin, String contentId, long from, long to) throws DragonflyException {
     Socket socket = new Socket();
     try {
-      socket.connect(new InetSocketAddress(proxy.getHost(), proxy.getPort()), CONNECT_TIMEOUT_MILLIS);
+      socket.connect(
+          new InetSocketAddress(proxy.getHost(), proxy.getPort()), CONNECT_TIMEOUT_MILLIS);
       socket.setSoTimeout((int) stallTimeout.toMillis());
       OutputStream out = socket.getOutputStream();
-      // Always a range, also for a whole file: dfdaemon then states Content-Range and Content-Length.
-      out.write(request(origin, contentId, "bytes=" + from + "-" + (to - 1)).getBytes(StandardCharsets.ISO_8859_1));
+      // Always a range, also for a whole file: dfdaemon then states Content-Range and
+      // Content-Length.
+      out.write(
+          request(origin, contentId, "bytes=" + from + "-" + (to - 1))
+              .getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
       Head reply = Head.read(in);
@@ -75,7 +83,8 @@ public final class DragonflyProxy {
       throw e;
     } catch (IOException e) {
       closeQuietly(socket);
-      throw new DragonflyException("the Dragonfly proxy " + proxy + " failed: " + e.getMessage(), e);
+      throw new DragonflyException(
+          "the Dragonfly proxy " + proxy + " failed: " + e.getMessage(), e);
     }
   }
 
@@ -106,22 +115,45 @@ public final class DragonflyProxy {
   private void check(Head reply, int status, long from, long to) throws DragonflyException {
     String errorType = reply.header(ERROR_TYPE);
     if (errorType != null) {
-      throw new DragonflyException("the Dragonfly proxy " + proxy + " answered " + status
-          + " (" + ERROR_TYPE + ": " + printable(errorType) + ")", null);
+      throw new DragonflyException(
+          "the Dragonfly proxy "
+              + proxy
+              + " answered "
+              + status
+              + " ("
+              + ERROR_TYPE
+              + ": "
+              + printable(errorType)
+              + ")",
+          null);
     }
     if (status != 206) {
-      throw new DragonflyException("the Dragonfly proxy " + proxy + " answered " + status + " to a range request", null);
+      throw new DragonflyException(
+          "the Dragonfly proxy " + proxy + " answered " + status + " to a range request", null);
     }
     String expected = "bytes " + from + "-" + (to - 1) + "/";
     String contentRange = reply.header("Content-Range");
     if (contentRange == null || !contentRange.startsWith(expected)) {
-      throw new DragonflyException("the Dragonfly proxy " + proxy + " answered Content-Range '"
-          + printable(String.valueOf(contentRange)) + "', expected '" + expected + "…'", null);
+      throw new DragonflyException(
+          "the Dragonfly proxy "
+              + proxy
+              + " answered Content-Range '"
+              + printable(String.valueOf(contentRange))
+              + "', expected '"
+              + expected
+              + "…'",
+          null);
     }
     String length = reply.header("Content-Length");
     if (length == null || !length.strip().equals(Long.toString(to - from))) {
-      throw new DragonflyException("the Dragonfly proxy " + proxy + " announced Content-Length '"
-          + printable(String.valueOf(length)) + "', expected " + (to - from), null);
+      throw new DragonflyException(
+          "the Dragonfly proxy "
+              + proxy
+              + " announced Content-Length '"
+              + printable(String.valueOf(length))
+              + "', expected "
+              + (to - from),
+          null);
     }
   }
 
@@ -175,7 +207,9 @@ public final class DragonflyProxy {
         }
         int colon = h.indexOf(':');
         if (colon > 0) {
-          headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
+          headers.put(
+              h.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+              h.substring(colon + 1).strip());
         }
       }
       return new Head(startLine, headers);

@@ -10,11 +10,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Chooses, per range, between the node's Dragonfly client and the origin, and counts the bytes
- * each delivered. The first Dragonfly failure is logged once and sends this pull, from that range
- * on, to the origin directly: the range that failed is re-opened there at once, so a broken or
- * absent dfdaemon costs one log line, never the pull. Files are verified against their digests
- * either way, so nothing Dragonfly serves reaches its final name unchecked.
+ * Chooses, per range, between the node's Dragonfly client and the origin, and counts the bytes each
+ * delivered. The first Dragonfly failure is logged once and sends this pull, from that range on, to
+ * the origin directly: the range that failed is re-opened there at once, so a broken or absent
+ * dfdaemon costs one log line, never the pull. Files are verified against their digests either way,
+ * so nothing Dragonfly serves reaches its final name unchecked.
  */
 public final class DragonflyRoute {
   /** Opens a range straight at the origin. */
@@ -25,7 +25,8 @@ public final class DragonflyRoute {
 
   /**
    * Where a pull's bytes came from: other nodes (or this node's Dragonfly cache) vs the origin
-   * (directly or through dfdaemon's back-to-source); null parts when dfdaemon's counters are unreadable.
+   * (directly or through dfdaemon's back-to-source); null parts when dfdaemon's counters are
+   * unreadable.
    */
   public record Split(Long fromPeers, Long fromOrigin) {}
 
@@ -72,8 +73,8 @@ public final class DragonflyRoute {
   }
 
   /**
-   * Opens {@code [from, to)} through Dragonfly when active, else (or on its failure) through
-   * {@code direct}. {@code origin} must carry no credentials other than a signed URL's own query.
+   * Opens {@code [from, to)} through Dragonfly when active, else (or on its failure) through {@code
+   * direct}. {@code origin} must carry no credentials other than a signed URL's own query.
    */
   public Body open(URI origin, String contentId, long from, long to, Direct directOpen)
       throws IOException {
@@ -82,8 +83,10 @@ public final class DragonflyRoute {
         return counted(proxy.open(origin, contentId, from, to), viaDragonfly);
       } catch (DragonflyException e) {
         if (fellBack.compareAndSet(false, true)) {
-          log.println("dragonfly: " + DragonflyProxy.printable(e.getMessage())
-              + "; downloading from the origin directly for the rest of this pull");
+          log.println(
+              "dragonfly: "
+                  + DragonflyProxy.printable(e.getMessage())
+                  + "; downloading from the origin directly for the rest of this pull");
         }
       }
     }
@@ -110,25 +113,26 @@ public final class DragonflyRoute {
   }
 
   private static Body counted(Body body, LongAdder counter) {
-    InputStream in = new FilterInputStream(body.stream()) {
-      @Override
-      public int read() throws IOException {
-        int b = super.read();
-        if (b >= 0) {
-          counter.increment();
-        }
-        return b;
-      }
+    InputStream in =
+        new FilterInputStream(body.stream()) {
+          @Override
+          public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+              counter.increment();
+            }
+            return b;
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n > 0) {
-          counter.add(n);
-        }
-        return n;
-      }
-    };
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+              counter.add(n);
+            }
+            return n;
+          }
+        };
     return new Body(in, body.learned(), body.closer());
   }
 }

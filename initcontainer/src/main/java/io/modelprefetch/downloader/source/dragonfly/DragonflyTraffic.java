@@ -11,22 +11,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads dfdaemon's download traffic counters ({@code dragonfly_client_download_traffic{type=…}}
- * on its Prometheus endpoint): bytes its pieces came with from remote peers, from its own cache
- * (local peer) and from the origin (back-to-source). The proxy's answers do not say where their
- * pieces came from, so a pull compares these node-wide counters before and after: exact when the
- * node runs one pull at a time, an upper bound of each when pulls overlap.
+ * Reads dfdaemon's download traffic counters ({@code dragonfly_client_download_traffic{type=…}} on
+ * its Prometheus endpoint): bytes its pieces came with from remote peers, from its own cache (local
+ * peer) and from the origin (back-to-source). The proxy's answers do not say where their pieces
+ * came from, so a pull compares these node-wide counters before and after: exact when the node runs
+ * one pull at a time, an upper bound of each when pulls overlap.
  */
 public final class DragonflyTraffic {
   /** Bytes by where dfdaemon got them. */
   public record Counters(long remotePeer, long localPeer, long backToSource) {
     Counters minus(Counters o) {
-      return new Counters(remotePeer - o.remotePeer, localPeer - o.localPeer, backToSource - o.backToSource);
+      return new Counters(
+          remotePeer - o.remotePeer, localPeer - o.localPeer, backToSource - o.backToSource);
     }
   }
 
-  private static final Pattern LINE = Pattern.compile(
-      "^dragonfly_client_download_traffic(?:_total)?\\{[^}]*type=\"([A-Z_]+)\"[^}]*}\\s+([0-9.eE+]+)\\s*$");
+  private static final Pattern LINE =
+      Pattern.compile(
+          "^dragonfly_client_download_traffic(?:_total)?\\{[^}]*type=\"([A-Z_]+)\"[^}]*}\\s+([0-9.eE+]+)\\s*$");
   private static final int TIMEOUT_MILLIS = 2_000;
   private final URI metrics;
 
@@ -64,7 +66,9 @@ public final class DragonflyTraffic {
         byType.merge(m.group(1), (long) Double.parseDouble(m.group(2)), Long::sum);
       }
     }
-    return new Counters(byType.getOrDefault("REMOTE_PEER", 0L), byType.getOrDefault("LOCAL_PEER", 0L),
+    return new Counters(
+        byType.getOrDefault("REMOTE_PEER", 0L),
+        byType.getOrDefault("LOCAL_PEER", 0L),
         byType.getOrDefault("BACK_TO_SOURCE", 0L));
   }
 

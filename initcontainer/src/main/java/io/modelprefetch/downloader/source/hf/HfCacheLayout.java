@@ -59,7 +59,8 @@ public final class HfCacheLayout implements Source, Pull.Finisher {
     this.revision = revision == null ? "main" : revision;
     this.files = files;
     if (SafePath.problem(this.revision) != null) {
-      throw new DownloadException(Failure.USAGE, "revision '" + this.revision + "' cannot name a file under refs/");
+      throw new DownloadException(
+          Failure.USAGE, "revision '" + this.revision + "' cannot name a file under refs/");
     }
   }
 
@@ -73,20 +74,33 @@ public final class HfCacheLayout implements Source, Pull.Finisher {
   }
 
   @Override
-  public synchronized Listing resolve(Retry retry) throws DownloadException, IOException, InterruptedException {
+  public synchronized Listing resolve(Retry retry)
+      throws DownloadException, IOException, InterruptedException {
     Listing m = files.resolve(retry);
     List<String> problems = SafePath.problems(m.files());
     if (!problems.isEmpty()) {
-      throw new DownloadException(Failure.SOURCE, "refusing the listing of " + m.source() + ": "
-          + String.join("; ", problems.subList(0, Math.min(10, problems.size()))));
+      throw new DownloadException(
+          Failure.SOURCE,
+          "refusing the listing of "
+              + m.source()
+              + ": "
+              + String.join("; ", problems.subList(0, Math.min(10, problems.size()))));
     }
     Map<String, RemoteFile> byEtag = new LinkedHashMap<>();
     for (RemoteFile f : m.files()) {
       if (!f.version().matches("[0-9a-f]{40}|[0-9a-f]{64}")) {
-        throw new DownloadException(Failure.SOURCE, f.path() + " has no git or LFS object id to name its blob by");
+        throw new DownloadException(
+            Failure.SOURCE, f.path() + " has no git or LFS object id to name its blob by");
       }
-      byEtag.putIfAbsent(f.version(), new RemoteFile(folder() + "/blobs/" + f.version(), f.size(), f.digests(),
-          f.locator(), f.version(), f.ranged()));
+      byEtag.putIfAbsent(
+          f.version(),
+          new RemoteFile(
+              folder() + "/blobs/" + f.version(),
+              f.size(),
+              f.digests(),
+              f.locator(),
+              f.version(),
+              f.ranged()));
     }
     listing = m.files();
     blobs = new Listing(m.source(), m.revision(), List.copyOf(byEtag.values()));
@@ -98,9 +112,13 @@ public final class HfCacheLayout implements Source, Pull.Finisher {
     return files.open(file, from, to);
   }
 
-  /** Writes snapshots/&lt;commit&gt; and refs/&lt;revision&gt;; drops the links of an earlier commit. */
+  /**
+   * Writes snapshots/&lt;commit&gt; and refs/&lt;revision&gt;; drops the links of an earlier
+   * commit.
+   */
   @Override
-  public void finish(Destination destination, Listing resolved, Completion prior) throws IOException, DownloadException {
+  public void finish(Destination destination, Listing resolved, Completion prior)
+      throws IOException, DownloadException {
     String commit = resolved.revision();
     Path model = destination.finalPath(folder());
     Path snapshot = model.resolve("snapshots").resolve(commit);
@@ -108,7 +126,10 @@ public final class HfCacheLayout implements Source, Pull.Finisher {
     for (RemoteFile f : listing) {
       Path link = snapshot.resolve(f.path());
       destination.ensureDirectory(link.getParent());
-      String target = "../".repeat(2 + (int) f.path().chars().filter(c -> c == '/').count()) + "blobs/" + f.version();
+      String target =
+          "../".repeat(2 + (int) f.path().chars().filter(c -> c == '/').count())
+              + "blobs/"
+              + f.version();
       if (!Files.isSymbolicLink(link) || !Files.readSymbolicLink(link).toString().equals(target)) {
         Path tmp = link.resolveSibling("." + link.getFileName() + ".modelprefetch-tmp");
         Files.deleteIfExists(tmp);
@@ -127,21 +148,29 @@ public final class HfCacheLayout implements Source, Pull.Finisher {
     }
     if (prior != null && prior.revision() != null && prior.revision().matches("[0-9a-f]{40}")) {
       String priorFolder = priorFolder(prior);
-      if (priorFolder != null && !(priorFolder.equals(folder()) && prior.revision().equals(commit))) {
-        removeLinks(destination.finalPath(priorFolder).resolve("snapshots").resolve(prior.revision()), Set.of());
+      if (priorFolder != null
+          && !(priorFolder.equals(folder()) && prior.revision().equals(commit))) {
+        removeLinks(
+            destination.finalPath(priorFolder).resolve("snapshots").resolve(prior.revision()),
+            Set.of());
       }
     }
   }
 
   private static String priorFolder(Completion prior) {
     try {
-      return prior.source() != null && prior.source().startsWith("hf://") ? folderOf(HfRepo.parse(prior.source())) : null;
+      return prior.source() != null && prior.source().startsWith("hf://")
+          ? folderOf(HfRepo.parse(prior.source()))
+          : null;
     } catch (DownloadException notHf) {
       return null;
     }
   }
 
-  /** Deletes the symlinks (never following one) under {@code dir} other than {@code keep}, then empty directories. */
+  /**
+   * Deletes the symlinks (never following one) under {@code dir} other than {@code keep}, then
+   * empty directories.
+   */
   private static void removeLinks(Path dir, Set<Path> keep) throws IOException {
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;

@@ -13,8 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads what the Hub API answers: the revision's commit, tree pages and their {@code Link}
- * header. Anything malformed is a source error that says what was wrong, never a crash.
+ * Reads what the Hub API answers: the revision's commit, tree pages and their {@code Link} header.
+ * Anything malformed is a source error that says what was wrong, never a crash.
  */
 final class HfListing {
   private static final Pattern NEXT_LINK = Pattern.compile("<([^>]*)>\\s*;\\s*rel=\"?next\"?");
@@ -90,7 +90,8 @@ final class HfListing {
     }
     try {
       URI next = current.resolve(m.group(1));
-      if (!"http".equals(next.getScheme()) && !"https".equals(next.getScheme()) || next.getHost() == null) {
+      if (!"http".equals(next.getScheme()) && !"https".equals(next.getScheme())
+          || next.getHost() == null) {
         throw malformed("the next-page link '" + m.group(1) + "' is not an http(s) URL");
       }
       return next;

@@ -33,9 +33,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * other ranges, which keeps resolve calls, and so rate-limit use, to one per file.
  *
  * <p>Through Dragonfly, a HEAD on the resolve URL (with the token, to the Hub only) finds the
- * signed CDN URL without fetching from it, and every range of the file goes to the node's
- * Dragonfly client named by the file's digest. The token never goes through Dragonfly: a file the
- * Hub serves itself goes there only for public repos.
+ * signed CDN URL without fetching from it, and every range of the file goes to the node's Dragonfly
+ * client named by the file's digest. The token never goes through Dragonfly: a file the Hub serves
+ * itself goes there only for public repos.
  */
 public final class HfSource implements Source {
   private static final String DEFAULT_ENDPOINT = "https://huggingface.co";
@@ -54,7 +54,8 @@ public final class HfSource implements Source {
     this(options, transport, DragonflyRoute.none());
   }
 
-  public HfSource(SourceOptions options, HttpTransport transport, DragonflyRoute route) throws DownloadException {
+  public HfSource(SourceOptions options, HttpTransport transport, DragonflyRoute route)
+      throws DownloadException {
     this.options = options;
     this.transport = transport;
     this.route = route;
@@ -69,7 +70,9 @@ public final class HfSource implements Source {
     commit = resolveCommit(revision, retry);
     PathFilter filter = PathFilter.of(options.include(), options.exclude());
     List<RemoteFile> files = new ArrayList<>();
-    URI page = endpoint.resolve("api/" + repo.type() + "/" + repo.id() + "/tree/" + commit + "?recursive=true");
+    URI page =
+        endpoint.resolve(
+            "api/" + repo.type() + "/" + repo.id() + "/tree/" + commit + "?recursive=true");
     for (int number = 1; page != null; number++) {
       URI uri = page;
       Page read = retry.send("tree page " + number + " of " + repo.id(), () -> page(uri));
@@ -77,8 +80,15 @@ public final class HfSource implements Source {
       page = HfListing.nextPage(read.link(), page);
     }
     if (files.isEmpty()) {
-      throw new DownloadException(Failure.SOURCE, repo.id() + "@" + commit
-          + " has no files matching include " + options.include() + " / exclude " + options.exclude());
+      throw new DownloadException(
+          Failure.SOURCE,
+          repo.id()
+              + "@"
+              + commit
+              + " has no files matching include "
+              + options.include()
+              + " / exclude "
+              + options.exclude());
     }
     return new Listing(options.uri(), commit, files);
   }
@@ -91,11 +101,16 @@ public final class HfSource implements Source {
     return new Page(readJson(r), r.header("Link"));
   }
 
-  private String resolveCommit(String revision, Retry retry) throws DownloadException, InterruptedException {
-    URI uri = endpoint.resolve("api/" + repo.type() + "/" + repo.id() + "/revision/" + encode(revision));
-    String sha = HfListing.commit(retry.send("the revision " + revision + " of " + repo.id(), () -> readJson(api(uri))));
+  private String resolveCommit(String revision, Retry retry)
+      throws DownloadException, InterruptedException {
+    URI uri =
+        endpoint.resolve("api/" + repo.type() + "/" + repo.id() + "/revision/" + encode(revision));
+    String sha =
+        HfListing.commit(
+            retry.send("the revision " + revision + " of " + repo.id(), () -> readJson(api(uri))));
     if (sha == null) {
-      throw new DownloadException(Failure.SOURCE, "the Hub answered no commit for " + repo.id() + "@" + revision);
+      throw new DownloadException(
+          Failure.SOURCE, "the Hub answered no commit for " + repo.id() + "@" + revision);
     }
     return sha;
   }
@@ -107,9 +122,10 @@ public final class HfSource implements Source {
       if (e.retryable()) {
         throw e;
       }
-      String hint = e.status() == 401 || e.status() == 403
-          ? " (private or gated repo: pass a token with HF_TOKEN or --token-file)"
-          : e.status() == 404 ? " (check the repo id and revision)" : "";
+      String hint =
+          e.status() == 401 || e.status() == 403
+              ? " (private or gated repo: pass a token with HF_TOKEN or --token-file)"
+              : e.status() == 404 ? " (check the repo id and revision)" : "";
       throw new DownloadException(Failure.SOURCE, e.getMessage() + hint, e);
     }
   }
@@ -128,8 +144,8 @@ public final class HfSource implements Source {
       return route.direct(() -> openDirect(file, from, to));
     }
     Digest id = file.strongestDigest();
-    return route.open(target, id == null ? null : id.toString(), from, to,
-        () -> openDirect(file, from, to));
+    return route.open(
+        target, id == null ? null : id.toString(), from, to, () -> openDirect(file, from, to));
   }
 
   /**
@@ -168,7 +184,8 @@ public final class HfSource implements Source {
     try {
       return RangeGet.open(transport, signed, null, from, to, file.size(), file.ranged()).body();
     } catch (SourceException e) {
-      if (e.retryable() || (e.status() != 401 && e.status() != 403 && e.status() != 404 && e.status() != 410)) {
+      if (e.retryable()
+          || (e.status() != 401 && e.status() != 403 && e.status() != 404 && e.status() != 410)) {
         throw e;
       }
       signedUrls.remove(file.locator(), signed);
@@ -178,7 +195,8 @@ public final class HfSource implements Source {
 
   private Body viaResolve(RemoteFile file, long from, long to) throws IOException {
     URI resolve = resolveUri(file);
-    RangeGet.Opened opened = RangeGet.open(transport, resolve, options.token(), from, to, file.size(), file.ranged());
+    RangeGet.Opened opened =
+        RangeGet.open(transport, resolve, options.token(), from, to, file.size(), file.ranged());
     if (!HttpTransport.sameOrigin(resolve, opened.finalUri())) {
       signedUrls.put(file.locator(), opened.finalUri());
     }
@@ -186,7 +204,8 @@ public final class HfSource implements Source {
   }
 
   private URI resolveUri(RemoteFile file) {
-    return endpoint.resolve(repo.resolvePrefix() + "/resolve/" + commit + "/" + encodePath(file.locator()));
+    return endpoint.resolve(
+        repo.resolvePrefix() + "/resolve/" + commit + "/" + encodePath(file.locator()));
   }
 
   private static String encode(String segment) {
@@ -194,7 +213,8 @@ public final class HfSource implements Source {
   }
 
   private static String encodePath(String path) {
-    return String.join("/", java.util.Arrays.stream(path.split("/", -1)).map(HfSource::encode).toList());
+    return String.join(
+        "/", java.util.Arrays.stream(path.split("/", -1)).map(HfSource::encode).toList());
   }
 
   @Override

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * @param total the file's size, or -1 when unknown
  */
 public record ContentRange(long first, long last, long total) {
-  private static final Pattern FORM = Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)");
+  private static final Pattern FORM =
+      Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)");
 
   /** The parsed header, or null when it is absent or malformed. */
   public static ContentRange parse(String header) {

@@ -41,6 +41,7 @@ public final class HttpSource implements Source {
   private final HttpTransport transport;
   private final List<UrlList.Entry> entries;
   private final DragonflyRoute route;
+
   /** Each file's Dragonfly content id by locator (absent: dfdaemon names the task by the URL). */
   private final Map<String, String> contentIds = new ConcurrentHashMap<>();
 
@@ -50,11 +51,20 @@ public final class HttpSource implements Source {
   }
 
   /** As {@link #HttpSource(SourceOptions, HttpTransport)}, ranges going through {@code route}. */
-  public HttpSource(SourceOptions options, HttpTransport transport, DragonflyRoute route) throws DownloadException {
-    this(options, transport, route, List.of(UrlList.entry(options.uri(), null, options.sha256(), "SOURCE")));
+  public HttpSource(SourceOptions options, HttpTransport transport, DragonflyRoute route)
+      throws DownloadException {
+    this(
+        options,
+        transport,
+        route,
+        List.of(UrlList.entry(options.uri(), null, options.sha256(), "SOURCE")));
   }
 
-  public HttpSource(SourceOptions options, HttpTransport transport, DragonflyRoute route, List<UrlList.Entry> entries)
+  public HttpSource(
+      SourceOptions options,
+      HttpTransport transport,
+      DragonflyRoute route,
+      List<UrlList.Entry> entries)
       throws DownloadException {
     this.options = options;
     this.transport = transport;
@@ -63,8 +73,11 @@ public final class HttpSource implements Source {
     Set<String> paths = new HashSet<>();
     for (UrlList.Entry e : entries) {
       if (!paths.add(e.path())) {
-        throw new DownloadException(Failure.USAGE, "two URLs would land at '" + e.path()
-            + "': give one of them another path (out=PATH in --input-file)");
+        throw new DownloadException(
+            Failure.USAGE,
+            "two URLs would land at '"
+                + e.path()
+                + "': give one of them another path (out=PATH in --input-file)");
       }
     }
     if (entries.isEmpty()) {
@@ -80,17 +93,21 @@ public final class HttpSource implements Source {
     }
     MessageDigest fingerprint = sha256();
     for (RemoteFile f : files) {
-      fingerprint.update((f.locator() + "\0" + f.version() + "\n").getBytes(StandardCharsets.UTF_8));
+      fingerprint.update(
+          (f.locator() + "\0" + f.version() + "\n").getBytes(StandardCharsets.UTF_8));
     }
-    return new Listing(options.uri(), "sha256:" + HexFormat.of().formatHex(fingerprint.digest()), files);
+    return new Listing(
+        options.uri(), "sha256:" + HexFormat.of().formatHex(fingerprint.digest()), files);
   }
 
   private List<RemoteFile> probeAll() throws DownloadException, IOException, InterruptedException {
     if (entries.size() == 1) {
       return List.of(file(entries.getFirst()));
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PROBES_IN_FLIGHT, entries.size()),
-        Thread.ofPlatform().name("probe-", 0).daemon().factory());
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(PROBES_IN_FLIGHT, entries.size()),
+            Thread.ofPlatform().name("probe-", 0).daemon().factory());
     try {
       List<Future<RemoteFile>> probes = new ArrayList<>();
       for (UrlList.Entry e : entries) {
@@ -116,8 +133,10 @@ public final class HttpSource implements Source {
 
   private RemoteFile file(UrlList.Entry e) throws DownloadException, IOException {
     Probe probe = probe(e.uri());
-    List<Digest> digests = e.sha256() == null ? List.of() : List.of(new Digest(Digest.Algorithm.SHA256, e.sha256()));
-    String version = probe.etag != null ? probe.etag : e.sha256() != null ? e.sha256() : "size:" + probe.size;
+    List<Digest> digests =
+        e.sha256() == null ? List.of() : List.of(new Digest(Digest.Algorithm.SHA256, e.sha256()));
+    String version =
+        probe.etag != null ? probe.etag : e.sha256() != null ? e.sha256() : "size:" + probe.size;
     String contentId = contentId(e.sha256(), probe.etag, e.uri());
     if (contentId != null) {
       contentIds.put(e.uri().toString(), contentId);
@@ -144,7 +163,8 @@ public final class HttpSource implements Source {
         throw asDownloadException(e);
       }
     }
-    HttpTransport.Response r = transport.send("GET", uri, Map.of("Range", "bytes=0-0"), options.token());
+    HttpTransport.Response r =
+        transport.send("GET", uri, Map.of("Range", "bytes=0-0"), options.token());
     String contentRange = r.header("Content-Range");
     r.release(false);
     if (r.status() == 206 && ContentRange.totalOf(contentRange) >= 0) {
@@ -153,8 +173,10 @@ public final class HttpSource implements Source {
     if (r.contentLength() >= 0) {
       return new Probe(r.contentLength(), r.header("ETag"), false);
     }
-    throw new DownloadException(Failure.SOURCE, HttpTransport.redact(uri)
-        + " announces no size (no Content-Length on HEAD or GET); cannot download it safely");
+    throw new DownloadException(
+        Failure.SOURCE,
+        HttpTransport.redact(uri)
+            + " announces no size (no Content-Length on HEAD or GET); cannot download it safely");
   }
 
   static DownloadException asDownloadException(SourceException e) {
@@ -171,7 +193,13 @@ public final class HttpSource implements Source {
       return "sha256:" + sha256.toLowerCase(Locale.ROOT);
     }
     if (etag != null && !etag.startsWith("W/") && etag.matches("\"?[\\x21\\x23-\\x7e]+\"?")) {
-      return "etag:" + etag.replace("\"", "") + "@" + uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+      return "etag:"
+          + etag.replace("\"", "")
+          + "@"
+          + uri.getScheme()
+          + "://"
+          + uri.getRawAuthority()
+          + uri.getRawPath();
     }
     return null;
   }
@@ -180,7 +208,9 @@ public final class HttpSource implements Source {
   public Body open(RemoteFile file, long from, long to) throws IOException {
     URI uri = URI.create(file.locator());
     DragonflyRoute.Direct direct =
-        () -> RangeGet.open(transport, uri, options.token(), from, to, file.size(), file.ranged()).body();
+        () ->
+            RangeGet.open(transport, uri, options.token(), from, to, file.size(), file.ranged())
+                .body();
     if (options.token() != null || uri.getUserInfo() != null || !file.ranged()) {
       return route.direct(direct);
     }

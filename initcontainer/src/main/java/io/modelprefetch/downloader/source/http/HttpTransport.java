@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * HTTP/1.1 requests with our rules: redirects followed by hand so that a bearer token never
- * reaches another host, a read timeout as the stall detector, and status codes turned into
- * {@link SourceException}s that carry Retry-After.
+ * HTTP/1.1 requests with our rules: redirects followed by hand so that a bearer token never reaches
+ * another host, a read timeout as the stall detector, and status codes turned into {@link
+ * SourceException}s that carry Retry-After.
  *
  * <p>HttpURLConnection, not java.net.http: its socket read timeout is exactly "no byte for this
  * long", and each concurrent range gets its own pooled connection (no HTTP/2 multiplexing onto one
@@ -71,7 +71,8 @@ public final class HttpTransport {
    * As {@link #send}, with a whole {@code Authorization} header value (Bearer or Basic), which
    * likewise goes only to {@code uri}'s own origin, never to a redirect target on another.
    */
-  public Response sendAuthorized(String method, URI uri, Map<String, String> headers, String authorization)
+  public Response sendAuthorized(
+      String method, URI uri, Map<String, String> headers, String authorization)
       throws IOException {
     return exchange(method, uri, headers, authorization, false);
   }
@@ -87,8 +88,13 @@ public final class HttpTransport {
     return r.status() >= 300 && r.status() < 400 ? r.finalUri() : null;
   }
 
-  private Response exchange(String method, URI uri, Map<String, String> headers, String authorization,
-      boolean stopAtOtherHost) throws IOException {
+  private Response exchange(
+      String method,
+      URI uri,
+      Map<String, String> headers,
+      String authorization,
+      boolean stopAtOtherHost)
+      throws IOException {
     URI current = uri;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       HttpURLConnection c = (HttpURLConnection) current.toURL().openConnection();
@@ -124,9 +130,18 @@ public final class HttpTransport {
   private static int responseCode(HttpURLConnection c, URI uri) throws IOException {
     try {
       return c.getResponseCode();
-    } catch (java.net.ConnectException | java.net.UnknownHostException | java.net.NoRouteToHostException e) {
-      java.net.ConnectException named = new java.net.ConnectException("cannot connect to " + uri.getHost() + ":" + port(uri)
-          + " (" + (e instanceof java.net.UnknownHostException ? "unknown host" : e.getMessage()) + ")");
+    } catch (java.net.ConnectException
+        | java.net.UnknownHostException
+        | java.net.NoRouteToHostException e) {
+      java.net.ConnectException named =
+          new java.net.ConnectException(
+              "cannot connect to "
+                  + uri.getHost()
+                  + ":"
+                  + port(uri)
+                  + " ("
+                  + (e instanceof java.net.UnknownHostException ? "unknown host" : e.getMessage())
+                  + ")");
       named.initCause(e);
       throw named;
     }
@@ -147,11 +162,17 @@ public final class HttpTransport {
     if (detail == null) {
       detail = errorBody(c);
     }
-    String message = method + " " + redact(uri) + " answered " + status
-        + (detail.isBlank() ? "" : ": " + detail);
+    String message =
+        method
+            + " "
+            + redact(uri)
+            + " answered "
+            + status
+            + (detail.isBlank() ? "" : ": " + detail);
     c.disconnect();
     if (SourceException.retryableStatus(status)) {
-      return SourceException.retryable(message, retryAfter(c.getHeaderField("Retry-After")), status);
+      return SourceException.retryable(
+          message, retryAfter(c.getHeaderField("Retry-After")), status);
     }
     return SourceException.fatal(message, status);
   }
@@ -196,6 +217,8 @@ public final class HttpTransport {
 
   /** The URI without its query (signed URLs carry credentials there). */
   public static String redact(URI uri) {
-    return uri.getQuery() == null ? uri.toString() : uri.toString().replace("?" + uri.getRawQuery(), "?…");
+    return uri.getQuery() == null
+        ? uri.toString()
+        : uri.toString().replace("?" + uri.getRawQuery(), "?…");
   }
 }

@@ -12,18 +12,43 @@ import java.util.Map;
 public final class RangeGet {
   private RangeGet() {}
 
-  /** The body, the URI it finally came from (after redirects) and the response (for its headers). */
+  /**
+   * The body, the URI it finally came from (after redirects) and the response (for its headers).
+   */
   public record Opened(Body body, URI finalUri, HttpTransport.Response response) {}
 
   public static Opened open(
-      HttpTransport transport, URI uri, String bearer, long from, long to, long size, boolean ranged)
+      HttpTransport transport,
+      URI uri,
+      String bearer,
+      long from,
+      long to,
+      long size,
+      boolean ranged)
       throws IOException {
-    return openAuthorized(transport, uri, Map.of(), bearer == null ? null : "Bearer " + bearer, from, to, size, ranged);
+    return openAuthorized(
+        transport,
+        uri,
+        Map.of(),
+        bearer == null ? null : "Bearer " + bearer,
+        from,
+        to,
+        size,
+        ranged);
   }
 
-  /** As {@link #open}, with a whole {@code Authorization} header value (sent to {@code uri}'s origin only). */
+  /**
+   * As {@link #open}, with a whole {@code Authorization} header value (sent to {@code uri}'s origin
+   * only).
+   */
   public static Opened openAuthorized(
-      HttpTransport transport, URI uri, String authorization, long from, long to, long size, boolean ranged)
+      HttpTransport transport,
+      URI uri,
+      String authorization,
+      long from,
+      long to,
+      long size,
+      boolean ranged)
       throws IOException {
     return openAuthorized(transport, uri, Map.of(), authorization, from, to, size, ranged);
   }
@@ -35,8 +60,16 @@ public final class RangeGet {
   }
 
   /** As above, with more request headers (e.g. a signature that covers the Range header too). */
-  public static Opened openAuthorized(HttpTransport transport, URI uri, Map<String, String> more, String authorization,
-      long from, long to, long size, boolean ranged) throws IOException {
+  public static Opened openAuthorized(
+      HttpTransport transport,
+      URI uri,
+      Map<String, String> more,
+      String authorization,
+      long from,
+      long to,
+      long size,
+      boolean ranged)
+      throws IOException {
     boolean whole = from == 0 && to == size;
     Map<String, String> headers = new java.util.HashMap<>(more);
     headers.putAll(rangeHeader(from, to, size, ranged));
@@ -51,18 +84,34 @@ public final class RangeGet {
       String contentRange = r.header("Content-Range");
       if (!ContentRange.covers(contentRange, from, to)) {
         r.release(false);
-        throw SourceException.retryable("GET " + HttpTransport.redact(r.finalUri())
-            + " answered Content-Range '" + contentRange + "', expected '" + expected + "…'", null, 206);
+        throw SourceException.retryable(
+            "GET "
+                + HttpTransport.redact(r.finalUri())
+                + " answered Content-Range '"
+                + contentRange
+                + "', expected '"
+                + expected
+                + "…'",
+            null,
+            206);
       }
     }
     long length = r.contentLength();
     if (length >= 0 && length != to - from) {
       r.release(false);
-      throw SourceException.fatal("GET " + HttpTransport.redact(r.finalUri()) + " announced "
-          + length + " bytes, expected " + (to - from) + " (the file changed at the source?)", r.status());
+      throw SourceException.fatal(
+          "GET "
+              + HttpTransport.redact(r.finalUri())
+              + " announced "
+              + length
+              + " bytes, expected "
+              + (to - from)
+              + " (the file changed at the source?)",
+          r.status());
     }
     InputStream in = new CountingStream(r.body(), to - from);
-    return new Opened(new Body(in, () -> r.release(((CountingStream) in).atEnd())), r.finalUri(), r);
+    return new Opened(
+        new Body(in, () -> r.release(((CountingStream) in).atEnd())), r.finalUri(), r);
   }
 
   /** Stops at the expected length so a keep-alive connection is released cleanly. */

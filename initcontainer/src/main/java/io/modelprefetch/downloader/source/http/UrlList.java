@@ -41,31 +41,49 @@ public final class UrlList {
       if (option.startsWith("out=")) {
         out.add(new Entry(last.uri(), option.substring(4), last.sha256()));
       } else if (option.toLowerCase(Locale.ROOT).startsWith("checksum=sha-256=")) {
-        out.add(new Entry(last.uri(), last.path(), sha256(option.substring("checksum=sha-256=".length()), where)));
+        out.add(
+            new Entry(
+                last.uri(),
+                last.path(),
+                sha256(option.substring("checksum=sha-256=".length()), where)));
       } else {
-        throw usage(where + ": unsupported option '" + option + "' (supported: out=PATH, checksum=sha-256=HEX)");
+        throw usage(
+            where
+                + ": unsupported option '"
+                + option
+                + "' (supported: out=PATH, checksum=sha-256=HEX)");
       }
     }
     return out;
   }
 
   /** An entry for a URL given on the command line. */
-  public static Entry entry(String url, String path, String sha256, String where) throws DownloadException {
+  public static Entry entry(String url, String path, String sha256, String where)
+      throws DownloadException {
     URI uri;
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
       throw usage(where + ": invalid URL '" + url + "': " + e.getReason());
     }
-    if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-      throw usage(where + ": '" + HttpTransport.redact(uri) + "' is not an http(s):// URL (several sources must all be)");
+    if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())
+        || uri.getHost() == null) {
+      throw usage(
+          where
+              + ": '"
+              + HttpTransport.redact(uri)
+              + "' is not an http(s):// URL (several sources must all be)");
     }
     String name = path;
     if (name == null) {
       String p = uri.getPath() == null ? "" : uri.getPath();
       name = p.substring(p.lastIndexOf('/') + 1);
       if (name.isEmpty()) {
-        throw usage(where + ": '" + HttpTransport.redact(uri) + "' does not name a file: the URL path must end in a file name");
+        throw usage(
+            where
+                + ": '"
+                + HttpTransport.redact(uri)
+                + "' does not name a file: the URL path must end in a file name");
       }
     }
     return new Entry(uri, name, sha256 == null ? null : sha256(sha256, where));

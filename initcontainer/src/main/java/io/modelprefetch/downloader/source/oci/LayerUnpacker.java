@@ -30,18 +30,17 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
- * Turns verified layer blobs into the model's files, layer by layer as a container runtime
- * would: a raw layer is one file (hard-linked from the blob, no copy); an archive layer is
- * extracted entry by entry, each file written to staging, hashed (sha256, recorded for
- * {@code verify}) and renamed into place. Whiteouts ({@code .wh.name}, {@code .wh..wh..opq})
- * remove what earlier layers wrote.
+ * Turns verified layer blobs into the model's files, layer by layer as a container runtime would: a
+ * raw layer is one file (hard-linked from the blob, no copy); an archive layer is extracted entry
+ * by entry, each file written to staging, hashed (sha256, recorded for {@code verify}) and renamed
+ * into place. Whiteouts ({@code .wh.name}, {@code .wh..wh..opq}) remove what earlier layers wrote.
  *
- * <p>Hostile archives: every entry name passes the same {@link SafePath} rules as a listing
- * (before the include/exclude filter, so an unsafe name always fails the pull); directories are
- * created without following symlinks. <b>Links are never written as symlinks</b>: a symlink or
- * hard link to a regular file extracted earlier from the same image becomes a hard link to that
- * file; a link that leaves the image, points at a directory or at nothing, and any device, FIFO
- * or other special entry fail the pull (exit 3) naming the entry, unless --exclude skips it.
+ * <p>Hostile archives: every entry name passes the same {@link SafePath} rules as a listing (before
+ * the include/exclude filter, so an unsafe name always fails the pull); directories are created
+ * without following symlinks. <b>Links are never written as symlinks</b>: a symlink or hard link to
+ * a regular file extracted earlier from the same image becomes a hard link to that file; a link
+ * that leaves the image, points at a directory or at nothing, and any device, FIFO or other special
+ * entry fail the pull (exit 3) naming the entry, unless --exclude skips it.
  */
 final class LayerUnpacker {
   private static final String WHITEOUT = ".wh.";
@@ -75,12 +74,16 @@ final class LayerUnpacker {
       Files.copy(blob, tmp, LinkOption.NOFOLLOW_LINKS);
     }
     place(layer.name(), tmp);
-    files.put(layer.name(), new CompletedFile(layer.name(), layer.size(),
-        List.of(Digest.parse(layer.digest())), layer.digest()));
+    files.put(
+        layer.name(),
+        new CompletedFile(
+            layer.name(), layer.size(), List.of(Digest.parse(layer.digest())), layer.digest()));
   }
 
   void archive(Layer layer, Path blob) throws DownloadException, IOException {
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(blob, LinkOption.NOFOLLOW_LINKS), 1 << 16);
+    try (InputStream raw =
+            new BufferedInputStream(
+                Files.newInputStream(blob, LinkOption.NOFOLLOW_LINKS), 1 << 16);
         TarArchiveInputStream tar = new TarArchiveInputStream(decompressed(raw))) {
       for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
         entry(layer, e, tar);
@@ -89,8 +92,13 @@ final class LayerUnpacker {
       if (e instanceof java.nio.file.FileSystemException) {
         throw e;
       }
-      throw new DownloadException(Failure.SOURCE, "layer " + layer.digest() + " is not a readable tar archive: "
-          + RegistryAuth.printable(String.valueOf(e.getMessage())), e);
+      throw new DownloadException(
+          Failure.SOURCE,
+          "layer "
+              + layer.digest()
+              + " is not a readable tar archive: "
+              + RegistryAuth.printable(String.valueOf(e.getMessage())),
+          e);
     }
   }
 
@@ -99,10 +107,13 @@ final class LayerUnpacker {
     int b0 = in.read();
     int b1 = in.read();
     in.reset();
-    return b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+    return b0 == 0x1f && b1 == 0x8b
+        ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16)
+        : in;
   }
 
-  private void entry(Layer layer, TarArchiveEntry e, InputStream data) throws DownloadException, IOException {
+  private void entry(Layer layer, TarArchiveEntry e, InputStream data)
+      throws DownloadException, IOException {
     String name = clean(e.getName());
     if (name.isEmpty()) {
       return;
@@ -114,7 +125,9 @@ final class LayerUnpacker {
     String base = name.substring(name.lastIndexOf('/') + 1);
     String parent = name.contains("/") ? name.substring(0, name.lastIndexOf('/') + 1) : "";
     if (base.startsWith(WHITEOUT)) {
-      whiteout(base.equals(OPAQUE) ? parent : parent + base.substring(WHITEOUT.length()), base.equals(OPAQUE));
+      whiteout(
+          base.equals(OPAQUE) ? parent : parent + base.substring(WHITEOUT.length()),
+          base.equals(OPAQUE));
       return;
     }
     if (!filter.test(name) && !e.isDirectory()) {
@@ -124,11 +137,13 @@ final class LayerUnpacker {
       destination.ensureDirectory(destination.finalPath(name));
     } else if (e.isSymbolicLink() || e.isLink()) {
       link(layer, name, e);
-    } else if (e.getLinkFlag() == TarConstants.LF_NORMAL || e.getLinkFlag() == TarConstants.LF_OLDNORM
+    } else if (e.getLinkFlag() == TarConstants.LF_NORMAL
+        || e.getLinkFlag() == TarConstants.LF_OLDNORM
         || e.getLinkFlag() == TarConstants.LF_CONTIG) {
       file(layer, name, data);
     } else {
-      throw refused(layer, name, "it is a device, FIFO or other special file, which a model never needs");
+      throw refused(
+          layer, name, "it is a device, FIFO or other special file, which a model never needs");
     }
   }
 
@@ -136,30 +151,54 @@ final class LayerUnpacker {
     Path tmp = nextStaging();
     MessageDigest sha256 = sha256();
     long size;
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    try (FileChannel ch =
+            FileChannel.open(
+                tmp,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
         OutputStream out = new DigestOutputStream(Channels.newOutputStream(ch), sha256)) {
       size = data.transferTo(out);
       out.flush();
       ch.force(true);
     }
     place(name, tmp);
-    files.put(name, new CompletedFile(name, size, List.of(Digest.of(Digest.Algorithm.SHA256, sha256.digest())),
-        layer.digest()));
+    files.put(
+        name,
+        new CompletedFile(
+            name,
+            size,
+            List.of(Digest.of(Digest.Algorithm.SHA256, sha256.digest())),
+            layer.digest()));
   }
 
-  /** A link becomes a hard link to the file it names, which must be a file this image already wrote. */
-  private void link(Layer layer, String name, TarArchiveEntry e) throws DownloadException, IOException {
+  /**
+   * A link becomes a hard link to the file it names, which must be a file this image already wrote.
+   */
+  private void link(Layer layer, String name, TarArchiveEntry e)
+      throws DownloadException, IOException {
     String target = e.getLinkName();
-    String resolved = e.isSymbolicLink() && !target.startsWith("/") && name.contains("/")
-        ? name.substring(0, name.lastIndexOf('/') + 1) + target : target;
+    String resolved =
+        e.isSymbolicLink() && !target.startsWith("/") && name.contains("/")
+            ? name.substring(0, name.lastIndexOf('/') + 1) + target
+            : target;
     resolved = normalize(resolved);
     if (resolved == null || SafePath.problem(resolved) != null) {
-      throw refused(layer, name, "it is a link to '" + RegistryAuth.printable(target) + "', outside the model");
+      throw refused(
+          layer,
+          name,
+          "it is a link to '" + RegistryAuth.printable(target) + "', outside the model");
     }
     CompletedFile to = files.get(resolved);
-    if (to == null || !Files.isRegularFile(destination.finalPath(resolved), LinkOption.NOFOLLOW_LINKS)) {
-      throw refused(layer, name, "it is a link to '" + RegistryAuth.printable(target)
-          + "', which is not a file of the model (links to directories or missing files are not supported)");
+    if (to == null
+        || !Files.isRegularFile(destination.finalPath(resolved), LinkOption.NOFOLLOW_LINKS)) {
+      throw refused(
+          layer,
+          name,
+          "it is a link to '"
+              + RegistryAuth.printable(target)
+              + "', which is not a file of the model (links to directories or missing files are not"
+              + " supported)");
     }
     Path tmp = nextStaging();
     Files.createLink(tmp, destination.finalPath(resolved));
@@ -206,7 +245,9 @@ final class LayerUnpacker {
     return n.equals(".") ? "" : n;
   }
 
-  /** Lexically resolves "." and ".." in a root-relative path; null when it climbs above the root. */
+  /**
+   * Lexically resolves "." and ".." in a root-relative path; null when it climbs above the root.
+   */
   static String normalize(String path) {
     java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
     for (String s : clean(path).split("/")) {
@@ -226,8 +267,14 @@ final class LayerUnpacker {
   }
 
   private static DownloadException refused(Layer layer, String name, String why) {
-    return new DownloadException(Failure.SOURCE, "refusing layer " + layer.digest() + ": entry '"
-        + RegistryAuth.printable(name) + "': " + why);
+    return new DownloadException(
+        Failure.SOURCE,
+        "refusing layer "
+            + layer.digest()
+            + ": entry '"
+            + RegistryAuth.printable(name)
+            + "': "
+            + why);
   }
 
   private static MessageDigest sha256() {

@@ -25,12 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An oci:// pull in two steps. First the layer blobs are pulled like any source (one scheduler
- * over ranges of all blobs, journal and resume, each blob verified by its sha256) into the blob
- * store {@code DIR/.modelprefetch/oci/sha256/<hex>}; then {@link LayerUnpacker} lays the files
- * out in DIR in layer order and the completion manifest (revision: the manifest digest) is
- * written last. Raw blobs stay in the store (they are hard links of the files, no extra space) so
- * a new revision fetches only changed layers; archive blobs are deleted once extracted.
+ * An oci:// pull in two steps. First the layer blobs are pulled like any source (one scheduler over
+ * ranges of all blobs, journal and resume, each blob verified by its sha256) into the blob store
+ * {@code DIR/.modelprefetch/oci/sha256/<hex>}; then {@link LayerUnpacker} lays the files out in DIR
+ * in layer order and the completion manifest (revision: the manifest digest) is written last. Raw
+ * blobs stay in the store (they are hard links of the files, no extra space) so a new revision
+ * fetches only changed layers; archive blobs are deleted once extracted.
  */
 public final class OciPull {
   private static final Logger LOG = LoggerFactory.getLogger(OciPull.class);
@@ -40,7 +40,11 @@ public final class OciPull {
   private final TransferSettings settings;
   private final ProgressTracker progress;
 
-  public OciPull(OciSource source, Destination destination, TransferSettings settings, ProgressTracker progress) {
+  public OciPull(
+      OciSource source,
+      Destination destination,
+      TransferSettings settings,
+      ProgressTracker progress) {
     this.source = source;
     this.destination = destination;
     this.settings = settings;
@@ -73,18 +77,28 @@ public final class OciPull {
       }
       List<CompletedFile> files = unpacker.files();
       if (files.isEmpty()) {
-        throw new DownloadException(Failure.SOURCE, listing.source() + " (" + listing.revision()
-            + ") has no files matching include / exclude");
+        throw new DownloadException(
+            Failure.SOURCE,
+            listing.source()
+                + " ("
+                + listing.revision()
+                + ") has no files matching include / exclude");
       }
       removeStale(prior, files);
-      Completion done = new Completion(listing.source(), listing.revision(), Instant.now().toString(),
-          files.stream().mapToLong(CompletedFile::size).sum(), files);
+      Completion done =
+          new Completion(
+              listing.source(),
+              listing.revision(),
+              Instant.now().toString(),
+              files.stream().mapToLong(CompletedFile::size).sum(),
+              files);
       destination.complete(done);
       dropArchives(store);
       deleteTree(staging);
       return new Pull.Result(done, false, blobs.filesFetched(), blobs.filesReused());
     } catch (IOException e) {
-      throw new DownloadException(Failure.DESTINATION, "destination " + destination.root() + ": " + e.getMessage(), e);
+      throw new DownloadException(
+          Failure.DESTINATION, "destination " + destination.root() + ": " + e.getMessage(), e);
     }
   }
 
@@ -123,7 +137,8 @@ public final class OciPull {
   private void dropArchives(Destination store) throws IOException {
     for (Layer layer : source.layers()) {
       if (layer.archive() != Layer.Archive.RAW) {
-        Files.deleteIfExists(store.finalPath("sha256/" + layer.digest().substring("sha256:".length())));
+        Files.deleteIfExists(
+            store.finalPath("sha256/" + layer.digest().substring("sha256:".length())));
       }
     }
   }

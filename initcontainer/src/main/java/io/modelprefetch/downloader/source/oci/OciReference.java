@@ -7,28 +7,35 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code oci://registry[:port]/repository[:tag|@digest]}, parsed by the distribution spec's
- * grammar (lower-case repository path components, tags of at most 128 characters).
+ * {@code oci://registry[:port]/repository[:tag|@digest]}, parsed by the distribution spec's grammar
+ * (lower-case repository path components, tags of at most 128 characters).
  *
  * @param registry host[:port] as given
  * @param repository the repository name (may contain '/')
  * @param reference a tag or a {@code sha256:} digest ({@code latest} when neither was given)
  */
 public record OciReference(String registry, String repository, String reference) {
-  private static final Pattern FORM = Pattern.compile(
-      "oci://(?<registry>[A-Za-z0-9.-]+(?::[0-9]{1,5})?|\\[[0-9A-Fa-f:]+\\](?::[0-9]{1,5})?)"
-          + "/(?<repo>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)"
-          + "(?::(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})|@(?<digest>sha256:[0-9a-f]{64}))?");
+  private static final Pattern FORM =
+      Pattern.compile(
+          "oci://(?<registry>[A-Za-z0-9.-]+(?::[0-9]{1,5})?|\\[[0-9A-Fa-f:]+\\](?::[0-9]{1,5})?)"
+              + "/(?<repo>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)"
+              + "(?::(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})|@(?<digest>sha256:[0-9a-f]{64}))?");
   static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
   public static OciReference parse(String uri) throws DownloadException {
     Matcher m = FORM.matcher(uri);
     if (!m.matches()) {
-      throw new DownloadException(Failure.USAGE, "invalid OCI reference '" + uri + "': expected "
-          + "oci://registry[:port]/repository[:tag|@sha256:<64 hex>] (repository in lower case)");
+      throw new DownloadException(
+          Failure.USAGE,
+          "invalid OCI reference '"
+              + uri
+              + "': expected oci://registry[:port]/repository[:tag|@sha256:<64 hex>] (repository in"
+              + " lower case)");
     }
-    String reference = m.group("digest") != null ? m.group("digest")
-        : m.group("tag") != null ? m.group("tag") : "latest";
+    String reference =
+        m.group("digest") != null
+            ? m.group("digest")
+            : m.group("tag") != null ? m.group("tag") : "latest";
     return new OciReference(m.group("registry"), m.group("repo"), reference);
   }
 
@@ -37,9 +44,11 @@ public record OciReference(String registry, String repository, String reference)
     if (revision == null) {
       return this;
     }
-    if (!DIGEST.matcher(revision).matches() && !revision.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
-      throw new DownloadException(Failure.USAGE, "--revision for oci:// must be a tag or sha256:<64 hex>, got '"
-          + revision + "'");
+    if (!DIGEST.matcher(revision).matches()
+        && !revision.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
+      throw new DownloadException(
+          Failure.USAGE,
+          "--revision for oci:// must be a tag or sha256:<64 hex>, got '" + revision + "'");
     }
     return new OciReference(registry, repository, revision);
   }

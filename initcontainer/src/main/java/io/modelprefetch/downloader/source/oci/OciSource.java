@@ -28,17 +28,18 @@ import java.util.Map;
 
 /**
  * An OCI artifact or image in a registry (distribution spec). {@link #resolve()} fetches the
- * manifest once (following an image index to the manifest of the wanted platform), checks its
- * bytes against its digest, and lists the layer blobs as files {@code sha256/<hex>}; each blob is
- * then fetched in ranges like any file and verified by its digest. {@link OciPull} turns the
- * verified blobs into the model's files.
+ * manifest once (following an image index to the manifest of the wanted platform), checks its bytes
+ * against its digest, and lists the layer blobs as files {@code sha256/<hex>}; each blob is then
+ * fetched in ranges like any file and verified by its digest. {@link OciPull} turns the verified
+ * blobs into the model's files.
  */
 public final class OciSource implements Source {
   static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
   static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
   static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-  private static final String ACCEPT = String.join(", ", OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_LIST);
+  private static final String ACCEPT =
+      String.join(", ", OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_LIST);
   private static final int MAX_MANIFEST = 4 << 20;
 
   private final String uri;
@@ -56,8 +57,15 @@ public final class OciSource implements Source {
    * @param platform os/arch[/variant] to pick from an image index
    * @param credentials for the registry, or null (anonymous)
    */
-  public OciSource(String uri, OciReference ref, URI base, String platform, PathFilter filter,
-      HttpTransport transport, java.time.Duration timeout, RegistryAuth.Credentials credentials) {
+  public OciSource(
+      String uri,
+      OciReference ref,
+      URI base,
+      String platform,
+      PathFilter filter,
+      HttpTransport transport,
+      java.time.Duration timeout,
+      RegistryAuth.Credentials credentials) {
     this.uri = uri;
     this.ref = ref;
     this.base = base;
@@ -73,25 +81,34 @@ public final class OciSource implements Source {
    *
    * @param dockerConfig a docker config.json's text (auths), or null
    */
-  public static OciSource create(SourceOptions options, String platform, boolean plainHttp, String dockerConfig)
+  public static OciSource create(
+      SourceOptions options, String platform, boolean plainHttp, String dockerConfig)
       throws DownloadException {
     OciReference ref = OciReference.parse(options.uri()).at(options.revision());
     if (!platform.matches("[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?")) {
-      throw new DownloadException(Failure.USAGE, "--platform must be os/arch[/variant], e.g. linux/amd64");
+      throw new DownloadException(
+          Failure.USAGE, "--platform must be os/arch[/variant], e.g. linux/amd64");
     }
-    return new OciSource(options.uri(), ref, ref.base(options.endpoint(), plainHttp), platform,
-        PathFilter.of(options.include(), options.exclude()), new HttpTransport(options.stallTimeout()),
-        options.stallTimeout(), RegistryAuth.fromDockerConfig(dockerConfig, ref.apiHost()));
+    return new OciSource(
+        options.uri(),
+        ref,
+        ref.base(options.endpoint(), plainHttp),
+        platform,
+        PathFilter.of(options.include(), options.exclude()),
+        new HttpTransport(options.stallTimeout()),
+        options.stallTimeout(),
+        RegistryAuth.fromDockerConfig(dockerConfig, ref.apiHost()));
   }
 
   /** The platform of this machine, as image indexes name it (linux/amd64, linux/arm64). */
   public static String hostPlatform() {
     String arch = System.getProperty("os.arch");
-    return "linux/" + switch (arch) {
-      case "x86_64", "amd64" -> "amd64";
-      case "aarch64", "arm64" -> "arm64";
-      default -> arch;
-    };
+    return "linux/"
+        + switch (arch) {
+          case "x86_64", "amd64" -> "amd64";
+          case "aarch64", "arm64" -> "arm64";
+          default -> arch;
+        };
   }
 
   /** The layers of the resolved manifest, in order (after {@link #resolve()}). */
@@ -116,19 +133,31 @@ public final class OciSource implements Source {
     if (isIndex(top)) {
       image = fetchManifest(pick(top));
     } else if (!OCI_MANIFEST.equals(top.mediaType) && !DOCKER_MANIFEST.equals(top.mediaType)) {
-      throw new DownloadException(Failure.SOURCE, ref + " is a '" + RegistryAuth.printable(top.mediaType)
-          + "', not an OCI/Docker image manifest or index");
+      throw new DownloadException(
+          Failure.SOURCE,
+          ref
+              + " is a '"
+              + RegistryAuth.printable(top.mediaType)
+              + "', not an OCI/Docker image manifest or index");
     }
     layers = layersOf(image);
     Map<String, RemoteFile> blobs = new LinkedHashMap<>();
     for (Layer l : layers) {
       String hex = l.digest().substring("sha256:".length());
-      blobs.putIfAbsent(l.digest(), new RemoteFile("sha256/" + hex, l.size(),
-          List.of(new Digest(Digest.Algorithm.SHA256, hex)), l.digest(), l.digest(), true));
+      blobs.putIfAbsent(
+          l.digest(),
+          new RemoteFile(
+              "sha256/" + hex,
+              l.size(),
+              List.of(new Digest(Digest.Algorithm.SHA256, hex)),
+              l.digest(),
+              l.digest(),
+              true));
     }
     if (blobs.isEmpty()) {
-      throw new DownloadException(Failure.SOURCE, ref + " (" + image.digest + ") has no layers matching include "
-          + "/ exclude");
+      throw new DownloadException(
+          Failure.SOURCE,
+          ref + " (" + image.digest + ") has no layers matching include " + "/ exclude");
     }
     resolved = new Listing(uri, image.digest, List.copyOf(blobs.values()));
     return resolved;
@@ -140,14 +169,21 @@ public final class OciSource implements Source {
     return base.resolve("v2/" + ref.repository() + "/manifests/" + reference);
   }
 
-  /** GETs a manifest, reads at most 4 MiB and checks its bytes against the digest asked for or announced. */
+  /**
+   * GETs a manifest, reads at most 4 MiB and checks its bytes against the digest asked for or
+   * announced.
+   */
   private Fetched fetchManifest(String reference) throws DownloadException, IOException {
     HttpTransport.Response r;
     try {
-      r = transport.sendAuthorized("GET", manifestUri(reference), Map.of("Accept", ACCEPT), auth.header());
+      r =
+          transport.sendAuthorized(
+              "GET", manifestUri(reference), Map.of("Accept", ACCEPT), auth.header());
     } catch (SourceException e) {
       if (e.status() == 401 && auth.renew()) {
-        r = transport.sendAuthorized("GET", manifestUri(reference), Map.of("Accept", ACCEPT), auth.header());
+        r =
+            transport.sendAuthorized(
+                "GET", manifestUri(reference), Map.of("Accept", ACCEPT), auth.header());
       } else if (e.retryable()) {
         throw e;
       } else {
@@ -160,14 +196,28 @@ public final class OciSource implements Source {
     }
     r.release(false);
     if (bytes.length > MAX_MANIFEST) {
-      throw new DownloadException(Failure.SOURCE, "the manifest of " + ref + " is larger than 4 MiB");
+      throw new DownloadException(
+          Failure.SOURCE, "the manifest of " + ref + " is larger than 4 MiB");
     }
     String actual = "sha256:" + HexFormat.of().formatHex(sha256(bytes));
-    String expected = OciReference.DIGEST.matcher(reference).matches() ? reference : r.header("Docker-Content-Digest");
+    String expected =
+        OciReference.DIGEST.matcher(reference).matches()
+            ? reference
+            : r.header("Docker-Content-Digest");
     if (expected != null && expected.startsWith("sha256:") && !expected.equals(actual)) {
-      throw new DownloadException(Failure.VERIFY, "the manifest " + RegistryAuth.printable(reference) + " of "
-          + ref.registry() + "/" + ref.repository() + " hashes to " + actual + ", not " + RegistryAuth.printable(expected)
-          + " (the registry serves corrupt bytes)");
+      throw new DownloadException(
+          Failure.VERIFY,
+          "the manifest "
+              + RegistryAuth.printable(reference)
+              + " of "
+              + ref.registry()
+              + "/"
+              + ref.repository()
+              + " hashes to "
+              + actual
+              + ", not "
+              + RegistryAuth.printable(expected)
+              + " (the registry serves corrupt bytes)");
     }
     JsonNode body;
     try {
@@ -192,7 +242,8 @@ public final class OciSource implements Source {
   }
 
   private static boolean isIndex(Fetched f) {
-    return OCI_INDEX.equals(f.mediaType) || DOCKER_LIST.equals(f.mediaType)
+    return OCI_INDEX.equals(f.mediaType)
+        || DOCKER_LIST.equals(f.mediaType)
         || f.mediaType.isEmpty() && f.body.has("manifests");
   }
 
@@ -208,23 +259,38 @@ public final class OciSource implements Source {
       String os = p.path("os").asText("");
       String arch = p.path("architecture").asText("");
       String variant = p.path("variant").asText("");
-      String name = os.isEmpty() && arch.isEmpty() ? "(no platform)" : os + "/" + arch + (variant.isEmpty() ? "" : "/" + variant);
+      String name =
+          os.isEmpty() && arch.isEmpty()
+              ? "(no platform)"
+              : os + "/" + arch + (variant.isEmpty() ? "" : "/" + variant);
       seen.add(RegistryAuth.printable(name));
       String[] want = platform.split("/");
-      if (want[0].equals(os) && want.length > 1 && want[1].equals(arch)
+      if (want[0].equals(os)
+          && want.length > 1
+          && want[1].equals(arch)
           && (want.length < 3 || want[2].equals(variant))) {
         return digestOf(m);
       }
     }
-    throw new DownloadException(Failure.SOURCE, ref + " is an image index with no manifest for platform " + platform
-        + "; it has: " + String.join(", ", seen) + " (choose one with --platform)");
+    throw new DownloadException(
+        Failure.SOURCE,
+        ref
+            + " is an image index with no manifest for platform "
+            + platform
+            + "; it has: "
+            + String.join(", ", seen)
+            + " (choose one with --platform)");
   }
 
   private String digestOf(JsonNode descriptor) throws DownloadException {
     String d = descriptor.path("digest").asText("");
     if (!OciReference.DIGEST.matcher(d).matches()) {
-      throw new DownloadException(Failure.SOURCE, ref + ": a descriptor has an unsupported digest '"
-          + RegistryAuth.printable(d) + "' (only sha256 is supported)");
+      throw new DownloadException(
+          Failure.SOURCE,
+          ref
+              + ": a descriptor has an unsupported digest '"
+              + RegistryAuth.printable(d)
+              + "' (only sha256 is supported)");
     }
     return d;
   }
@@ -235,22 +301,45 @@ public final class OciSource implements Source {
       String digest = digestOf(l);
       String mediaType = l.path("mediaType").asText("");
       JsonNode annotations = l.path("annotations");
-      String name = annotations.hasNonNull(Layer.FILEPATH_ANNOTATION) ? annotations.get(Layer.FILEPATH_ANNOTATION).asText()
-          : annotations.hasNonNull(Layer.TITLE_ANNOTATION) ? annotations.get(Layer.TITLE_ANNOTATION).asText() : null;
-      boolean orasDirectory = "true".equals(annotations.path(Layer.ORAS_UNPACK_ANNOTATION).asText());
+      String name =
+          annotations.hasNonNull(Layer.FILEPATH_ANNOTATION)
+              ? annotations.get(Layer.FILEPATH_ANNOTATION).asText()
+              : annotations.hasNonNull(Layer.TITLE_ANNOTATION)
+                  ? annotations.get(Layer.TITLE_ANNOTATION).asText()
+                  : null;
+      boolean orasDirectory =
+          "true".equals(annotations.path(Layer.ORAS_UNPACK_ANNOTATION).asText());
       Layer.Archive archive = Layer.archiveOf(mediaType, name, orasDirectory);
       if (archive == null) {
-        throw new DownloadException(Failure.SOURCE, "layer " + digest + " of " + ref + " ('" + RegistryAuth.printable(mediaType)
-            + "') is no archive and names no file (no " + Layer.FILEPATH_ANNOTATION + " or " + Layer.TITLE_ANNOTATION
-            + " annotation)");
+        throw new DownloadException(
+            Failure.SOURCE,
+            "layer "
+                + digest
+                + " of "
+                + ref
+                + " ('"
+                + RegistryAuth.printable(mediaType)
+                + "') is no archive and names no file (no "
+                + Layer.FILEPATH_ANNOTATION
+                + " or "
+                + Layer.TITLE_ANNOTATION
+                + " annotation)");
       }
       if (archive == Layer.Archive.UNSUPPORTED) {
-        throw new DownloadException(Failure.SOURCE, "layer " + digest + " of " + ref + " is compressed as '"
-            + RegistryAuth.printable(mediaType) + "', which is not supported (use uncompressed or gzip layers)");
+        throw new DownloadException(
+            Failure.SOURCE,
+            "layer "
+                + digest
+                + " of "
+                + ref
+                + " is compressed as '"
+                + RegistryAuth.printable(mediaType)
+                + "', which is not supported (use uncompressed or gzip layers)");
       }
       long size = l.path("size").asLong(-1);
       if (size < 0) {
-        throw new DownloadException(Failure.SOURCE, "layer " + digest + " of " + ref + " has no size");
+        throw new DownloadException(
+            Failure.SOURCE, "layer " + digest + " of " + ref + " has no size");
       }
       if (archive == Layer.Archive.RAW && !filter.test(name)) {
         continue;
@@ -264,7 +353,8 @@ public final class OciSource implements Source {
   public Body open(RemoteFile file, long from, long to) throws IOException, InterruptedException {
     URI blob = base.resolve("v2/" + ref.repository() + "/blobs/" + file.locator());
     try {
-      return RangeGet.openAuthorized(transport, blob, auth.header(), from, to, file.size(), true).body();
+      return RangeGet.openAuthorized(transport, blob, auth.header(), from, to, file.size(), true)
+          .body();
     } catch (SourceException e) {
       if (e.status() != 401) {
         throw e;
@@ -276,7 +366,8 @@ public final class OciSource implements Source {
       } catch (DownloadException d) {
         throw SourceException.fatal(d.getMessage(), 401);
       }
-      return RangeGet.openAuthorized(transport, blob, auth.header(), from, to, file.size(), true).body();
+      return RangeGet.openAuthorized(transport, blob, auth.header(), from, to, file.size(), true)
+          .body();
     }
   }
 

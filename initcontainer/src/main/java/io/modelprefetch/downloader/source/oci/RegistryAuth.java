@@ -21,12 +21,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Registry authorization, as docker and oras do it: the first request is sent without
- * credentials; a 401 names the scheme in {@code WWW-Authenticate}. {@code Basic} gets the
- * credentials from the docker config; {@code Bearer realm=…,service=…} gets a pull token from the
- * realm (with those credentials when there are some, else anonymously), which is renewed once
- * when the registry later answers 401 (expired). The header only ever goes to the registry's own
- * origin (see {@link HttpTransport#sendAuthorized}); nothing here is logged.
+ * Registry authorization, as docker and oras do it: the first request is sent without credentials;
+ * a 401 names the scheme in {@code WWW-Authenticate}. {@code Basic} gets the credentials from the
+ * docker config; {@code Bearer realm=…,service=…} gets a pull token from the realm (with those
+ * credentials when there are some, else anonymously), which is renewed once when the registry later
+ * answers 401 (expired). The header only ever goes to the registry's own origin (see {@link
+ * HttpTransport#sendAuthorized}); nothing here is logged.
  */
 final class RegistryAuth {
   private static final Pattern PARAM = Pattern.compile("([A-Za-z]+)=\"([^\"]*)\"");
@@ -41,7 +41,9 @@ final class RegistryAuth {
   /** user:password for the registry from a docker config, or null for anonymous. */
   record Credentials(String username, String password) {
     String basic() {
-      return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+      return "Basic "
+          + Base64.getEncoder()
+              .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -50,7 +52,8 @@ final class RegistryAuth {
     }
   }
 
-  RegistryAuth(HttpTransport transport, Duration timeout, String repository, Credentials credentials) {
+  RegistryAuth(
+      HttpTransport transport, Duration timeout, String repository, Credentials credentials) {
     this.transport = transport;
     this.timeout = timeout;
     this.repository = repository;
@@ -79,7 +82,8 @@ final class RegistryAuth {
         String value = c.getHeaderField("WWW-Authenticate");
         answer(value == null ? "" : value.strip());
       } else if (SourceException.retryableStatus(status)) {
-        throw SourceException.retryable("HEAD " + uri + " answered " + status, retryAfter(c), status);
+        throw SourceException.retryable(
+            "HEAD " + uri + " answered " + status, retryAfter(c), status);
       }
     } finally {
       c.disconnect();
@@ -99,8 +103,11 @@ final class RegistryAuth {
     String scheme = wwwAuthenticate.split("\\s+", 2)[0];
     if (scheme.equalsIgnoreCase("Basic")) {
       if (credentials == null) {
-        throw new DownloadException(Failure.SOURCE, "the registry requires a user name and password (Basic): give them in a"
-            + " docker config (--registry-config FILE, $MODELPREFETCH_REGISTRY_AUTH, or $DOCKER_CONFIG/config.json)");
+        throw new DownloadException(
+            Failure.SOURCE,
+            "the registry requires a user name and password (Basic): give them in a docker config"
+                + " (--registry-config FILE, $MODELPREFETCH_REGISTRY_AUTH, or"
+                + " $DOCKER_CONFIG/config.json)");
       }
       header = credentials.basic();
     } else if (scheme.equalsIgnoreCase("Bearer")) {
@@ -110,30 +117,42 @@ final class RegistryAuth {
         params.put(m.group(1).toLowerCase(java.util.Locale.ROOT), m.group(2));
       }
       if (!params.containsKey("realm")) {
-        throw new DownloadException(Failure.SOURCE, "the registry's Bearer challenge names no realm");
+        throw new DownloadException(
+            Failure.SOURCE, "the registry's Bearer challenge names no realm");
       }
       challenge = params;
       header = "Bearer " + token(params);
     } else {
-      throw new DownloadException(Failure.SOURCE, "the registry asks for an unsupported authorization scheme '"
-          + printable(scheme) + "' (supported: Bearer token, Basic)");
+      throw new DownloadException(
+          Failure.SOURCE,
+          "the registry asks for an unsupported authorization scheme '"
+              + printable(scheme)
+              + "' (supported: Bearer token, Basic)");
     }
   }
 
   private String token(Map<String, String> params) throws IOException, DownloadException {
     URI realm = URI.create(params.get("realm"));
     if (!"https".equals(realm.getScheme()) && !"http".equals(realm.getScheme())) {
-      throw new DownloadException(Failure.SOURCE, "the registry's token realm is not an http(s) URL");
+      throw new DownloadException(
+          Failure.SOURCE, "the registry's token realm is not an http(s) URL");
     }
     StringBuilder query = new StringBuilder();
     if (params.containsKey("service")) {
       query.append("service=").append(encode(params.get("service")));
     }
-    query.append(query.isEmpty() ? "" : "&").append("scope=").append(encode("repository:" + repository + ":pull"));
+    query
+        .append(query.isEmpty() ? "" : "&")
+        .append("scope=")
+        .append(encode("repository:" + repository + ":pull"));
     URI uri = URI.create(realm + (realm.getRawQuery() == null ? "?" : "&") + query);
     try {
-      HttpTransport.Response r = transport.sendAuthorized("GET", uri, Map.of("Accept", "application/json"),
-          credentials == null ? null : credentials.basic());
+      HttpTransport.Response r =
+          transport.sendAuthorized(
+              "GET",
+              uri,
+              Map.of("Accept", "application/json"),
+              credentials == null ? null : credentials.basic());
       JsonNode body;
       try (InputStream in = r.body()) {
         body = json.readTree(in.readNBytes(1 << 20));
@@ -141,17 +160,26 @@ final class RegistryAuth {
       r.release(true);
       String token = body.path("token").asText(body.path("access_token").asText(""));
       if (token.isEmpty()) {
-        throw new DownloadException(Failure.SOURCE, "the registry's token service answered no token");
+        throw new DownloadException(
+            Failure.SOURCE, "the registry's token service answered no token");
       }
       return token;
     } catch (SourceException e) {
       if (e.retryable()) {
         throw e;
       }
-      throw new DownloadException(Failure.SOURCE, "no pull token for " + repository + ": " + e.getMessage()
-          + (e.status() == 401 || e.status() == 403
-              ? (credentials == null ? " (the repository is private: give credentials in a docker config)"
-                  : " (check the credentials in the docker config)") : ""), e);
+      throw new DownloadException(
+          Failure.SOURCE,
+          "no pull token for "
+              + repository
+              + ": "
+              + e.getMessage()
+              + (e.status() == 401 || e.status() == 403
+                  ? (credentials == null
+                      ? " (the repository is private: give credentials in a docker config)"
+                      : " (check the credentials in the docker config)")
+                  : ""),
+          e);
     }
   }
 
@@ -184,8 +212,10 @@ final class RegistryAuth {
     try {
       auths = new ObjectMapper().readTree(configJson).path("auths");
     } catch (IOException e) {
-      throw new DownloadException(Failure.USAGE, "the registry auth config is not JSON (expected a docker config.json"
-          + " with \"auths\")");
+      throw new DownloadException(
+          Failure.USAGE,
+          "the registry auth config is not JSON (expected a docker config.json"
+              + " with \"auths\")");
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = auths.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -196,15 +226,24 @@ final class RegistryAuth {
       if (a.hasNonNull("auth")) {
         String decoded;
         try {
-          decoded = new String(Base64.getDecoder().decode(a.get("auth").asText().strip()), StandardCharsets.UTF_8);
+          decoded =
+              new String(
+                  Base64.getDecoder().decode(a.get("auth").asText().strip()),
+                  StandardCharsets.UTF_8);
         } catch (IllegalArgumentException bad) {
-          throw new DownloadException(Failure.USAGE, "the \"auth\" of " + printable(e.getKey())
-              + " in the registry auth config is not base64 user:password");
+          throw new DownloadException(
+              Failure.USAGE,
+              "the \"auth\" of "
+                  + printable(e.getKey())
+                  + " in the registry auth config is not base64 user:password");
         }
         int colon = decoded.indexOf(':');
         if (colon < 0) {
-          throw new DownloadException(Failure.USAGE, "the \"auth\" of " + printable(e.getKey())
-              + " in the registry auth config is not base64 user:password");
+          throw new DownloadException(
+              Failure.USAGE,
+              "the \"auth\" of "
+                  + printable(e.getKey())
+                  + " in the registry auth config is not base64 user:password");
         }
         return new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1));
       }
@@ -212,8 +251,11 @@ final class RegistryAuth {
         return new Credentials(a.get("username").asText(), a.get("password").asText());
       }
       if (a.hasNonNull("identitytoken")) {
-        throw new DownloadException(Failure.USAGE, "the registry auth config has only an identitytoken for "
-            + printable(e.getKey()) + " (OAuth2 refresh tokens are not supported): give a user name and password");
+        throw new DownloadException(
+            Failure.USAGE,
+            "the registry auth config has only an identitytoken for "
+                + printable(e.getKey())
+                + " (OAuth2 refresh tokens are not supported): give a user name and password");
       }
     }
     return null;

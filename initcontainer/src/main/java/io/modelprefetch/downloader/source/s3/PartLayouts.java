@@ -20,8 +20,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * Learns the part sizes of a multipart object, which its composite checksum and multipart ETag
  * need: GetObjectAttributes with {@code ObjectParts} (up to 1000 parts a call), else, where the
- * server does not list parts (or the caller may not call it), one HeadObject with
- * {@code partNumber} per part.
+ * server does not list parts (or the caller may not call it), one HeadObject with {@code
+ * partNumber} per part.
  */
 final class PartLayouts {
   private static final int PAGE = 1000;
@@ -35,8 +35,8 @@ final class PartLayouts {
   }
 
   /**
-   * The sizes of the {@code parts} parts of object {@code key} with ETag {@code etag} and
-   * {@code size} bytes, or null when the server does not tell (or its answer does not add up).
+   * The sizes of the {@code parts} parts of object {@code key} with ETag {@code etag} and {@code
+   * size} bytes, or null when the server does not tell (or its answer does not add up).
    */
   List<Long> of(String key, String etag, long size, int parts) {
     List<Long> sizes = fromAttributes(key, etag, parts);
@@ -47,7 +47,9 @@ final class PartLayouts {
   }
 
   private static boolean adds(List<Long> sizes, long size, int parts) {
-    return sizes != null && sizes.size() == parts && sizes.stream().allMatch(s -> s != null && s > 0)
+    return sizes != null
+        && sizes.size() == parts
+        && sizes.stream().allMatch(s -> s != null && s > 0)
         && sizes.stream().mapToLong(Long::longValue).sum() == size;
   }
 
@@ -57,10 +59,18 @@ final class PartLayouts {
     try {
       do {
         Integer from = marker;
-        GetObjectAttributesResponse a = s3.getObjectAttributes(b -> b.bucket(bucket).key(key).maxParts(PAGE)
-            .partNumberMarker(from).objectAttributes(ObjectAttributes.E_TAG, ObjectAttributes.OBJECT_PARTS));
+        GetObjectAttributesResponse a =
+            s3.getObjectAttributes(
+                b ->
+                    b.bucket(bucket)
+                        .key(key)
+                        .maxParts(PAGE)
+                        .partNumberMarker(from)
+                        .objectAttributes(ObjectAttributes.E_TAG, ObjectAttributes.OBJECT_PARTS));
         GetObjectAttributesParts p = a.objectParts();
-        if (p == null || !p.hasParts() || p.parts().isEmpty()
+        if (p == null
+            || !p.hasParts()
+            || p.parts().isEmpty()
             || (a.eTag() != null && !S3Checksums.bare(a.eTag()).equals(S3Checksums.bare(etag)))) {
           return null;
         }
@@ -87,17 +97,21 @@ final class PartLayouts {
    */
   private List<Long> fromHeads(String key, int parts) {
     Long[] sizes = new Long[parts];
-    try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(parts, HEADS_IN_FLIGHT),
-        Thread.ofVirtual().name("part-head-", 0).factory())) {
+    try (ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(parts, HEADS_IN_FLIGHT), Thread.ofVirtual().name("part-head-", 0).factory())) {
       List<Future<Boolean>> heads = new ArrayList<>();
       for (int i = 1; i <= parts; i++) {
         int n = i;
-        heads.add(pool.submit(() -> {
-          // No If-Match here: some servers compare it with the part's own ETag. The GETs carry it.
-          var h = s3.headObject(b -> b.bucket(bucket).key(key).partNumber(n));
-          sizes[n - 1] = h.contentLength();
-          return h.partsCount() == null || h.partsCount() == parts;
-        }));
+        heads.add(
+            pool.submit(
+                () -> {
+                  // No If-Match here: some servers compare it with the part's own ETag. The GETs
+                  // carry it.
+                  var h = s3.headObject(b -> b.bucket(bucket).key(key).partNumber(n));
+                  sizes[n - 1] = h.contentLength();
+                  return h.partsCount() == null || h.partsCount() == parts;
+                }));
       }
       for (Future<Boolean> head : heads) {
         if (!head.get()) {
@@ -109,10 +123,14 @@ final class PartLayouts {
       Thread.currentThread().interrupt();
       throw SdkClientException.create("interrupted while asking for part sizes", e);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof S3Exception s3e && s3e.statusCode() < 500 && s3e.statusCode() != 429) {
+      if (e.getCause() instanceof S3Exception s3e
+          && s3e.statusCode() < 500
+          && s3e.statusCode() != 429) {
         return null; // a refusal (4xx) means the server cannot tell
       }
-      throw e.getCause() instanceof SdkException sdk ? sdk : SdkClientException.create("part sizes", e.getCause());
+      throw e.getCause() instanceof SdkException sdk
+          ? sdk
+          : SdkClientException.create("part sizes", e.getCause());
     }
   }
 }

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * be one: {@code x-amz-checksum-type: FULL_OBJECT}, or no type at all on an object that was not
  * uploaded in parts (its ETag has no {@code -N}), where there is only one part. A {@code COMPOSITE}
  * checksum (or one with a {@code -N} suffix) is a checksum of the part checksums: it becomes a
- * composite digest when the part layout is known, else it is not used. A multipart ETag
- * ({@code md5-of-part-md5s-N}) likewise, unless the object is encrypted with KMS or a customer key.
+ * composite digest when the part layout is known, else it is not used. A multipart ETag ({@code
+ * md5-of-part-md5s-N}) likewise, unless the object is encrypted with KMS or a customer key.
  * Anything else (an unknown type, a bare checksum on a multipart object) is never used, so it can
  * never fail correct bytes: verification falls back to the next digest.
  */
@@ -33,7 +33,14 @@ final class S3Checksums {
    * @param sse {@code x-amz-server-side-encryption}
    * @param sseCustomer {@code x-amz-server-side-encryption-customer-algorithm}
    */
-  record Response(String sha256, String sha1, String crc32c, String crc32, String type, String sse, String sseCustomer) {}
+  record Response(
+      String sha256,
+      String sha1,
+      String crc32c,
+      String crc32,
+      String type,
+      String sse,
+      String sseCustomer) {}
 
   /** The number of parts of a multipart upload from its ETag ({@code "…-N"}), else 0. */
   static int partsCount(String etag) {
@@ -54,7 +61,8 @@ final class S3Checksums {
     add(out, Digest.Algorithm.CRC32, r.crc32(), r.type(), parts, layout);
     boolean etagIsMd5 = (r.sse() == null || r.sse().equals("AES256")) && r.sseCustomer() == null;
     if (etagIsMd5) {
-      out.addAll(file.digests().stream().filter(d -> d.algorithm() == Digest.Algorithm.MD5).toList());
+      out.addAll(
+          file.digests().stream().filter(d -> d.algorithm() == Digest.Algorithm.MD5).toList());
       Matcher m = MULTIPART_ETAG.matcher(bare(file.version()));
       if (m.matches() && layout != null && layout.size() == parts) {
         out.add(new Digest(Digest.Algorithm.MD5, m.group(1), layout));
@@ -64,7 +72,12 @@ final class S3Checksums {
     return out;
   }
 
-  private static void add(List<Digest> out, Digest.Algorithm algorithm, String value, String type, int parts,
+  private static void add(
+      List<Digest> out,
+      Digest.Algorithm algorithm,
+      String value,
+      String type,
+      int parts,
       List<Long> layout) {
     if (value == null || value.isBlank()) {
       return;
@@ -82,7 +95,9 @@ final class S3Checksums {
     boolean full = suffix == null && ("FULL_OBJECT".equals(kind) || (kind == null && parts == 0));
     if (full) {
       out.add(Digest.of(algorithm, bytes));
-    } else if (composite && layout != null && (suffix == null || suffix == layout.size())
+    } else if (composite
+        && layout != null
+        && (suffix == null || suffix == layout.size())
         && (parts == 0 || parts == layout.size())) {
       out.add(new Digest(algorithm, Digest.of(algorithm, bytes).hex(), layout));
     }

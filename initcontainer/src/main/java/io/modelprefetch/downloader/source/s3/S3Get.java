@@ -36,7 +36,12 @@ final class S3Get {
    * @param endpoint the endpoint override (path-style, like the client), or null for AWS
    *     (virtual-hosted when the bucket name allows, else path-style)
    */
-  S3Get(HttpTransport transport, IdentityProvider<? extends AwsCredentialsIdentity> credentials, String region, URI endpoint, String bucket) {
+  S3Get(
+      HttpTransport transport,
+      IdentityProvider<? extends AwsCredentialsIdentity> credentials,
+      String region,
+      URI endpoint,
+      String bucket) {
     this.transport = transport;
     this.credentials = credentials;
     this.region = region;
@@ -56,39 +61,65 @@ final class S3Get {
   Body open(RemoteFile file, long from, long to) throws IOException {
     boolean whole = from == 0 && to == file.size();
     URI uri = bucketRoot.resolve(SdkHttpUtils.urlEncodeIgnoreSlashes(file.locator()));
-    SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.GET).uri(uri)
-        .putHeader("x-amz-content-sha256", UNSIGNED_PAYLOAD);
+    SdkHttpRequest.Builder request =
+        SdkHttpRequest.builder()
+            .method(SdkHttpMethod.GET)
+            .uri(uri)
+            .putHeader("x-amz-content-sha256", UNSIGNED_PAYLOAD);
     if (file.version() != null) {
       request.putHeader("If-Match", file.version());
     }
     if (whole) {
-      request.putHeader("x-amz-checksum-mode", "ENABLED"); // whole-object checksums come back as headers
+      request.putHeader(
+          "x-amz-checksum-mode", "ENABLED"); // whole-object checksums come back as headers
     }
     RangeGet.rangeHeader(from, to, file.size(), !whole).forEach(request::putHeader);
-    RangeGet.Opened opened = RangeGet.openAuthorized(transport, uri, sign(request.build()), null, from, to, file.size(), !whole);
+    RangeGet.Opened opened =
+        RangeGet.openAuthorized(
+            transport, uri, sign(request.build()), null, from, to, file.size(), !whole);
     HttpTransport.Response r = opened.response();
-    List<Digest> learned = whole ? S3Checksums.of(new S3Checksums.Response(r.header("x-amz-checksum-sha256"),
-        r.header("x-amz-checksum-sha1"), r.header("x-amz-checksum-crc32c"), r.header("x-amz-checksum-crc32"),
-        r.header("x-amz-checksum-type"), r.header("x-amz-server-side-encryption"),
-        r.header("x-amz-server-side-encryption-customer-algorithm")), file, null) : List.of();
+    List<Digest> learned =
+        whole
+            ? S3Checksums.of(
+                new S3Checksums.Response(
+                    r.header("x-amz-checksum-sha256"),
+                    r.header("x-amz-checksum-sha1"),
+                    r.header("x-amz-checksum-crc32c"),
+                    r.header("x-amz-checksum-crc32"),
+                    r.header("x-amz-checksum-type"),
+                    r.header("x-amz-server-side-encryption"),
+                    r.header("x-amz-server-side-encryption-customer-algorithm")),
+                file,
+                null)
+            : List.of();
     Body body = opened.body();
     return new Body(body.stream(), learned, body);
   }
 
-  /** The request's headers with the SigV4 signature (Host is left out: the connection sends the same). */
+  /**
+   * The request's headers with the SigV4 signature (Host is left out: the connection sends the
+   * same).
+   */
   private Map<String, String> sign(SdkHttpRequest request) {
-    SdkHttpRequest signed = signer.sign(r -> r.identity((AwsCredentialsIdentity) credentials.resolveIdentity().join()).request(request)
-        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-        .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-        .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
-        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)).request();
+    SdkHttpRequest signed =
+        signer
+            .sign(
+                r ->
+                    r.identity((AwsCredentialsIdentity) credentials.resolveIdentity().join())
+                        .request(request)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                        .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                        .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
+                        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false))
+            .request();
     Map<String, String> out = new HashMap<>();
-    signed.forEachHeader((name, values) -> {
-      if (!name.equalsIgnoreCase("Host")) {
-        out.put(name, values.getFirst());
-      }
-    });
+    signed.forEachHeader(
+        (name, values) -> {
+          if (!name.equalsIgnoreCase("Host")) {
+            out.put(name, values.getFirst());
+          }
+        });
     return out;
   }
 }

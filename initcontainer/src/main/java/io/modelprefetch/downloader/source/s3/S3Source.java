@@ -43,11 +43,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Objects under an S3 prefix (any S3-compatible store with an endpoint override). Every GET carries
  * {@code If-Match: <etag>} so an object overwritten mid-download fails instead of mixing versions.
- * Digests ({@link S3Checksums}): checksums known to be of the whole object (whole-object GETs ask for
- * them; big ranged objects get one HEAD), else the ETag when it is a single-part MD5. A multipart
- * object ({@code -N} ETag) gets one HEAD and its part layout ({@link PartLayouts}), so its composite
- * checksum or multipart ETag can be checked part by part; only when the server tells neither is it
- * checked by size.
+ * Digests ({@link S3Checksums}): checksums known to be of the whole object (whole-object GETs ask
+ * for them; big ranged objects get one HEAD), else the ETag when it is a single-part MD5. A
+ * multipart object ({@code -N} ETag) gets one HEAD and its part layout ({@link PartLayouts}), so
+ * its composite checksum or multipart ETag can be checked part by part; only when the server tells
+ * neither is it checked by size.
  */
 public final class S3Source implements Source {
   private static final Logger LOG = LoggerFactory.getLogger(S3Source.class);
@@ -66,31 +66,43 @@ public final class S3Source implements Source {
     this.prefix = prefix;
     this.layouts = new PartLayouts(s3, bucket);
     var config = s3.serviceClientConfiguration();
-    this.get = new S3Get(new HttpTransport(options.stallTimeout()), config.credentialsProvider(),
-        config.region().id(), config.endpointOverride().orElse(null), bucket);
+    this.get =
+        new S3Get(
+            new HttpTransport(options.stallTimeout()),
+            config.credentialsProvider(),
+            config.region().id(),
+            config.endpointOverride().orElse(null),
+            bucket);
   }
 
   public static S3Source create(SourceOptions options) throws DownloadException {
     URI uri = URI.create(options.uri());
     String bucket = uri.getHost();
     if (bucket == null || bucket.isEmpty()) {
-      throw new DownloadException(Failure.USAGE, "invalid S3 URI '" + options.uri() + "': expected s3://bucket/prefix");
+      throw new DownloadException(
+          Failure.USAGE, "invalid S3 URI '" + options.uri() + "': expected s3://bucket/prefix");
     }
     String path = uri.getPath() == null ? "" : uri.getPath();
-    return new S3Source(options, client(options), bucket, path.startsWith("/") ? path.substring(1) : path);
+    return new S3Source(
+        options, client(options), bucket, path.startsWith("/") ? path.substring(1) : path);
   }
 
   private static S3Client client(SourceOptions o) {
     Duration stall = o.stallTimeout();
-    var builder = S3Client.builder()
-        .credentialsProvider(DefaultCredentialsProvider.builder().build())
-        .httpClientBuilder(ApacheHttpClient.builder()
-            .maxConnections(Math.max(o.connections(), 4) + 4)
-            .socketTimeout(stall)
-            .connectionTimeout(stall.compareTo(Duration.ofSeconds(30)) < 0 ? stall : Duration.ofSeconds(30)))
-        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    var builder =
+        S3Client.builder()
+            .credentialsProvider(DefaultCredentialsProvider.builder().build())
+            .httpClientBuilder(
+                ApacheHttpClient.builder()
+                    .maxConnections(Math.max(o.connections(), 4) + 4)
+                    .socketTimeout(stall)
+                    .connectionTimeout(
+                        stall.compareTo(Duration.ofSeconds(30)) < 0
+                            ? stall
+                            : Duration.ofSeconds(30)))
+            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     String region = o.region() != null ? o.region() : System.getenv("AWS_REGION");
     if (region != null) {
       builder.region(Region.of(region));
@@ -113,8 +125,10 @@ public final class S3Source implements Source {
     String token = null;
     for (int page = 1; ; page++) {
       String continuation = token;
-      ListObjectsV2Response listed = retry.send("listing page " + page + " of " + where,
-          () -> listPage(listPrefix, continuation, where));
+      ListObjectsV2Response listed =
+          retry.send(
+              "listing page " + page + " of " + where,
+              () -> listPage(listPrefix, continuation, where));
       for (S3Object o : listed.contents()) {
         if (o.key().endsWith("/") && o.size() == 0) {
           continue;
@@ -131,21 +145,35 @@ public final class S3Source implements Source {
       }
     }
     if (files.isEmpty()) {
-      throw new DownloadException(Failure.SOURCE, "no objects under s3://" + bucket + "/" + listPrefix
-          + " match include " + options.include() + " / exclude " + options.exclude());
+      throw new DownloadException(
+          Failure.SOURCE,
+          "no objects under s3://"
+              + bucket
+              + "/"
+              + listPrefix
+              + " match include "
+              + options.include()
+              + " / exclude "
+              + options.exclude());
     }
     String revision = "sha256:" + HexFormat.of().formatHex(fingerprint.digest());
     return new Listing(options.uri(), revision, files);
   }
 
-  /** One ListObjectsV2 page; a 429/5xx or a dropped connection is retryable, for this page alone. */
-  private ListObjectsV2Response listPage(String listPrefix, String continuation, String where) throws SourceException {
+  /**
+   * One ListObjectsV2 page; a 429/5xx or a dropped connection is retryable, for this page alone.
+   */
+  private ListObjectsV2Response listPage(String listPrefix, String continuation, String where)
+      throws SourceException {
     try {
-      return s3.listObjectsV2(b -> b.bucket(bucket).prefix(listPrefix).continuationToken(continuation));
+      return s3.listObjectsV2(
+          b -> b.bucket(bucket).prefix(listPrefix).continuationToken(continuation));
     } catch (SdkException e) {
       SourceException failure = toSourceException(e, where);
       String hint = accessHint(e);
-      throw hint.isEmpty() ? failure : SourceException.fatal(failure.getMessage() + hint, failure.status());
+      throw hint.isEmpty()
+          ? failure
+          : SourceException.fatal(failure.getMessage() + hint, failure.status());
     }
   }
 
@@ -175,7 +203,10 @@ public final class S3Source implements Source {
 
   private static RemoteFile toRemoteFile(String path, String key, long size, String etag) {
     String bare = etag == null ? "" : etag.replace("\"", "");
-    List<Digest> digests = bare.matches("[0-9a-fA-F]{32}") ? List.of(new Digest(Digest.Algorithm.MD5, bare)) : List.of();
+    List<Digest> digests =
+        bare.matches("[0-9a-fA-F]{32}")
+            ? List.of(new Digest(Digest.Algorithm.MD5, bare))
+            : List.of();
     return new RemoteFile(path, size, digests, key, etag, true);
   }
 
@@ -184,9 +215,13 @@ public final class S3Source implements Source {
     boolean whole = from == 0 && to == file.size();
     boolean multipart = S3Checksums.partsCount(file.version()) > 0;
     try {
-      // A whole single-part object's checksums come with its GET; others need the HEAD (and the part layout).
-      List<Digest> learned = whole && !multipart ? null : headDigests.computeIfAbsent(file.locator(), k -> head(file));
-      Body body = get.open(file, from, to); // a plain signed GET: the SDK costs more than a small object's bytes
+      // A whole single-part object's checksums come with its GET; others need the HEAD (and the
+      // part layout).
+      List<Digest> learned =
+          whole && !multipart ? null : headDigests.computeIfAbsent(file.locator(), k -> head(file));
+      Body body =
+          get.open(
+              file, from, to); // a plain signed GET: the SDK costs more than a small object's bytes
       return learned == null ? body : new Body(body.stream(), learned, body);
     } catch (SdkException e) {
       throw toSourceException(e, file);
@@ -206,17 +241,34 @@ public final class S3Source implements Source {
 
   /** What one HEAD (and, for a multipart object, its part layout) says the object's digests are. */
   private List<Digest> head(RemoteFile file) {
-    HeadObjectResponse h = s3.headObject(b -> b.bucket(bucket).key(file.locator()).ifMatch(file.version())
-        .checksumMode(ChecksumMode.ENABLED));
+    HeadObjectResponse h =
+        s3.headObject(
+            b ->
+                b.bucket(bucket)
+                    .key(file.locator())
+                    .ifMatch(file.version())
+                    .checksumMode(ChecksumMode.ENABLED));
     int parts = S3Checksums.partsCount(file.version());
-    List<Long> layout = parts > 0 ? layouts.of(file.locator(), file.version(), file.size(), parts) : null;
+    List<Long> layout =
+        parts > 0 ? layouts.of(file.locator(), file.version(), file.size(), parts) : null;
     if (parts > 0 && layout == null) {
-      LOG.warn("{}: the server does not tell the part sizes of this multipart object ({} parts): its composite"
-          + " checksum and ETag cannot be checked", file.path(), parts);
+      LOG.warn(
+          "{}: the server does not tell the part sizes of this multipart object ({} parts): its"
+              + " composite checksum and ETag cannot be checked",
+          file.path(),
+          parts);
     }
-    return S3Checksums.of(new S3Checksums.Response(h.checksumSHA256(), h.checksumSHA1(), h.checksumCRC32C(),
-        h.checksumCRC32(), h.checksumTypeAsString(), h.serverSideEncryptionAsString(), h.sseCustomerAlgorithm()),
-        file, layout);
+    return S3Checksums.of(
+        new S3Checksums.Response(
+            h.checksumSHA256(),
+            h.checksumSHA1(),
+            h.checksumCRC32C(),
+            h.checksumCRC32(),
+            h.checksumTypeAsString(),
+            h.serverSideEncryptionAsString(),
+            h.sseCustomerAlgorithm()),
+        file,
+        layout);
   }
 
   private SourceException toSourceException(SdkException e, RemoteFile file) {
@@ -229,7 +281,14 @@ public final class S3Source implements Source {
   private static SourceException toSourceException(SdkException e, String where) {
     if (e instanceof S3Exception s) {
       int status = s.statusCode();
-      String message = where + ": " + status + " " + s.awsErrorDetails().errorCode() + " " + s.awsErrorDetails().errorMessage();
+      String message =
+          where
+              + ": "
+              + status
+              + " "
+              + s.awsErrorDetails().errorCode()
+              + " "
+              + s.awsErrorDetails().errorMessage();
       return SourceException.retryableStatus(status)
           ? SourceException.retryable(message, retryAfter(s), status)
           : SourceException.fatal(message, status);
@@ -241,26 +300,47 @@ public final class S3Source implements Source {
   }
 
   private SourceException changed(RemoteFile file) {
-    return SourceException.fatal("s3://" + bucket + "/" + file.locator() + " changed at the source during the download"
-        + " (ETag is no longer " + file.version() + "); pull again to fetch the new version", 412);
+    return SourceException.fatal(
+        "s3://"
+            + bucket
+            + "/"
+            + file.locator()
+            + " changed at the source during the download"
+            + " (ETag is no longer "
+            + file.version()
+            + "); pull again to fetch the new version",
+        412);
   }
 
   /** The Retry-After of an S3 error response, or null. */
   private static Duration retryAfter(S3Exception e) {
-    return e.awsErrorDetails() == null || e.awsErrorDetails().sdkHttpResponse() == null ? null
-        : e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Retry-After").map(HttpTransport::retryAfter).orElse(null);
+    return e.awsErrorDetails() == null || e.awsErrorDetails().sdkHttpResponse() == null
+        ? null
+        : e.awsErrorDetails()
+            .sdkHttpResponse()
+            .firstMatchingHeader("Retry-After")
+            .map(HttpTransport::retryAfter)
+            .orElse(null);
   }
 
   private DownloadException fail(SdkException e, String what) {
-    String message = e instanceof S3Exception s
-        ? what + ": " + s.statusCode() + " " + s.awsErrorDetails().errorCode() + " " + s.awsErrorDetails().errorMessage()
-        : what + ": " + e.getMessage();
+    String message =
+        e instanceof S3Exception s
+            ? what
+                + ": "
+                + s.statusCode()
+                + " "
+                + s.awsErrorDetails().errorCode()
+                + " "
+                + s.awsErrorDetails().errorMessage()
+            : what + ": " + e.getMessage();
     return new DownloadException(Failure.SOURCE, message + accessHint(e), e);
   }
 
   private static String accessHint(SdkException e) {
     return e instanceof S3Exception s && (s.statusCode() == 403 || s.statusCode() == 401)
-        ? " (check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the pod's role)" : "";
+        ? " (check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the pod's role)"
+        : "";
   }
 
   private static MessageDigest sha256() {

@@ -64,11 +64,15 @@ public final class DragonflyProxyStandIn implements AutoCloseable {
       seen.add(new Seen(request.target(), request.headers()));
       OutputStream out = socket.getOutputStream();
       if (errorType != null) {
-        out.write(("HTTP/1.1 500 Internal Server Error\r\nX-Dragonfly-Error-Type: " + errorType
-            + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(
+            ("HTTP/1.1 500 Internal Server Error\r\nX-Dragonfly-Error-Type: "
+                    + errorType
+                    + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
         return;
       }
-      HttpURLConnection c = (HttpURLConnection) URI.create(request.target()).toURL().openConnection();
+      HttpURLConnection c =
+          (HttpURLConnection) URI.create(request.target()).toURL().openConnection();
       String range = request.headers().get("range");
       if (range != null) {
         c.setRequestProperty("Range", range);
@@ -81,7 +85,9 @@ public final class DragonflyProxyStandIn implements AutoCloseable {
         }
       }
       head.append("X-Dragonfly-Task-ID: standin-")
-          .append(String.valueOf(request.headers().get("x-dragonfly-content-for-calculating-task-id")).toLowerCase(Locale.ROOT))
+          .append(
+              String.valueOf(request.headers().get("x-dragonfly-content-for-calculating-task-id"))
+                  .toLowerCase(Locale.ROOT))
           .append("\r\nConnection: close\r\n\r\n");
       out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
       try (InputStream body = status < 400 ? c.getInputStream() : c.getErrorStream()) {

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class DragonflyTrafficTest {
   @Test
   void readsTheDownloadTrafficCountersByTypeAndIgnoresEverythingElse() {
-    String exposition = """
+    String exposition =
+        """
         # HELP dragonfly_client_download_traffic Counter of the number of the download traffic.
         # TYPE dragonfly_client_download_traffic counter
         dragonfly_client_download_traffic{type="BACK_TO_SOURCE"} 1048576
@@ -35,11 +36,18 @@ class DragonflyTrafficTest {
 
   @Test
   void theProxyRequestIsAbsoluteFormAndNamesTheContent() {
-    String request = DragonflyProxy.request(URI.create("https://cdn.example/repo/x?Expires=1&Signature=abc"),
-        "sha256:" + "a".repeat(64), "bytes=0-99");
-    assertThat(request).startsWith("GET https://cdn.example/repo/x?Expires=1&Signature=abc HTTP/1.1\r\n")
-        .contains("Host: cdn.example\r\n", "X-Dragonfly-Use-P2P: true\r\n",
-            "X-Dragonfly-Content-For-Calculating-Task-ID: sha256:" + "a".repeat(64) + "\r\n", "Range: bytes=0-99\r\n")
+    String request =
+        DragonflyProxy.request(
+            URI.create("https://cdn.example/repo/x?Expires=1&Signature=abc"),
+            "sha256:" + "a".repeat(64),
+            "bytes=0-99");
+    assertThat(request)
+        .startsWith("GET https://cdn.example/repo/x?Expires=1&Signature=abc HTTP/1.1\r\n")
+        .contains(
+            "Host: cdn.example\r\n",
+            "X-Dragonfly-Use-P2P: true\r\n",
+            "X-Dragonfly-Content-For-Calculating-Task-ID: sha256:" + "a".repeat(64) + "\r\n",
+            "Range: bytes=0-99\r\n")
         .doesNotContainIgnoringCase("authorization")
         .endsWith("\r\n\r\n");
   }

@@ -8,9 +8,12 @@ import io.modelprefetch.downloader.DownloadException;
 import io.modelprefetch.downloader.Failure;
 import java.net.URI;
 
-/** The tree listing's {@code Link} header: the next page is an http(s) URL, none, or a source error. */
+/**
+ * The tree listing's {@code Link} header: the next page is an http(s) URL, none, or a source error.
+ */
 public class HfLinkFuzzTest {
-  private static final URI CURRENT = URI.create("http://hub.test/api/models/a/b/tree/c?recursive=true");
+  private static final URI CURRENT =
+      URI.create("http://hub.test/api/models/a/b/tree/c?recursive=true");
 
   @FuzzTest(maxDuration = "10s")
   void theNextPageIsAnHttpUrlOrNone(FuzzedDataProvider data) {

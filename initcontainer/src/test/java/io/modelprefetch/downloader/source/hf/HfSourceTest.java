@@ -12,7 +12,9 @@ class HfSourceTest {
   @Test
   void followsGithubStyleNextLinks() throws DownloadException {
     URI current = URI.create("http://hub/api/models/a/b/tree/c?recursive=true");
-    assertThat(HfListing.nextPage("<http://hub/api/models/a/b/tree/c?cursor=xyz>; rel=\"next\"", current))
+    assertThat(
+            HfListing.nextPage(
+                "<http://hub/api/models/a/b/tree/c?cursor=xyz>; rel=\"next\"", current))
         .isEqualTo(URI.create("http://hub/api/models/a/b/tree/c?cursor=xyz"));
     assertThat(HfListing.nextPage(null, current)).isNull();
     assertThat(HfListing.nextPage("<http://hub/x>; rel=\"prev\"", current)).isNull();
@@ -20,8 +22,10 @@ class HfSourceTest {
 
   @Test
   void parsesRepoTypes() throws DownloadException {
-    assertThat(HfRepo.parse("hf://meta-llama/Llama-3.1-8B")).isEqualTo(new HfRepo("models", "meta-llama/Llama-3.1-8B"));
+    assertThat(HfRepo.parse("hf://meta-llama/Llama-3.1-8B"))
+        .isEqualTo(new HfRepo("models", "meta-llama/Llama-3.1-8B"));
     assertThat(HfRepo.parse("hf://datasets/org/set").resolvePrefix()).isEqualTo("datasets/org/set");
-    assertThatThrownBy(() -> HfRepo.parse("hf://just-a-name")).hasMessageContaining("expected hf://org/name");
+    assertThatThrownBy(() -> HfRepo.parse("hf://just-a-name"))
+        .hasMessageContaining("expected hf://org/name");
   }
 }

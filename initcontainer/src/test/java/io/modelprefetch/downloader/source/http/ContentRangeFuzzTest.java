@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-/** {@code Content-Range} as servers send it: a parsed range lies inside its total and round-trips. */
+/**
+ * {@code Content-Range} as servers send it: a parsed range lies inside its total and round-trips.
+ */
 public class ContentRangeFuzzTest {
 
   @FuzzTest(maxDuration = "10s")

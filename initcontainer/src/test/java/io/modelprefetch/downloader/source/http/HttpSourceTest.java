@@ -6,11 +6,13 @@ import java.net.URI;
 import org.junit.jupiter.api.Test;
 
 class HttpSourceTest {
-  private static final URI FILE = URI.create("https://files.example/models/m.gguf?X-Amz-Signature=abc");
+  private static final URI FILE =
+      URI.create("https://files.example/models/m.gguf?X-Amz-Signature=abc");
 
   @Test
   void theExpectedSha256NamesTheContentForDragonfly() {
-    assertThat(HttpSource.contentId("ABCDEF" + "0".repeat(58), "\"etag\"", FILE)).isEqualTo("sha256:abcdef" + "0".repeat(58));
+    assertThat(HttpSource.contentId("ABCDEF" + "0".repeat(58), "\"etag\"", FILE))
+        .isEqualTo("sha256:abcdef" + "0".repeat(58));
   }
 
   @Test

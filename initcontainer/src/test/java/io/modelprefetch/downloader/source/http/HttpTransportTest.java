@@ -14,8 +14,10 @@ class HttpTransportTest {
     assertThat(HttpTransport.sameOrigin(hub, URI.create("http://localhost:8080/b?x=1"))).isTrue();
     assertThat(HttpTransport.sameOrigin(hub, URI.create("http://127.0.0.1:8080/b"))).isFalse();
     assertThat(HttpTransport.sameOrigin(hub, URI.create("http://localhost:8081/b"))).isFalse();
-    assertThat(HttpTransport.sameOrigin(URI.create("https://h/a"), URI.create("https://h:443/b"))).isTrue();
-    assertThat(HttpTransport.sameOrigin(URI.create("https://h/a"), URI.create("http://h/b"))).isFalse();
+    assertThat(HttpTransport.sameOrigin(URI.create("https://h/a"), URI.create("https://h:443/b")))
+        .isTrue();
+    assertThat(HttpTransport.sameOrigin(URI.create("https://h/a"), URI.create("http://h/b")))
+        .isFalse();
   }
 
   @Test
@@ -29,6 +31,7 @@ class HttpTransportTest {
   @Test
   void redactsSignedQueryStrings() {
     assertThat(HttpTransport.redact(URI.create("https://cdn/x/file?X-Amz-Signature=secret&e=1")))
-        .isEqualTo("https://cdn/x/file?…").doesNotContain("secret");
+        .isEqualTo("https://cdn/x/file?…")
+        .doesNotContain("secret");
   }
 }

@@ -17,14 +17,23 @@ class OciReferenceTest {
         .isEqualTo(new OciReference("registry.example.com:5000", "models/llama-3.1_8b", "v1.0"));
     assertThat(OciReference.parse("oci://ghcr.io/acme/model@" + DIGEST).pinned()).isTrue();
     assertThat(OciReference.parse("oci://ghcr.io/acme/model").reference()).isEqualTo("latest");
-    assertThat(OciReference.parse("oci://ghcr.io/acme/model:v1").at(DIGEST).reference()).isEqualTo(DIGEST);
+    assertThat(OciReference.parse("oci://ghcr.io/acme/model:v1").at(DIGEST).reference())
+        .isEqualTo(DIGEST);
   }
 
   @Test
   void refusesWhatTheDistributionGrammarRefuses() {
-    for (String bad : new String[] {"oci://ghcr.io/Acme/model", "oci://ghcr.io/acme/../x", "oci://ghcr.io",
-        "oci://ghcr.io/acme/model@sha256:short", "oci://ghcr.io/acme/model:" + "t".repeat(129)}) {
-      assertThatThrownBy(() -> OciReference.parse(bad)).as(bad).isInstanceOf(DownloadException.class)
+    for (String bad :
+        new String[] {
+          "oci://ghcr.io/Acme/model",
+          "oci://ghcr.io/acme/../x",
+          "oci://ghcr.io",
+          "oci://ghcr.io/acme/model@sha256:short",
+          "oci://ghcr.io/acme/model:" + "t".repeat(129)
+        }) {
+      assertThatThrownBy(() -> OciReference.parse(bad))
+          .as(bad)
+          .isInstanceOf(DownloadException.class)
           .hasMessageContaining("invalid OCI reference");
     }
   }
@@ -33,19 +42,26 @@ class OciReferenceTest {
   void baseUrlIsHttpsUnlessPlainHttpOrAnEndpointSaysOtherwise() throws Exception {
     OciReference r = OciReference.parse("oci://docker.io/library/model:v1");
     assertThat(r.base(null, false)).hasToString("https://registry-1.docker.io/");
-    assertThat(OciReference.parse("oci://127.0.0.1:5000/m:v1").base(null, true)).hasToString("http://127.0.0.1:5000/");
+    assertThat(OciReference.parse("oci://127.0.0.1:5000/m:v1").base(null, true))
+        .hasToString("http://127.0.0.1:5000/");
     assertThat(r.base("http://mirror:5000", false)).hasToString("http://mirror:5000/");
   }
 
   @Test
   void layerKindsFollowModelPackOrasAndImageConventions() {
-    assertThat(Layer.archiveOf("application/vnd.cncf.model.weight.v1.raw", "w.safetensors", false)).isEqualTo(Layer.Archive.RAW);
-    assertThat(Layer.archiveOf("application/vnd.cncf.model.weight.v1.tar", "w", false)).isEqualTo(Layer.Archive.TAR);
-    assertThat(Layer.archiveOf("application/vnd.cncf.model.weight.v1.tar+zstd", "w", false)).isEqualTo(Layer.Archive.UNSUPPORTED);
+    assertThat(Layer.archiveOf("application/vnd.cncf.model.weight.v1.raw", "w.safetensors", false))
+        .isEqualTo(Layer.Archive.RAW);
+    assertThat(Layer.archiveOf("application/vnd.cncf.model.weight.v1.tar", "w", false))
+        .isEqualTo(Layer.Archive.TAR);
+    assertThat(Layer.archiveOf("application/vnd.cncf.model.weight.v1.tar+zstd", "w", false))
+        .isEqualTo(Layer.Archive.UNSUPPORTED);
     // oras gives plain files the image layer type; the title makes them files.
-    assertThat(Layer.archiveOf("application/vnd.oci.image.layer.v1.tar", "model.bin", false)).isEqualTo(Layer.Archive.RAW);
-    assertThat(Layer.archiveOf("application/vnd.oci.image.layer.v1.tar+gzip", "dir", true)).isEqualTo(Layer.Archive.TAR_GZIP);
-    assertThat(Layer.archiveOf("application/vnd.docker.image.rootfs.diff.tar.gzip", null, false)).isEqualTo(Layer.Archive.TAR_GZIP);
+    assertThat(Layer.archiveOf("application/vnd.oci.image.layer.v1.tar", "model.bin", false))
+        .isEqualTo(Layer.Archive.RAW);
+    assertThat(Layer.archiveOf("application/vnd.oci.image.layer.v1.tar+gzip", "dir", true))
+        .isEqualTo(Layer.Archive.TAR_GZIP);
+    assertThat(Layer.archiveOf("application/vnd.docker.image.rootfs.diff.tar.gzip", null, false))
+        .isEqualTo(Layer.Archive.TAR_GZIP);
     assertThat(Layer.archiveOf("application/octet-stream", null, false)).isNull();
   }
 
@@ -61,14 +77,18 @@ class OciReferenceTest {
   @Test
   void dockerConfigCredentialsByRegistryHost() throws Exception {
     String auth = Base64.getEncoder().encodeToString("user:pa:ss".getBytes(StandardCharsets.UTF_8));
-    String config = "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"" + auth + "\"},"
-        + "\"registry.example.com:5000\":{\"username\":\"u2\",\"password\":\"p2\"}}}";
+    String config =
+        "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\""
+            + auth
+            + "\"},"
+            + "\"registry.example.com:5000\":{\"username\":\"u2\",\"password\":\"p2\"}}}";
     assertThat(RegistryAuth.fromDockerConfig(config, "registry-1.docker.io"))
         .isEqualTo(new RegistryAuth.Credentials("user", "pa:ss"));
     assertThat(RegistryAuth.fromDockerConfig(config, "registry.example.com:5000"))
         .isEqualTo(new RegistryAuth.Credentials("u2", "p2"));
     assertThat(RegistryAuth.fromDockerConfig(config, "other.example.com")).isNull();
     assertThat(new RegistryAuth.Credentials("u", "secret").toString()).doesNotContain("secret");
-    assertThatThrownBy(() -> RegistryAuth.fromDockerConfig("not json", "x")).hasMessageContaining("not JSON");
+    assertThatThrownBy(() -> RegistryAuth.fromDockerConfig("not json", "x"))
+        .hasMessageContaining("not JSON");
   }
 }

@@ -20,9 +20,15 @@ public class S3ChecksumsFuzzTest {
   public static void check(FuzzedDataProvider data) {
     String etag = data.consumeString(48);
     RemoteFile file = new RemoteFile("a.bin", 1, List.of(), "a.bin", etag, true);
-    S3Checksums.Response response = new S3Checksums.Response(data.consumeString(64), data.consumeString(64),
-        data.consumeString(16), data.consumeString(16), data.consumeString(16), data.consumeString(8),
-        data.pickValue(new String[] {null, "AES256"}));
+    S3Checksums.Response response =
+        new S3Checksums.Response(
+            data.consumeString(64),
+            data.consumeString(64),
+            data.consumeString(16),
+            data.consumeString(16),
+            data.consumeString(16),
+            data.consumeString(8),
+            data.pickValue(new String[] {null, "AES256"}));
     List<Long> layout = data.consumeBoolean() ? List.of(1L) : null;
     List<Digest> digests = S3Checksums.of(response, file, layout);
     digests.forEach(d -> assertThat(d.hex()).matches("[0-9a-f]*"));
