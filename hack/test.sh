@@ -4,8 +4,8 @@
 # client, S3Proxy, moto, MinIO, a real OCI registry with the ORAS client, a real kube-apiserver and a
 # real Docker engine (our images in Testcontainers); the E2E tier (*E2E) with our images on a real
 # single-node cluster built from package registries (hack/node.sh, stopped again at exit); then a
-# short fuzzing run and the benchmark in quick mode; the multi-node Dragonfly tier prints why it did not run
-# binaries are cached (a cold build of them alone takes longer than CI allows).
+# short fuzzing run, the benchmarks in quick mode, and the operator-at-scale harness. The
+# multi-node Dragonfly tier is not run yet; it says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . hack/lib.sh
