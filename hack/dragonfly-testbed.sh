@@ -3,10 +3,13 @@
 #
 # "Nodes" are network namespaces joined by a bridge that lives in a namespace of its own:
 #
-#   root ns  mpdf-h (10.213.0.1 Hub fixture, 10.213.0.3 CDN fixture) ──┐
-#   mpdf-sched  10.213.0.2   scheduler (Manager-less) + seed dfdaemon  ├── bridge in mpdf-br
-#   mpdf-n<i>   10.213.0.1<i> dfdaemon (proxy on the namespace's own   │
-#                             127.0.0.1:4001) + one modelprefetch pull ─┘
+#   root ns  mpdf-h (10.213.0.1 Hub fixture, 10.213.0.3 CDN fixture)   ──┐
+#   mpdf-sched  10.213.0.2   scheduler (Manager-less) + seed dfdaemon    ├── bridge in mpdf-br
+#   mpdf-n<i>   10.213.0.1<i> dfdaemon (proxy on the namespace's own     │
+#                             127.0.0.1:4001) + one modelprefetch pull ──┘
+#
+# The origin's leg (mpdf-h egress) is shaped to $MODELPREFETCH_DRAGONFLY_ORIGIN_MBIT (default 400
+# Mbit/s, 0: unshaped), like a cluster's uplink to the Hub; the links between nodes are not.
 #
 # Every listener binds to a namespace address or a namespace's loopback; nothing reaches out
 # (no Manager, no tracing, no DNS). Needs root (ip netns) and the binaries of
@@ -28,6 +31,10 @@ cd "$(dirname "$0")/.."
 PREFIX=mpdf
 NET=10.213.0
 STATE="${MODELPREFETCH_DRAGONFLY_TESTBED_DIR:-/tmp/modelprefetch-dragonfly-testbed}"
+# The origin's link into the cluster (the fixtures' veth, egress), shaped like an uplink to the
+# Hub: the resource a fan-out saves. 0 leaves it unshaped. Node-to-node links stay unshaped.
+ORIGIN_MBIT="${MODELPREFETCH_DRAGONFLY_ORIGIN_MBIT:-400}"
+[[ "${ORIGIN_MBIT}" =~ ^[0-9]+$ ]] || { echo "MODELPREFETCH_DRAGONFLY_ORIGIN_MBIT must be a whole number of Mbit/s" >&2; exit 2; }
 
 log() { printf '[dragonfly-testbed] %s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -99,6 +106,9 @@ network() {
   ip addr add "${NET}.1/24" dev "${PREFIX}-h"
   ip addr add "${NET}.3/24" dev "${PREFIX}-h"
   ip link set "${PREFIX}-h" up
+  if ((ORIGIN_MBIT > 0)); then
+    tc qdisc add dev "${PREFIX}-h" root tbf rate "${ORIGIN_MBIT}mbit" burst 1mb latency 100ms
+  fi
   add_node_ns sched "${NET}.2"
   for ((i = 0; i < nodes; i++)); do
     add_node_ns "n${i}" "${NET}.$((10 + i))"
@@ -283,8 +293,10 @@ up() {
     echo "proxy=http://127.0.0.1:4001"
     echo "metrics=http://127.0.0.1:4002/metrics"
     echo "state=${STATE}"
+    echo "origin_mbit=${ORIGIN_MBIT}"
   } >"${STATE}/testbed.env"
-  log "up: scheduler + seed on ${NET}.2, ${nodes} nodes on ${NET}.10-$((9 + nodes)); logs in ${STATE}"
+  log "up: scheduler + seed on ${NET}.2, ${nodes} nodes on ${NET}.10-$((9 + nodes)), origin link" \
+    "$( ((ORIGIN_MBIT > 0)) && echo "${ORIGIN_MBIT} Mbit/s" || echo unshaped); logs in ${STATE}"
 }
 
 # Runs DragonflyFanOutIT (selected by $1, extra Maven arguments after it) against a fresh test bed

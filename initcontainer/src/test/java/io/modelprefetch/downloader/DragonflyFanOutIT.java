@@ -184,6 +184,7 @@ class DragonflyFanOutIT {
       Thread.sleep(50);
     }
     assertThat(hub.cdnStats().totalBodyBytes()).as("transfer under way before the kill").isGreaterThan(0);
+    assertThat(running.get(victim).process().isAlive()).as("node n%d still pulling when killed", victim).isTrue();
     // The victim node dies: its dfdaemon (a peer the others may be fetching from) and its pull.
     long daemon = Long.parseLong(Files.readString(Path.of(bed.getProperty("state"), "pids", "dfdaemon-n" + victim)).strip());
     ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
@@ -201,6 +202,11 @@ class DragonflyFanOutIT {
     System.out.printf("with one peer killed: origin sent %d bytes for a %d-byte model (%.3fx)%n",
         originBytes(), model, originBytes() / (double) model);
     assertThat(originBytes()).isLessThanOrEqualTo((long) (1.1 * model));
+  }
+
+  private String originLink() {
+    String mbit = bed.getProperty("origin_mbit", "0");
+    return "0".equals(mbit) ? "unshaped" : mbit + " Mbit/s";
   }
 
   /** The fan-out bench (hack/dragonfly-testbed.sh bench): direct vs through Dragonfly. */
@@ -223,9 +229,9 @@ class DragonflyFanOutIT {
             .doesNotContain("downloading from the origin directly");
       }
       long model = size(files);
-      String line = String.format("fan-out %s: %d nodes, model %.0f MiB, origin sent %.1f MiB (%.2fx model), last node ready after %.1f s",
-          viaDragonfly ? "through Dragonfly" : "direct", nodes(), model / (double) MiB, originBytes() / (double) MiB,
-          originBytes() / (double) model, seconds);
+      String line = String.format("fan-out %s: %d nodes, model %.0f MiB, origin link %s, origin sent %.1f MiB (%.2fx model),"
+          + " last node ready after %.1f s", viaDragonfly ? "through Dragonfly" : "direct", nodes(), model / (double) MiB,
+          originLink(), originBytes() / (double) MiB, originBytes() / (double) model, seconds);
       System.out.println(line);
       report.append(line).append('\n');
       hub.close();
