@@ -43,14 +43,10 @@ in_ns() { local ns=$1; shift; ip netns exec "${PREFIX}-${ns}" "$@"; }
 
 down() {
   local ns pid
-  # Every process in a test bed namespace (daemons, pulls left by a killed test JVM), not only the
-  # ones in the pid files: a namespace outlives its mount while a process is still inside.
-  for ns in $(ip netns list | awk '{print $1}' | grep "^${PREFIX}-" || true); do
-    for pid in $(ip netns pids "$ns" 2>/dev/null); do
-      kill "$pid" 2>/dev/null || true
-    done
-  done
-  for pid in $(cat "${STATE}"/pids/* 2>/dev/null); do
+  # Every process in a test bed namespace: the daemons and any pull a killed test JVM left in a
+  # node (a namespace outlives its mount while a process is still inside). Only these: a pid file
+  # of a daemon that died may name an unrelated process by now.
+  for pid in $(testbed_pids); do
     kill "$pid" 2>/dev/null || true
   done
   for _ in $(seq 1 50); do
@@ -62,23 +58,20 @@ down() {
   done
   rm -rf -- "${STATE}/pids"
   ip link del "${PREFIX}-h" 2>/dev/null || true
-  for ns in $(ip netns list | awk '{print $1}' | grep "^${PREFIX}-" || true); do
+  for ns in $(testbed_namespaces); do
     ip netns del "$ns"
   done
   # The pieces are big and worthless after the run; the logs stay.
   rm -rf -- "${STATE}"/*/storage "${STATE}"/*/cache
 }
 
-# Pids still alive in the test bed's namespaces or pid files.
+testbed_namespaces() { ip netns list | awk '{print $1}' | grep "^${PREFIX}-" || true; }
+
+# Pids of the processes in the test bed's namespaces.
 testbed_pids() {
   local ns
-  {
-    for ns in $(ip netns list | awk '{print $1}' | grep "^${PREFIX}-" || true); do
-      ip netns pids "$ns" 2>/dev/null || true
-    done
-    cat "${STATE}"/pids/* 2>/dev/null || true
-  } | while read -r pid; do
-    kill -0 "$pid" 2>/dev/null && echo "$pid"
+  for ns in $(testbed_namespaces); do
+    ip netns pids "$ns" 2>/dev/null || true
   done
 }
 
