@@ -3,7 +3,8 @@
 # scheduler for the multi-node test bed (issue 13).
 #
 # Our build machines reach package registries only, so the binaries are compiled from source:
-#   dfdaemon, dfget  crates.io dragonfly-client (Rust; needs Debian protobuf-compiler, libclang-dev)
+#   dfdaemon, dfget  crates.io dragonfly-client (Rust; needs Debian protobuf-compiler, libprotobuf-dev,
+#                    libclang-dev: installed here when missing)
 #   scheduler        Go module d7y.io/dragonfly/v2 (built from a throwaway go.mod)
 # and published atomically to $MODELPREFETCH_CACHE/dragonfly/<client>-<scheduler>/bin.
 #
@@ -70,9 +71,12 @@ if binaries_ok "${BIN_DIR}"; then
 fi
 rm -rf -- "${DF_ROOT}"/.staging-* "${DF_ROOT}"/.go-build-* "${DF_ROOT}"/.old.*
 
-# --- Debian build dependencies of dragonfly-client (prost-build needs protoc; bindgen needs libclang)
+# --- Debian build dependencies of dragonfly-client (prost-build needs protoc and the well-known
+# types it imports, google/protobuf/*.proto, which Debian ships in libprotobuf-dev, not with protoc;
+# bindgen needs libclang)
 need_apt=()
 command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
+[[ -f /usr/include/google/protobuf/duration.proto ]] || need_apt+=(libprotobuf-dev)
 # bindgen (librocksdb-sys) loads libclang.so itself, not libclang-cpp: only libclang-dev ships it.
 compgen -G '/usr/lib/llvm-*/lib/libclang.so' >/dev/null || compgen -G '/usr/lib/*/libclang.so' >/dev/null \
   || need_apt+=(libclang-dev)

@@ -239,6 +239,9 @@ class DragonflyFanOutIT {
     assertThat(hub.cdnStats().totalBodyBytes())
         .as("transfer under way before the kill")
         .isGreaterThan(0);
+    assertThat(running.get(victim).process().isAlive())
+        .as("node n%d still pulling when killed", victim)
+        .isTrue();
     // The victim node dies: its dfdaemon (a peer the others may be fetching from) and its pull.
     long daemon =
         Long.parseLong(
@@ -261,6 +264,11 @@ class DragonflyFanOutIT {
         "with one peer killed: origin sent %d bytes for a %d-byte model (%.3fx)%n",
         originBytes(), model, originBytes() / (double) model);
     assertThat(originBytes()).isLessThanOrEqualTo((long) (1.1 * model));
+  }
+
+  private String originLink() {
+    String mbit = bed.getProperty("origin_mbit", "0");
+    return "0".equals(mbit) ? "unshaped" : mbit + " Mbit/s";
   }
 
   /** The fan-out bench (hack/dragonfly-testbed.sh bench): direct vs through Dragonfly. */
@@ -287,11 +295,12 @@ class DragonflyFanOutIT {
       long model = size(files);
       String line =
           String.format(
-              "fan-out %s: %d nodes, model %.0f MiB, origin sent %.1f MiB (%.2fx model), last node"
-                  + " ready after %.1f s",
+              "fan-out %s: %d nodes, model %.0f MiB, origin link %s, origin sent %.1f MiB (%.2fx"
+                  + " model), last node ready after %.1f s",
               viaDragonfly ? "through Dragonfly" : "direct",
               nodes(),
               model / (double) MiB,
+              originLink(),
               originBytes() / (double) MiB,
               originBytes() / (double) model,
               seconds);

@@ -26,6 +26,14 @@ import java.util.Map;
  * differently signed URL. One connection per range ({@code Connection: close}): ranges are large
  * and the proxy is on the node, so connection setup costs nothing that matters.
  *
+ * <p>Two more headers make ranges share the network as well as the task (dfdaemon 1.5): {@code
+ * X-Dragonfly-Prefetch: true}, because dfdaemon fetches only the pieces of the asked range, and the
+ * seed peer the scheduler sets to work on a new task would fetch just the first range it was asked
+ * for; with prefetch it (and each node) fetches the whole file once, so every other range of every
+ * node finds a parent instead of going back to the origin. {@code X-Dragonfly-Scheduling-Policy:
+ * always}, because dfdaemon sends a range of at most one minimal piece (4 MiB) straight to the
+ * origin, skipping the scheduler.
+ *
  * <p>Never pass credentials here: dfdaemon copies the request headers into the task, which the
  * scheduler hands to seed peers on other nodes. Callers route only requests that carry no token.
  */
@@ -96,6 +104,8 @@ public final class DragonflyProxy {
     r.append("Accept-Encoding: identity\r\n");
     r.append("Connection: close\r\n");
     r.append("X-Dragonfly-Use-P2P: true\r\n");
+    r.append("X-Dragonfly-Prefetch: true\r\n");
+    r.append("X-Dragonfly-Scheduling-Policy: always\r\n");
     if (contentId != null) {
       r.append(CONTENT_ID).append(": ").append(headerSafe(contentId)).append("\r\n");
     }

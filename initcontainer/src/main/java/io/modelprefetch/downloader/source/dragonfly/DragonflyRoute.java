@@ -63,8 +63,20 @@ public final class DragonflyRoute {
     if (now == null) {
       return viaDragonfly.sum() == 0 ? new Split(0L, direct.sum()) : new Split(null, null);
     }
-    DragonflyTraffic.Counters d = now.minus(baseline);
-    return new Split(d.remotePeer() + d.localPeer(), direct.sum() + d.backToSource());
+    return split(viaDragonfly.sum(), direct.sum(), now.minus(baseline));
+  }
+
+  /**
+   * Of the bytes received through dfdaemon, those its node fetched from the origin meanwhile
+   * (back-to-source) count as origin bytes and the rest as peer bytes (other nodes, or this node's
+   * cache). dfdaemon's REMOTE_PEER and LOCAL_PEER counters are not added up: a piece its prefetch
+   * fetched from a peer is counted again as LOCAL_PEER when the proxy serves it from the node's
+   * cache. Exact when the node runs one pull at a time; with overlapping pulls the origin share is
+   * an upper bound.
+   */
+  static Split split(long viaDragonfly, long direct, DragonflyTraffic.Counters delta) {
+    long origin = Math.clamp(delta.backToSource(), 0, viaDragonfly);
+    return new Split(viaDragonfly - origin, direct + origin);
   }
 
   /** Whether ranges may go through Dragonfly (configured and not fallen back). */

@@ -35,6 +35,19 @@ class DragonflyTrafficTest {
   }
 
   @Test
+  void bytesThroughDfdaemonAreFromPeersExceptWhatItsNodeFetchedFromTheOrigin() {
+    // A node whose prefetch got the file from peers, then served the pull's ranges from its cache:
+    // REMOTE_PEER and LOCAL_PEER both count the same bytes; neither is added to the other.
+    assertThat(DragonflyRoute.split(100, 0, new DragonflyTraffic.Counters(100, 100, 0)))
+        .isEqualTo(new DragonflyRoute.Split(100L, 0L));
+    assertThat(DragonflyRoute.split(100, 7, new DragonflyTraffic.Counters(60, 0, 40)))
+        .isEqualTo(new DragonflyRoute.Split(60L, 47L));
+    // Another pull on the node made dfdaemon fetch more from the origin than this pull received.
+    assertThat(DragonflyRoute.split(100, 0, new DragonflyTraffic.Counters(0, 0, 250)))
+        .isEqualTo(new DragonflyRoute.Split(0L, 100L));
+  }
+
+  @Test
   void theProxyRequestIsAbsoluteFormAndNamesTheContent() {
     String request =
         DragonflyProxy.request(
@@ -46,6 +59,8 @@ class DragonflyTrafficTest {
         .contains(
             "Host: cdn.example\r\n",
             "X-Dragonfly-Use-P2P: true\r\n",
+            "X-Dragonfly-Prefetch: true\r\n",
+            "X-Dragonfly-Scheduling-Policy: always\r\n",
             "X-Dragonfly-Content-For-Calculating-Task-ID: sha256:" + "a".repeat(64) + "\r\n",
             "Range: bytes=0-99\r\n")
         .doesNotContainIgnoringCase("authorization")
