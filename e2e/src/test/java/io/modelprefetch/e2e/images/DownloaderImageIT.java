@@ -201,9 +201,9 @@ class DownloaderImageIT {
     Run run = pull("hf://" + REPO, "--connections", "0");
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.stderr()).contains("--connections must be between 1 and 256");
+    assertThat(run.stderr()).contains("--connections must be auto or between 1 and 256");
     assertThat(new ObjectMapper().readTree(run.terminationMessage()).path("error").asText())
-        .contains("--connections must be between 1 and 256");
+        .contains("--connections must be auto or between 1 and 256");
   }
 
   @Test
