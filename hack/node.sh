@@ -50,9 +50,11 @@ die() { log "ERROR: $*"; exit 1; }
 # down: everything `up` created, whatever state it got to.
 
 # PIDs of every process in our pids cgroup tree (daemons, shims, pods).
+# The PIDs in our pids cgroup and below it. Pod cgroups vanish while processes exit (find or cat
+# then fail on a directory just removed): that is not an error, and must not end "down" under set -e.
 tracked_pids() {
   [ -d "$CGROUP_ROOT/pids/$NAME" ] || return 0
-  find "$CGROUP_ROOT/pids/$NAME" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -un
+  { find "$CGROUP_ROOT/pids/$NAME" -name cgroup.procs -exec cat {} + 2>/dev/null || true; } | sort -un
 }
 
 kill_tracked() {
@@ -86,12 +88,27 @@ remove_cgroups() {
   done
 }
 
+# Unmounts $1 if it is a mount point. Right after the processes are gone the kernel may still hold
+# it for a moment (EBUSY): retry for up to 5 s, then detach it lazily so nothing stays mounted.
+unmount() {
+  local i
+  mountpoint -q "$1" 2>/dev/null || return 0
+  for i in $(seq 1 25); do
+    umount "$1" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  log "WARNING: $1 still busy after 5 s; detaching it lazily"
+  umount -l "$1"
+}
+
 down() {
   kill_tracked
-  if mountpoint -q "$STATE/ns/mnt" 2>/dev/null; then umount "$STATE/ns/mnt"; fi
-  if mountpoint -q "$STATE/ns" 2>/dev/null; then umount "$STATE/ns"; fi
+  unmount "$STATE/ns/mnt"
+  unmount "$STATE/ns"
   remove_cgroups
-  if [ -e "$NETNS_PATH" ]; then ip netns delete "$NETNS"; fi
+  if [ -e "$NETNS_PATH" ]; then
+    ip netns delete "$NETNS" 2>/dev/null || { sleep 1; ip netns delete "$NETNS"; }
+  fi
   # Anything still mounted under the state directory (e.g. from a crashed older layout).
   if [ -d "$STATE" ]; then
     awk -v s="$STATE" '$5 == s || index($5, s "/") == 1 { print $5 }' /proc/self/mountinfo \

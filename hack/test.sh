@@ -31,12 +31,17 @@ export MODELPREFETCH_IMAGES
 stop_node=false
 build_pid=
 cleanup() {
+  local status=$? rc=0
   if [ -n "$build_pid" ] && kill -0 "$build_pid" 2>/dev/null; then
     kill -TERM "$build_pid" 2>/dev/null || true
     wait "$build_pid" 2>/dev/null || true
   fi
-  [ "$stop_node" = false ] || bash hack/node.sh down
-  bash hack/docker.sh down
+  [ "$stop_node" = false ] || bash hack/node.sh down || rc=$?
+  bash hack/docker.sh down || rc=$?
+  if [ "$rc" != 0 ]; then
+    echo "ERROR: cleanup failed (exit $rc): see the lines above; check ip netns list, mount, pgrep" >&2
+    [ "$status" != 0 ] || exit "$rc"
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
