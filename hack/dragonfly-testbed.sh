@@ -110,7 +110,8 @@ network() {
 
 # Writes the dfdaemon configuration of node $1 (address $2; "seed" for a seed peer).
 dfdaemon_config() {
-  local name=$1 addr=$2 seed=$3 dir="${STATE}/${name}"
+  local name=$1 addr=$2 seed=$3
+  local dir="${STATE}/${name}"
   mkdir -p "${dir}/storage" "${dir}/cache" "${dir}/plugins" "${dir}/log"
   cat >"${dir}/dfdaemon.yaml" <<EOF
 host:
