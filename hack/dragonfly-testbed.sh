@@ -127,6 +127,14 @@ upload:
   server:
     ip: ${addr}
     port: 4000
+scheduler:
+  # A parent whose host marks the task finished (a ranged peer there is done) ends its piece stream
+  # at once even while its prefetch still fetches the piece asked for (dfdaemon 1.5,
+  # dfdaemon_upload.rs sync_pieces), and the node reschedules within milliseconds. With the default
+  # 5 tries a node runs out in the first seconds of a fan-out and fetches that piece from the origin
+  # itself; with more it keeps asking until a parent has the piece (the scheduler still sends it
+  # back to the origin after its own retryBackToSourceLimit).
+  maxScheduleCount: 1000
 seedPeer:
   enable: ${seed}
   type: super
