@@ -110,7 +110,8 @@ network() {
 
 # Writes the dfdaemon configuration of node $1 (address $2; "seed" for a seed peer).
 dfdaemon_config() {
-  local name=$1 addr=$2 seed=$3 dir="${STATE}/${name}"
+  local name=$1 addr=$2 seed=$3
+  local dir="${STATE}/${name}"
   mkdir -p "${dir}/storage" "${dir}/cache" "${dir}/plugins" "${dir}/log"
   cat >"${dir}/dfdaemon.yaml" <<EOF
 host:
@@ -126,6 +127,14 @@ upload:
   server:
     ip: ${addr}
     port: 4000
+scheduler:
+  # A parent whose host marks the task finished (a ranged peer there is done) ends its piece stream
+  # at once even while its prefetch still fetches the piece asked for (dfdaemon 1.5,
+  # dfdaemon_upload.rs sync_pieces), and the node reschedules within milliseconds. With the default
+  # 5 tries a node runs out in the first seconds of a fan-out and fetches that piece from the origin
+  # itself; with more it keeps asking until a parent has the piece (the scheduler still sends it
+  # back to the origin after its own retryBackToSourceLimit).
+  maxScheduleCount: 1000
 seedPeer:
   enable: ${seed}
   type: super
