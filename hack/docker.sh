@@ -115,6 +115,16 @@ up() {
     --host "unix://$run/docker.sock" --pidfile "$run/dockerd.pid" --iptables=false --ip-masq=false --bridge=none \
     --userland-proxy=false --log-level=warn >"$run/dockerd.log" 2>&1 &
   local pid=$!
+  # `netns $pid` moves the peer into the namespace of that process, so wait until nsenter has entered
+  # ours: before that it is still in this one, which has an eth0 of its own ("File exists").
+  local want
+  want=$(stat -L -c %i "$run/netns")
+  for _ in $(seq 1 100); do
+    [ "$(stat -L -c %i "/proc/$pid/ns/net" 2>/dev/null)" = "$want" ] && break
+    kill -0 "$pid" 2>/dev/null || { cat "$run/dockerd.log" >&2; down; die "dockerd exited"; }
+    sleep 0.05
+  done
+  [ "$(stat -L -c %i "/proc/$pid/ns/net" 2>/dev/null)" = "$want" ] || { down; die "dockerd did not enter its network namespace in 5 s"; }
   ip link add "$host_if" type veth peer name eth0 netns "$pid" \
     || { down; die "cannot create the veth pair into the namespace"; }
   ip addr add "$subnet.1/29" dev "$host_if"

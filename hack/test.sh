@@ -58,8 +58,9 @@ interruptible() {
 
 # The image tests (*Image*IT, Testcontainers): a private Docker engine in a network namespace of its
 # own (hack/docker.sh), removed at exit.
+docker_env=$(bash hack/docker.sh up | tail -n 1)
 set -a
-. "$(bash hack/docker.sh up | tail -n 1)"
+. "$docker_env"
 set +a
 # The real-node E2E tier (*E2E): a single-node cluster from package registries (hack/node.sh; its
 # kubelet, controller manager, scheduler, kube-proxy, local-path-provisioner and CoreDNS are built
