@@ -8,6 +8,9 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 
 /**
  * The few libc calls the JDK does not offer (posix_fallocate, syncfs), through the FFM API. When
@@ -23,6 +26,36 @@ final class Libc {
   private final MethodHandle close;
   private final MethodHandle fallocate;
   private final MethodHandle syncfs;
+
+  /**
+   * Links the calls on a background thread and returns them when first needed: the linker spins
+   * classes for a few hundred milliseconds, which then overlap the listing's first requests instead
+   * of delaying them.
+   */
+  static Supplier<Libc> linkInBackground() {
+    FutureTask<Libc> linking = new FutureTask<>(Libc::new);
+    Thread t = new Thread(linking, "libc-link");
+    t.setDaemon(true);
+    t.start();
+    return () -> {
+      boolean interrupted = false;
+      try {
+        while (true) {
+          try {
+            return linking.get(); // bounded: linking does not block on anything
+          } catch (InterruptedException e) {
+            interrupted = true;
+          } catch (ExecutionException e) {
+            throw new IllegalStateException("linking libc failed", e.getCause());
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+  }
 
   Libc() {
     MethodHandle o = null;

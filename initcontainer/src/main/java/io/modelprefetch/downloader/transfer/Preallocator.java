@@ -3,6 +3,7 @@ package io.modelprefetch.downloader.transfer;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * Reserves a file's blocks up front with posix_fallocate, so a full disk is reported before the
@@ -11,9 +12,9 @@ import java.nio.file.Path;
  */
 final class Preallocator {
   private static final int ENOSPC = 28;
-  private final Libc libc;
+  private final Supplier<Libc> libc;
 
-  Preallocator(Libc libc) {
+  Preallocator(Supplier<Libc> libc) {
     this.libc = libc;
   }
 
@@ -22,7 +23,7 @@ final class Preallocator {
     if (size == 0) {
       return;
     }
-    int rc = libc.fallocate(file, size);
+    int rc = libc.get().fallocate(file, size);
     if (rc == ENOSPC) {
       throw new IOException(
           "No space left on device while reserving " + size + " bytes for " + file);

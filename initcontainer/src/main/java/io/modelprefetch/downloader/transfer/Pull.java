@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,7 @@ public final class Pull {
   private final Destination destination;
   private final TransferSettings settings;
   private final ProgressTracker progress;
-  private final Libc libc = new Libc();
+  private final Supplier<Libc> libc = Libc.linkInBackground();
   private final Preallocator preallocator = new Preallocator(libc);
   private final Finisher finisher;
 
@@ -160,7 +161,7 @@ public final class Pull {
    * file), else an fsync each.
    */
   private void makeDurable(List<String> paths) throws IOException {
-    if (paths.isEmpty() || libc.syncfs(destination.root()) == 0) {
+    if (paths.isEmpty() || libc.get().syncfs(destination.root()) == 0) {
       return;
     }
     for (String path : paths) {
