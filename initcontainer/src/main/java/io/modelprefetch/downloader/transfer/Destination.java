@@ -24,7 +24,16 @@ import java.time.Duration;
  */
 public final class Destination {
   public static final String COMPLETION = "manifest.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Jackson, set up when the completion manifest is first read (after the listing's first
+   * requests), not when the class loads: its start-up (about a tenth of a second of class loading
+   * and initialization) would otherwise delay the first request.
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
+
   private final Path root;
   private final Path state;
 
@@ -216,7 +225,7 @@ public final class Destination {
       throw new SymlinkRefused(f);
     }
     try {
-      return JSON.readValue(Files.readAllBytes(f), Completion.class);
+      return Json.MAPPER.readValue(Files.readAllBytes(f), Completion.class);
     } catch (NoSuchFileException e) {
       return null;
     }
@@ -239,7 +248,7 @@ public final class Destination {
             LinkOption.NOFOLLOW_LINKS)) {
       ch.write(
           java.nio.ByteBuffer.wrap(
-              JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(completion)));
+              Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(completion)));
       ch.force(true);
     }
     Files.move(
