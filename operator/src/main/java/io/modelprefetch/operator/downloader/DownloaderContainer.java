@@ -28,11 +28,12 @@ public record DownloaderContainer(String image, String tmpVolume, String dragonf
 
   /**
    * Compile thresholds x10: set-up code runs once and stays interpreted, the byte loop and SHA-256
-   * still reach C2 (the only tier with the SHA-256 intrinsic) early; about a sixth less CPU per pull
-   * (README "Benchmarks").
+   * still reach C2 (the only tier with the SHA-256 intrinsic) early: about a quarter less CPU per
+   * pull (README "Benchmarks").
    */
   private static final String PULL_JAVA_OPTIONS =
       "-XX:-UsePerfData -XX:MaxRAMPercentage=60 -XX:CompileThresholdScaling=10";
+
   private static final String WAIT_JAVA_OPTIONS = "-XX:-UsePerfData -XX:TieredStopAtLevel=1";
 
   /**
