@@ -374,7 +374,7 @@ class DragonflyFanOutIT {
         Outcome o = outcomes.get(i);
         assertThat(o.exit()).as("%s, node n%d; stderr:%n%s", via, i, o.stderr()).isZero();
         assertThat(o.stderr())
-            .as("the proxy row really went through Dragonfly")
+            .as("%s, node n%d never fell back to the origin", via, i)
             .doesNotContain("downloading from the origin directly");
         assertSameFiles(dests.get(i), files);
       }
