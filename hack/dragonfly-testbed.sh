@@ -24,7 +24,8 @@
 #   bash hack/dragonfly-testbed.sh up [NODES]   # default 4 nodes; prints the env file path last
 #   bash hack/dragonfly-testbed.sh down
 #   bash hack/dragonfly-testbed.sh test [NODES] # up, the multi-node IT (DragonflyFanOutIT), down
-#   bash hack/dragonfly-testbed.sh bench [N]    # up, the fan-out bench (direct vs Dragonfly), down
+#   bash hack/dragonfly-testbed.sh bench [N]    # up, the fan-out bench, down: direct, through
+#                                               # dfdaemon's HTTP proxy, through its gRPC API (dfget)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -296,6 +297,8 @@ up() {
     echo "metrics=http://127.0.0.1:4002/metrics"
     echo "state=${STATE}"
     echo "origin_mbit=${ORIGIN_MBIT}"
+    echo "bin=${bin}"
+    echo "clk_tck=$(getconf CLK_TCK)"
   } >"${STATE}/testbed.env"
   log "up: scheduler + seed on ${NET}.2, ${nodes} nodes on ${NET}.10-$((9 + nodes)), origin link" \
     "$( ((ORIGIN_MBIT > 0)) && echo "${ORIGIN_MBIT} Mbit/s" || echo unshaped); logs in ${STATE}"
