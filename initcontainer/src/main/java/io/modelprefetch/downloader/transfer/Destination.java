@@ -24,7 +24,12 @@ import java.time.Duration;
  */
 public final class Destination {
   public static final String COMPLETION = "manifest.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Made when first used: a pull into a fresh destination needs it only at its end. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
+
   private final Path root;
   private final Path state;
 
@@ -216,7 +221,8 @@ public final class Destination {
       throw new SymlinkRefused(f);
     }
     try {
-      return JSON.readValue(Files.readAllBytes(f), Completion.class);
+      byte[] bytes = Files.readAllBytes(f);
+      return Json.MAPPER.readValue(bytes, Completion.class);
     } catch (NoSuchFileException e) {
       return null;
     }
@@ -239,7 +245,7 @@ public final class Destination {
             LinkOption.NOFOLLOW_LINKS)) {
       ch.write(
           java.nio.ByteBuffer.wrap(
-              JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(completion)));
+              Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(completion)));
       ch.force(true);
     }
     Files.move(

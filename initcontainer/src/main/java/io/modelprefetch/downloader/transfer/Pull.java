@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +33,14 @@ public final class Pull {
   private final Destination destination;
   private final TransferSettings settings;
   private final ProgressTracker progress;
-  private final Libc libc = new Libc();
-  private final Preallocator preallocator = new Preallocator(libc);
+
+  /**
+   * Linking the libc calls generates classes (tens of milliseconds): done beside the listing
+   * request, which waits for the network, not on the way to it.
+   */
+  private final CompletableFuture<Libc> libc =
+      CompletableFuture.supplyAsync(Libc::new, r -> Thread.ofPlatform().daemon().start(r));
+
   private final Finisher finisher;
 
   public Pull(
@@ -160,7 +167,7 @@ public final class Pull {
    * file), else an fsync each.
    */
   private void makeDurable(List<String> paths) throws IOException {
-    if (paths.isEmpty() || libc.syncfs(destination.root()) == 0) {
+    if (paths.isEmpty() || libc.join().syncfs(destination.root()) == 0) {
       return;
     }
     for (String path : paths) {
@@ -174,7 +181,7 @@ public final class Pull {
 
   private void preallocate(FileTask t) throws DownloadException {
     try {
-      preallocator.allocate(t.partial(), t.file().size());
+      new Preallocator(libc.join()).allocate(t.partial(), t.file().size());
     } catch (IOException e) {
       throw new DownloadException(
           Failure.DESTINATION,

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -41,6 +42,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
  */
 public final class S3Source implements Source {
   private static final Logger LOG = LoggerFactory.getLogger(S3Source.class);
+  private static final Pattern MD5_HEX = Pattern.compile("[0-9a-fA-F]{32}");
   private final SourceOptions options;
   private final S3Http s3;
   private final String bucket;
@@ -202,7 +204,7 @@ public final class S3Source implements Source {
   private static RemoteFile toRemoteFile(String path, String key, long size, String etag) {
     String bare = etag == null ? "" : etag.replace("\"", "");
     List<Digest> digests =
-        bare.matches("[0-9a-fA-F]{32}")
+        MD5_HEX.matcher(bare).matches()
             ? List.of(new Digest(Digest.Algorithm.MD5, bare))
             : List.of();
     return new RemoteFile(path, size, digests, key, etag, true);
