@@ -33,7 +33,7 @@ final class Concurrency {
   static final int PLATEAU_WINDOWS = 8;
 
   /** Requests in flight at the start of an adaptive pull. */
-  static final int INITIAL = 16;
+  static final int INITIAL = 8;
 
   /** Small files waiting per request in flight at the start (a pull of 500: 64 in flight). */
   static final int SMALL_FILES_PER_REQUEST = 4;
@@ -73,8 +73,8 @@ final class Concurrency {
   }
 
   /**
-   * Finds the link's best between 4 and {@code max}, starting at 16 requests in flight, or more
-   * when many small whole files wait ({@code smallFiles}): each of those is a round trip for a few
+   * Finds the link's best between 4 and {@code max}, starting at 8 requests in flight, or more when
+   * many small whole files wait ({@code smallFiles}): each of those is a round trip for a few
    * bytes, so requests in flight, not bytes, set their pace, and a pull of a few seconds cannot
    * wait for windows of growth.
    */

@@ -69,8 +69,8 @@ class ConcurrencyTest {
 
   @Test
   void anAdaptivePullStartsWithMoreRequestsInFlightWhenManySmallFilesWait() {
-    assertEquals(16, Concurrency.adaptive(64, 0).limit(), "big files: 16 to start");
-    assertEquals(16, Concurrency.adaptive(64, 30).limit(), "a few small files change nothing");
+    assertEquals(8, Concurrency.adaptive(64, 0).limit(), "big files: 8 to start");
+    assertEquals(8, Concurrency.adaptive(64, 30).limit(), "a few small files change nothing");
     assertEquals(50, Concurrency.adaptive(64, 200).limit(), "one per 4 small files waiting");
     assertEquals(64, Concurrency.adaptive(64, 500).limit(), "never past the maximum");
     assertEquals(8, Concurrency.adaptive(8, 500).limit(), "nor past a small maximum");
