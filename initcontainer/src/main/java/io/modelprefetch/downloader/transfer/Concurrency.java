@@ -32,6 +32,12 @@ final class Concurrency {
   static final double GAIN = 0.05;
   static final int PLATEAU_WINDOWS = 8;
 
+  /** Requests in flight at the start of an adaptive pull. */
+  static final int INITIAL = 8;
+
+  /** Small files waiting per request in flight at the start (a pull of 500: 64 in flight). */
+  static final int SMALL_FILES_PER_REQUEST = 4;
+
   private final LongSupplier clock;
   private final int min;
   private final int max;
@@ -66,9 +72,15 @@ final class Concurrency {
     return new Concurrency(n, n, n, System::nanoTime);
   }
 
-  /** Starts at a few connections and finds the link's best between 4 and {@code max}. */
-  static Concurrency adaptive(int max) {
-    return new Concurrency(Math.min(4, max), Math.min(8, max), max, System::nanoTime);
+  /**
+   * Finds the link's best between 4 and {@code max}, starting at 8 requests in flight, or more when
+   * many small whole files wait ({@code smallFiles}): each of those is a round trip for a few
+   * bytes, so requests in flight, not bytes, set their pace, and a pull of a few seconds cannot
+   * wait for windows of growth.
+   */
+  static Concurrency adaptive(int max, int smallFiles) {
+    int initial = Math.min(max, Math.max(INITIAL, smallFiles / SMALL_FILES_PER_REQUEST));
+    return new Concurrency(Math.min(4, max), initial, max, System::nanoTime);
   }
 
   int max() {

@@ -20,6 +20,7 @@ import java.util.List;
  */
 final class Journal implements AutoCloseable {
   private static final String MAGIC = "modelprefetch-journal 1";
+  private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s");
   private final Path path;
   private final String header;
   private final Intervals done;
@@ -55,7 +56,7 @@ final class Journal implements AutoCloseable {
   }
 
   private static String header(String identity) {
-    return MAGIC + " " + identity.replaceAll("\\s", "_") + "\n";
+    return MAGIC + " " + WHITESPACE.matcher(identity).replaceAll("_") + "\n";
   }
 
   private static List<String> readCompleteLines(Path path) throws IOException {

@@ -45,7 +45,7 @@ final class Scheduler {
   private final AtomicReference<WorkQueue> queue = new AtomicReference<>();
   private final java.util.concurrent.atomic.AtomicBoolean rangeNoticeGiven =
       new java.util.concurrent.atomic.AtomicBoolean();
-  private final Concurrency concurrency;
+  private Concurrency concurrency;
   private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
 
   Scheduler(Source source, TransferSettings settings, ProgressTracker progress) {
@@ -53,15 +53,20 @@ final class Scheduler {
     this.settings = settings;
     this.progress = progress;
     this.backoff = new Backoff(settings.maxBackoff());
-    this.concurrency =
-        settings.adaptive()
-            ? Concurrency.adaptive(settings.connections())
-            : Concurrency.fixed(settings.connections());
   }
 
   /** Downloads and finishes every task; throws the first failure. */
   void run(List<FileTask> tasks, FileFinisher finisher)
       throws DownloadException, InterruptedException {
+    int smallFiles =
+        (int)
+            tasks.stream()
+                .filter(t -> !t.complete() && t.file().size() <= settings.minChunk())
+                .count();
+    this.concurrency =
+        settings.adaptive()
+            ? Concurrency.adaptive(settings.connections(), smallFiles)
+            : Concurrency.fixed(settings.connections());
     WorkQueue queue = new WorkQueue(settings, concurrency::limit);
     this.queue.set(queue);
     tasks.forEach(queue::add);

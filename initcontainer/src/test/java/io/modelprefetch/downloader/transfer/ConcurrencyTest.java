@@ -68,6 +68,15 @@ class ConcurrencyTest {
   }
 
   @Test
+  void anAdaptivePullStartsWithMoreRequestsInFlightWhenManySmallFilesWait() {
+    assertEquals(8, Concurrency.adaptive(64, 0).limit(), "big files: 8 to start");
+    assertEquals(8, Concurrency.adaptive(64, 30).limit(), "a few small files change nothing");
+    assertEquals(50, Concurrency.adaptive(64, 200).limit(), "one per 4 small files waiting");
+    assertEquals(64, Concurrency.adaptive(64, 500).limit(), "never past the maximum");
+    assertEquals(8, Concurrency.adaptive(8, 500).limit(), "nor past a small maximum");
+  }
+
+  @Test
   void manySmallFilesAreLatencyBoundAndGetManyRequestsInFlight() {
     // 64 KiB files, 20 ms round trip: each request moves ~2.9 MB/s, so it takes ~100 to fill 300
     // MB/s.

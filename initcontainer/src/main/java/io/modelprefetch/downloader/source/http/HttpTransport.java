@@ -74,7 +74,18 @@ public final class HttpTransport {
   public Response sendAuthorized(
       String method, URI uri, Map<String, String> headers, String authorization)
       throws IOException {
-    return exchange(method, uri, headers, authorization, false);
+    return exchange(method, uri, headers, authorization, false, false);
+  }
+
+  /**
+   * As {@link #sendAuthorized}, but a final error status (4xx, 5xx) is returned, not thrown: for a
+   * caller that reads the error body itself (S3's XML errors). Its body is {@code
+   * connection().getErrorStream()}; release it with {@code release(false)}.
+   */
+  public Response sendAnyStatus(
+      String method, URI uri, Map<String, String> headers, String authorization)
+      throws IOException {
+    return exchange(method, uri, headers, authorization, false, true);
   }
 
   /**
@@ -83,7 +94,8 @@ public final class HttpTransport {
    * other host is never contacted.
    */
   public URI otherHostTarget(URI uri, String bearer) throws IOException {
-    Response r = exchange("HEAD", uri, Map.of(), bearer == null ? null : "Bearer " + bearer, true);
+    Response r =
+        exchange("HEAD", uri, Map.of(), bearer == null ? null : "Bearer " + bearer, true, false);
     r.release(true);
     return r.status() >= 300 && r.status() < 400 ? r.finalUri() : null;
   }
@@ -93,7 +105,8 @@ public final class HttpTransport {
       URI uri,
       Map<String, String> headers,
       String authorization,
-      boolean stopAtOtherHost)
+      boolean stopAtOtherHost,
+      boolean errorsToo)
       throws IOException {
     URI current = uri;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
@@ -118,7 +131,7 @@ public final class HttpTransport {
         current = next;
         continue;
       }
-      if (status >= 200 && status < 300) {
+      if (status >= 200 && status < 300 || errorsToo && status >= 400) {
         return new Response(c, current, status);
       }
       throw errorFor(method, current, c, status);

@@ -1,21 +1,21 @@
 package io.modelprefetch.downloader.source.s3;
 
+import io.modelprefetch.downloader.source.SourceException;
+import io.modelprefetch.downloader.source.http.HttpTransport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectAttributesParts;
-import software.amazon.awssdk.services.s3.model.GetObjectAttributesResponse;
-import software.amazon.awssdk.services.s3.model.ObjectAttributes;
-import software.amazon.awssdk.services.s3.model.ObjectPart;
-import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.http.SdkHttpMethod;
 
 /**
  * Learns the part sizes of a multipart object, which its composite checksum and multipart ETag
@@ -25,20 +25,18 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 final class PartLayouts {
   private static final int PAGE = 1000;
-  private static final int HEADS_IN_FLIGHT = 8;
-  private final S3Client s3;
-  private final String bucket;
+  private static final int HEADS_IN_FLIGHT = 16;
+  private final S3Http s3;
 
-  PartLayouts(S3Client s3, String bucket) {
+  PartLayouts(S3Http s3) {
     this.s3 = s3;
-    this.bucket = bucket;
   }
 
   /**
    * The sizes of the {@code parts} parts of object {@code key} with ETag {@code etag} and {@code
    * size} bytes, or null when the server does not tell (or its answer does not add up).
    */
-  List<Long> of(String key, String etag, long size, int parts) {
+  List<Long> of(String key, String etag, long size, int parts) throws IOException {
     List<Long> sizes = fromAttributes(key, etag, parts);
     if (!adds(sizes, size, parts)) {
       sizes = fromHeads(key, parts);
@@ -58,35 +56,44 @@ final class PartLayouts {
     Integer marker = null;
     try {
       do {
-        Integer from = marker;
-        GetObjectAttributesResponse a =
-            s3.getObjectAttributes(
-                b ->
-                    b.bucket(bucket)
-                        .key(key)
-                        .maxParts(PAGE)
-                        .partNumberMarker(from)
-                        .objectAttributes(ObjectAttributes.E_TAG, ObjectAttributes.OBJECT_PARTS));
-        GetObjectAttributesParts p = a.objectParts();
-        if (p == null
-            || !p.hasParts()
-            || p.parts().isEmpty()
-            || (a.eTag() != null && !S3Checksums.bare(a.eTag()).equals(S3Checksums.bare(etag)))) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put("x-amz-object-attributes", "ETag,ObjectParts");
+        headers.put("x-amz-max-parts", String.valueOf(PAGE));
+        if (marker != null) {
+          headers.put("x-amz-part-number-marker", String.valueOf(marker));
+        }
+        HttpTransport.Response r =
+            s3.send(
+                SdkHttpMethod.GET,
+                key,
+                Map.of("attributes", ""),
+                headers,
+                "attributes of s3://" + s3.bucket() + "/" + key);
+        S3Xml.Attributes a;
+        boolean read = false;
+        try (InputStream in = r.body()) {
+          a = S3Xml.attributes(in);
+          read = true;
+        } finally {
+          r.release(read);
+        }
+        if (a.parts().isEmpty()
+            || (a.etag() != null && !S3Checksums.bare(a.etag()).equals(S3Checksums.bare(etag)))) {
           return null;
         }
-        for (ObjectPart part : p.parts()) {
-          if (!Objects.equals(part.partNumber(), out.size() + 1)) {
+        for (S3Xml.Part part : a.parts()) {
+          if (!Objects.equals(part.number(), out.size() + 1)) {
             return null;
           }
           out.add(part.size());
         }
-        marker = Boolean.TRUE.equals(p.isTruncated()) ? p.nextPartNumberMarker() : null;
+        marker = a.truncated() ? a.nextMarker() : null;
       } while (marker != null && out.size() < parts);
       return out;
-    } catch (SdkException e) {
-      // Not implemented by this server, not allowed (s3:GetObjectAttributes), or an answer the SDK
-      // cannot read (moto sends an ISO Last-Modified here): ask part by part. A broken connection
-      // fails those requests too, and they report it.
+    } catch (IOException e) {
+      // Not implemented by this server, not allowed (s3:GetObjectAttributes), or an answer that
+      // cannot be read: ask part by part. A broken connection fails those requests too, and they
+      // report it.
       return null;
     }
   }
@@ -95,7 +102,7 @@ final class PartLayouts {
    * One HeadObject per part (AWS lists part sizes only for objects uploaded with a checksum), a few
    * at a time: a 10 GB object uploaded in 8 MiB parts has 1,200 of them.
    */
-  private List<Long> fromHeads(String key, int parts) {
+  private List<Long> fromHeads(String key, int parts) throws IOException {
     Long[] sizes = new Long[parts];
     try (ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -108,9 +115,17 @@ final class PartLayouts {
                 () -> {
                   // No If-Match here: some servers compare it with the part's own ETag. The GETs
                   // carry it.
-                  var h = s3.headObject(b -> b.bucket(bucket).key(key).partNumber(n));
+                  HttpTransport.Response h =
+                      s3.send(
+                          SdkHttpMethod.HEAD,
+                          key,
+                          Map.of("partNumber", String.valueOf(n)),
+                          Map.of(),
+                          "part " + n + " of s3://" + s3.bucket() + "/" + key);
+                  h.release(true);
                   sizes[n - 1] = h.contentLength();
-                  return h.partsCount() == null || h.partsCount() == parts;
+                  String count = h.header("x-amz-mp-parts-count");
+                  return count == null || count.strip().equals(String.valueOf(parts));
                 }));
       }
       for (Future<Boolean> head : heads) {
@@ -121,16 +136,14 @@ final class PartLayouts {
       return Arrays.asList(sizes);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw SdkClientException.create("interrupted while asking for part sizes", e);
+      throw new InterruptedIOException("interrupted while asking for part sizes");
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof S3Exception s3e
-          && s3e.statusCode() < 500
-          && s3e.statusCode() != 429) {
+      if (e.getCause() instanceof SourceException s && !s.retryable()) {
         return null; // a refusal (4xx) means the server cannot tell
       }
-      throw e.getCause() instanceof SdkException sdk
-          ? sdk
-          : SdkClientException.create("part sizes", e.getCause());
+      throw e.getCause() instanceof IOException io
+          ? io
+          : new IOException("part sizes of " + key + ": " + e.getCause(), e.getCause());
     }
   }
 }

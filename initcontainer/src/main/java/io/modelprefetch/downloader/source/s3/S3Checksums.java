@@ -40,7 +40,20 @@ final class S3Checksums {
       String crc32,
       String type,
       String sse,
-      String sseCustomer) {}
+      String sseCustomer) {
+
+    /** The checksum and encryption headers of a HeadObject or GetObject answer. */
+    static Response of(java.util.function.UnaryOperator<String> header) {
+      return new Response(
+          header.apply("x-amz-checksum-sha256"),
+          header.apply("x-amz-checksum-sha1"),
+          header.apply("x-amz-checksum-crc32c"),
+          header.apply("x-amz-checksum-crc32"),
+          header.apply("x-amz-checksum-type"),
+          header.apply("x-amz-server-side-encryption"),
+          header.apply("x-amz-server-side-encryption-customer-algorithm"));
+    }
+  }
 
   /** The number of parts of a multipart upload from its ETag ({@code "…-N"}), else 0. */
   static int partsCount(String etag) {

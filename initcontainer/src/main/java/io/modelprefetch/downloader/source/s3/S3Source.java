@@ -13,32 +13,23 @@ import io.modelprefetch.downloader.source.SourceException;
 import io.modelprefetch.downloader.source.SourceOptions;
 import io.modelprefetch.downloader.source.http.HttpTransport;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ChecksumMode;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
  * Objects under an S3 prefix (any S3-compatible store with an endpoint override). Every GET carries
@@ -51,28 +42,22 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3Source implements Source {
   private static final Logger LOG = LoggerFactory.getLogger(S3Source.class);
+  private static final Pattern MD5_HEX = Pattern.compile("[0-9a-fA-F]{32}");
   private final SourceOptions options;
-  private final S3Client s3;
+  private final S3Http s3;
   private final String bucket;
   private final String prefix;
   private final Map<String, List<Digest>> headDigests = new ConcurrentHashMap<>();
   private final PartLayouts layouts;
   private final S3Get get;
 
-  private S3Source(SourceOptions options, S3Client s3, String bucket, String prefix) {
+  private S3Source(SourceOptions options, S3Http s3, HttpTransport transport, String prefix) {
     this.options = options;
     this.s3 = s3;
-    this.bucket = bucket;
+    this.bucket = s3.bucket();
     this.prefix = prefix;
-    this.layouts = new PartLayouts(s3, bucket);
-    var config = s3.serviceClientConfiguration();
-    this.get =
-        new S3Get(
-            new HttpTransport(options.stallTimeout()),
-            config.credentialsProvider(),
-            config.region().id(),
-            config.endpointOverride().orElse(null),
-            bucket);
+    this.layouts = new PartLayouts(s3);
+    this.get = new S3Get(transport, s3);
   }
 
   public static S3Source create(SourceOptions options) throws DownloadException {
@@ -83,36 +68,40 @@ public final class S3Source implements Source {
           Failure.USAGE, "invalid S3 URI '" + options.uri() + "': expected s3://bucket/prefix");
     }
     String path = uri.getPath() == null ? "" : uri.getPath();
-    return new S3Source(
-        options, client(options), bucket, path.startsWith("/") ? path.substring(1) : path);
+    HttpTransport transport = new HttpTransport(options.stallTimeout());
+    S3Http s3 =
+        new S3Http(
+            transport,
+            null,
+            region(options),
+            options.endpoint() == null ? null : URI.create(options.endpoint()),
+            bucket);
+    return new S3Source(options, s3, transport, path.startsWith("/") ? path.substring(1) : path);
   }
 
-  private static S3Client client(SourceOptions o) {
-    Duration stall = o.stallTimeout();
-    var builder =
-        S3Client.builder()
-            .credentialsProvider(DefaultCredentialsProvider.builder().build())
-            .httpClientBuilder(
-                ApacheHttpClient.builder()
-                    .maxConnections(Math.max(o.connections(), 4) + 4)
-                    .socketTimeout(stall)
-                    .connectionTimeout(
-                        stall.compareTo(Duration.ofSeconds(30)) < 0
-                            ? stall
-                            : Duration.ofSeconds(30)))
-            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
-            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+  /**
+   * --region, else $AWS_REGION; with an endpoint override us-east-1 (S3-compatible stores accept
+   * it), on AWS the SDK's region chain (profile, instance metadata).
+   */
+  private static String region(SourceOptions o) throws DownloadException {
     String region = o.region() != null ? o.region() : System.getenv("AWS_REGION");
     if (region != null) {
-      builder.region(Region.of(region));
-    } else if (o.endpoint() != null) {
-      builder.region(Region.US_EAST_1);
+      return region;
     }
     if (o.endpoint() != null) {
-      builder.endpointOverride(URI.create(o.endpoint())).forcePathStyle(true);
+      return "us-east-1";
     }
-    return builder.build();
+    try {
+      return new DefaultAwsRegionProviderChain().getRegion().id();
+    } catch (SdkClientException e) {
+      throw new DownloadException(
+          Failure.USAGE,
+          "cannot tell the region of "
+              + o.uri()
+              + ": pass --region or set AWS_REGION ("
+              + e.getMessage()
+              + ")");
+    }
   }
 
   @Override
@@ -125,22 +114,22 @@ public final class S3Source implements Source {
     String token = null;
     for (int page = 1; ; page++) {
       String continuation = token;
-      ListObjectsV2Response listed =
+      S3Xml.ListPage listed =
           retry.send(
               "listing page " + page + " of " + where,
               () -> listPage(listPrefix, continuation, where));
-      for (S3Object o : listed.contents()) {
+      for (S3Xml.Entry o : listed.contents()) {
         if (o.key().endsWith("/") && o.size() == 0) {
           continue;
         }
         String path = pathOf(listPrefix, o.key());
         if (filter.test(path)) {
-          files.add(toRemoteFile(path, o.key(), o.size(), o.eTag()));
-          fingerprint.update((o.key() + "\0" + o.eTag() + "\0" + o.size() + "\n").getBytes());
+          files.add(toRemoteFile(path, o.key(), o.size(), o.etag()));
+          fingerprint.update((o.key() + "\0" + o.etag() + "\0" + o.size() + "\n").getBytes());
         }
       }
       token = listed.nextContinuationToken();
-      if (!Boolean.TRUE.equals(listed.isTruncated()) || token == null) {
+      if (!listed.truncated() || token == null) {
         break;
       }
     }
@@ -162,18 +151,30 @@ public final class S3Source implements Source {
 
   /**
    * One ListObjectsV2 page; a 429/5xx or a dropped connection is retryable, for this page alone.
+   * Keys come URL-encoded where the server supports it (XML 1.0 cannot carry every character).
    */
-  private ListObjectsV2Response listPage(String listPrefix, String continuation, String where)
-      throws SourceException {
+  private S3Xml.ListPage listPage(String listPrefix, String continuation, String where)
+      throws IOException {
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("list-type", "2");
+    query.put("encoding-type", "url");
+    query.put("prefix", listPrefix);
+    if (continuation != null) {
+      query.put("continuation-token", continuation);
+    }
+    HttpTransport.Response r;
     try {
-      return s3.listObjectsV2(
-          b -> b.bucket(bucket).prefix(listPrefix).continuationToken(continuation));
-    } catch (SdkException e) {
-      SourceException failure = toSourceException(e, where);
-      String hint = accessHint(e);
-      throw hint.isEmpty()
-          ? failure
-          : SourceException.fatal(failure.getMessage() + hint, failure.status());
+      r = s3.send(SdkHttpMethod.GET, "", query, Map.of(), where);
+    } catch (SourceException e) {
+      throw withAccessHint(e);
+    }
+    boolean read = false;
+    try (InputStream in = r.body()) {
+      S3Xml.ListPage page = S3Xml.listPage(in);
+      read = true;
+      return page;
+    } finally {
+      r.release(read);
     }
   }
 
@@ -186,25 +187,24 @@ public final class S3Source implements Source {
 
   /** {@code s3://b/dir/file.bin} is that one object; {@code s3://b/dir} without slash a folder. */
   private String singleObjectOrFolder() throws DownloadException {
+    String where = "head s3://" + bucket + "/" + prefix;
     try {
-      s3.headObject(b -> b.bucket(bucket).key(prefix));
+      s3.send(SdkHttpMethod.HEAD, prefix, Map.of(), Map.of(), where).release(true);
       return prefix;
-    } catch (NoSuchKeyException e) {
-      return prefix + "/";
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
+    } catch (SourceException e) {
+      if (e.status() == 404) {
         return prefix + "/";
       }
-      throw fail(e, "head s3://" + bucket + "/" + prefix);
-    } catch (SdkException e) {
-      throw fail(e, "head s3://" + bucket + "/" + prefix);
+      throw new DownloadException(Failure.SOURCE, withAccessHint(e).getMessage(), e);
+    } catch (IOException e) {
+      throw new DownloadException(Failure.SOURCE, where + ": " + e.getMessage(), e);
     }
   }
 
   private static RemoteFile toRemoteFile(String path, String key, long size, String etag) {
     String bare = etag == null ? "" : etag.replace("\"", "");
     List<Digest> digests =
-        bare.matches("[0-9a-fA-F]{32}")
+        MD5_HEX.matcher(bare).matches()
             ? List.of(new Digest(Digest.Algorithm.MD5, bare))
             : List.of();
     return new RemoteFile(path, size, digests, key, etag, true);
@@ -217,14 +217,9 @@ public final class S3Source implements Source {
     try {
       // A whole single-part object's checksums come with its GET; others need the HEAD (and the
       // part layout).
-      List<Digest> learned =
-          whole && !multipart ? null : headDigests.computeIfAbsent(file.locator(), k -> head(file));
-      Body body =
-          get.open(
-              file, from, to); // a plain signed GET: the SDK costs more than a small object's bytes
+      List<Digest> learned = whole && !multipart ? null : headDigests(file);
+      Body body = get.open(file, from, to);
       return learned == null ? body : new Body(body.stream(), learned, body);
-    } catch (SdkException e) {
-      throw toSourceException(e, file);
     } catch (SourceException e) {
       throw e.status() == 412 ? changed(file) : e;
     }
@@ -233,21 +228,44 @@ public final class S3Source implements Source {
   @Override
   public List<Digest> digests(RemoteFile file) throws IOException {
     try {
-      return headDigests.computeIfAbsent(file.locator(), k -> head(file));
-    } catch (SdkException e) {
-      throw toSourceException(e, file);
+      return headDigests(file);
+    } catch (SourceException e) {
+      throw e.status() == 412 ? changed(file) : e;
+    }
+  }
+
+  /** The object's digests from one HEAD per object, asked once however many ranges it has. */
+  private List<Digest> headDigests(RemoteFile file) throws IOException {
+    try {
+      return headDigests.computeIfAbsent(
+          file.locator(),
+          k -> {
+            try {
+              return head(file);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 
   /** What one HEAD (and, for a multipart object, its part layout) says the object's digests are. */
-  private List<Digest> head(RemoteFile file) {
-    HeadObjectResponse h =
-        s3.headObject(
-            b ->
-                b.bucket(bucket)
-                    .key(file.locator())
-                    .ifMatch(file.version())
-                    .checksumMode(ChecksumMode.ENABLED));
+  private List<Digest> head(RemoteFile file) throws IOException {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("x-amz-checksum-mode", "ENABLED");
+    if (file.version() != null) {
+      headers.put("If-Match", file.version());
+    }
+    HttpTransport.Response h =
+        s3.send(
+            SdkHttpMethod.HEAD,
+            file.locator(),
+            Map.of(),
+            headers,
+            "s3://" + bucket + "/" + file.locator());
+    h.release(true);
     int parts = S3Checksums.partsCount(file.version());
     List<Long> layout =
         parts > 0 ? layouts.of(file.locator(), file.version(), file.size(), parts) : null;
@@ -258,45 +276,7 @@ public final class S3Source implements Source {
           file.path(),
           parts);
     }
-    return S3Checksums.of(
-        new S3Checksums.Response(
-            h.checksumSHA256(),
-            h.checksumSHA1(),
-            h.checksumCRC32C(),
-            h.checksumCRC32(),
-            h.checksumTypeAsString(),
-            h.serverSideEncryptionAsString(),
-            h.sseCustomerAlgorithm()),
-        file,
-        layout);
-  }
-
-  private SourceException toSourceException(SdkException e, RemoteFile file) {
-    if (e instanceof S3Exception s && s.statusCode() == 412) {
-      return changed(file);
-    }
-    return toSourceException(e, "s3://" + bucket + "/" + file.locator());
-  }
-
-  private static SourceException toSourceException(SdkException e, String where) {
-    if (e instanceof S3Exception s) {
-      int status = s.statusCode();
-      String message =
-          where
-              + ": "
-              + status
-              + " "
-              + s.awsErrorDetails().errorCode()
-              + " "
-              + s.awsErrorDetails().errorMessage();
-      return SourceException.retryableStatus(status)
-          ? SourceException.retryable(message, retryAfter(s), status)
-          : SourceException.fatal(message, status);
-    }
-    if (e instanceof SdkClientException) {
-      return SourceException.retryable(where + ": " + e.getMessage(), null, 0);
-    }
-    return SourceException.fatal(where + ": " + e.getMessage(), 0);
+    return S3Checksums.of(S3Checksums.Response.of(h::header), file, layout);
   }
 
   private SourceException changed(RemoteFile file) {
@@ -312,35 +292,13 @@ public final class S3Source implements Source {
         412);
   }
 
-  /** The Retry-After of an S3 error response, or null. */
-  private static Duration retryAfter(S3Exception e) {
-    return e.awsErrorDetails() == null || e.awsErrorDetails().sdkHttpResponse() == null
-        ? null
-        : e.awsErrorDetails()
-            .sdkHttpResponse()
-            .firstMatchingHeader("Retry-After")
-            .map(HttpTransport::retryAfter)
-            .orElse(null);
-  }
-
-  private DownloadException fail(SdkException e, String what) {
-    String message =
-        e instanceof S3Exception s
-            ? what
-                + ": "
-                + s.statusCode()
-                + " "
-                + s.awsErrorDetails().errorCode()
-                + " "
-                + s.awsErrorDetails().errorMessage()
-            : what + ": " + e.getMessage();
-    return new DownloadException(Failure.SOURCE, message + accessHint(e), e);
-  }
-
-  private static String accessHint(SdkException e) {
-    return e instanceof S3Exception s && (s.statusCode() == 403 || s.statusCode() == 401)
-        ? " (check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the pod's role)"
-        : "";
+  /** A refusal of the credentials (401, 403) says where they come from. */
+  private static SourceException withAccessHint(SourceException e) {
+    return e.status() == 403 || e.status() == 401
+        ? SourceException.fatal(
+            e.getMessage() + " (check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the pod's role)",
+            e.status())
+        : e;
   }
 
   private static MessageDigest sha256() {
@@ -353,6 +311,6 @@ public final class S3Source implements Source {
 
   @Override
   public void close() {
-    s3.close();
+    // nothing held: connections belong to the JDK's keep-alive cache
   }
 }
