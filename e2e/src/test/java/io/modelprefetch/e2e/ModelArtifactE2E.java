@@ -53,6 +53,11 @@ class ModelArtifactE2E {
           .containsPattern("\\d+%");
 
       ModelArtifactStatus ready = s.awaitPhase("llama", Phase.Ready, Duration.ofMinutes(3));
+      // The read that saw Ready can come before the watch delivers the same event.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> recorder.phases.contains(Phase.Ready));
       recorder.close();
       assertThat(recorder.phases)
           .as("phases seen by a watch")
