@@ -21,6 +21,33 @@ class S3PullIT {
   private static final int MIB = 1 << 20;
   @TempDir Path tmp;
 
+  /**
+   * {@code pull <uri> --endpoint <endpoint> --dest <dest> --progress none <extra...>} with these
+   * credentials.
+   */
+  private static Cli.Run pull(
+      String accessKey,
+      String secretKey,
+      String uri,
+      java.net.URI endpoint,
+      Path dest,
+      String... extra)
+      throws Exception {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "pull",
+                uri,
+                "--endpoint",
+                endpoint.toString(),
+                "--dest",
+                dest.toString(),
+                "--progress",
+                "none"));
+    args.addAll(java.util.List.of(extra));
+    return cli(accessKey, secretKey).run(args.toArray(String[]::new));
+  }
+
   private static Cli cli(String accessKey, String secretKey) {
     return new Cli()
         .env("AWS_ACCESS_KEY_ID", accessKey)
@@ -40,16 +67,12 @@ class S3PullIT {
       s3.put("models", "llama/sub/extra.bin", other, ChecksumAlgorithm.CRC32_C);
       s3.put("models", "llama-other/not-me.bin", config);
       Path dest = tmp.resolve("dest");
-      cli(s3.accessKey(), s3.secretKey())
-          .run(
-              "pull",
+      pull(
+              s3.accessKey(),
+              s3.secretKey(),
               "s3://models/llama",
-              "--endpoint",
-              s3.endpoint().toString(),
-              "--dest",
-              dest.toString(),
-              "--progress",
-              "none",
+              s3.endpoint(),
+              dest,
               "--chunk-size",
               "4MiB")
           .assertExit(0);
@@ -73,16 +96,12 @@ class S3PullIT {
         s3.put("many", "shards/%04d.bin".formatted(i), ("shard " + i).getBytes());
       }
       Path dest = tmp.resolve("dest");
-      cli(s3.accessKey(), s3.secretKey())
-          .run(
-              "pull",
+      pull(
+              s3.accessKey(),
+              s3.secretKey(),
               "s3://many/shards/",
-              "--endpoint",
-              s3.endpoint().toString(),
-              "--dest",
-              dest.toString(),
-              "--progress",
-              "none",
+              s3.endpoint(),
+              dest,
               "--connections",
               "32")
           .assertExit(0);
@@ -104,18 +123,14 @@ class S3PullIT {
       path.refuseEachListPageOnce();
       Path dest = tmp.resolve("dest");
       Cli.Run run =
-          cli(s3.accessKey(), s3.secretKey())
-              .run(
-                  "pull",
-                  "s3://paged/m/",
-                  "--endpoint",
-                  path.endpoint().toString(),
-                  "--dest",
-                  dest.toString(),
-                  "--progress",
-                  "none",
-                  "--include",
-                  "24*.bin");
+          pull(
+              s3.accessKey(),
+              s3.secretKey(),
+              "s3://paged/m/",
+              path.endpoint(),
+              dest,
+              "--include",
+              "24*.bin");
       run.assertExit(0);
       assertThat(path.listRequests())
           .as(
@@ -145,18 +160,14 @@ class S3PullIT {
       path.refuseEachObjectGetOnce();
       Path dest = tmp.resolve("dest");
       Cli.Run run =
-          cli(s3.accessKey(), s3.secretKey())
-              .run(
-                  "pull",
-                  "s3://slow/m/",
-                  "--endpoint",
-                  path.endpoint().toString(),
-                  "--dest",
-                  dest.toString(),
-                  "--progress",
-                  "none",
-                  "--connections",
-                  "8");
+          pull(
+              s3.accessKey(),
+              s3.secretKey(),
+              "s3://slow/m/",
+              path.endpoint(),
+              dest,
+              "--connections",
+              "8");
       run.assertExit(0);
       // The listing page, the 6 small objects and the ranges of big.bin were each refused once with
       // 503 SlowDown and Retry-After: 1; each must come back no sooner than one second after its
@@ -176,16 +187,8 @@ class S3PullIT {
       s3.createBucket("models");
       s3.put("models", "m/a.bin", new byte[] {1});
       Cli.Run run =
-          cli(s3.accessKey(), "wrong-secret")
-              .run(
-                  "pull",
-                  "s3://models/m/",
-                  "--endpoint",
-                  s3.endpoint().toString(),
-                  "--dest",
-                  tmp.resolve("dest").toString(),
-                  "--progress",
-                  "none");
+          pull(
+              s3.accessKey(), "wrong-secret", "s3://models/m/", s3.endpoint(), tmp.resolve("dest"));
       run.assertExit(3);
       assertThat(run.stderr()).contains("403").contains("AWS_ACCESS_KEY_ID");
     }
@@ -199,17 +202,7 @@ class S3PullIT {
       moto.put("evil", "m/../../escape.bin", new byte[] {6, 6, 6});
       moto.put("evil", "m//abs.bin", new byte[] {6, 6, 6});
       Path dest = tmp.resolve("a/b/dest");
-      Cli.Run run =
-          cli(moto.accessKey(), moto.secretKey())
-              .run(
-                  "pull",
-                  "s3://evil/m/",
-                  "--endpoint",
-                  moto.endpoint().toString(),
-                  "--dest",
-                  dest.toString(),
-                  "--progress",
-                  "none");
+      Cli.Run run = pull(moto.accessKey(), moto.secretKey(), "s3://evil/m/", moto.endpoint(), dest);
       run.assertExit(3);
       assertThat(run.stderr())
           .contains("refusing the listing")
@@ -230,17 +223,7 @@ class S3PullIT {
       s3.put("ctl", "m/tab\there.bin", new byte[] {6});
       s3.put("ctl", "m/forged\n2026-01-01 [INFO] done.bin", new byte[] {6});
       Path dest = tmp.resolve("dest");
-      Cli.Run run =
-          cli(s3.accessKey(), s3.secretKey())
-              .run(
-                  "pull",
-                  "s3://ctl/m/",
-                  "--endpoint",
-                  s3.endpoint().toString(),
-                  "--dest",
-                  dest.toString(),
-                  "--progress",
-                  "none");
+      Cli.Run run = pull(s3.accessKey(), s3.secretKey(), "s3://ctl/m/", s3.endpoint(), dest);
       run.assertExit(3);
       assertThat(run.stderr())
           .contains("control character")
@@ -275,18 +258,14 @@ class S3PullIT {
       }
       Path dest = tmp.resolve("dest");
       Cli.Run run =
-          cli(moto.accessKey(), moto.secretKey())
-              .run(
-                  "pull",
-                  "s3://parts/m/",
-                  "--endpoint",
-                  moto.endpoint().toString(),
-                  "--dest",
-                  dest.toString(),
-                  "--progress",
-                  "none",
-                  "--chunk-size",
-                  "4MiB");
+          pull(
+              moto.accessKey(),
+              moto.secretKey(),
+              "s3://parts/m/",
+              moto.endpoint(),
+              dest,
+              "--chunk-size",
+              "4MiB");
       run.assertExit(0);
       assertThat(run.stderr())
           .doesNotContain("failed verification")
