@@ -8,8 +8,11 @@ import org.slf4j.LoggerFactory;
  * How many requests may be in flight, adjusted from measured throughput: additive-increase /
  * multiplicative-decrease driven by goodput, like a congestion window over whole requests.
  *
- * <p>Rules, evaluated once per window (at least {@link #WINDOW_NANOS} and at least one completed
- * request per permit since the last decision):
+ * <p>Rules, evaluated once per window of {@link #WINDOW_NANOS}, measured from {@link #SETTLE_NANOS}
+ * after the limit last moved (the requests it added, or the ones it stopped, have had a few round
+ * trips to get going, or to wind down). A window counts bytes, not completed requests: a range of
+ * 32 MiB over a connection capped at 8 MB/s completes after four seconds, and a pull that waited
+ * for completions would spend most of its time at the first limit.
  *
  * <ol>
  *   <li><b>Grow</b> while throughput grows: when the last window's bytes/s beat the best seen at
@@ -28,12 +31,13 @@ import org.slf4j.LoggerFactory;
  */
 final class Concurrency {
   private static final Logger LOG = LoggerFactory.getLogger(Concurrency.class);
-  static final long WINDOW_NANOS = 500_000_000L;
+  static final long WINDOW_NANOS = 400_000_000L;
+  static final long SETTLE_NANOS = 200_000_000L;
   static final double GAIN = 0.05;
   static final int PLATEAU_WINDOWS = 8;
 
   /** Requests in flight at the start of an adaptive pull. */
-  static final int INITIAL = 8;
+  static final int INITIAL = 16;
 
   /** Small files waiting per request in flight at the start (a pull of 500: 64 in flight). */
   static final int SMALL_FILES_PER_REQUEST = 4;
@@ -45,7 +49,6 @@ final class Concurrency {
   private int active;
   private long windowStart;
   private long windowBytes;
-  private int windowRequests;
 
   /** Throughput at {@link #previousLimit} before the last growth step; 0 when not probing. */
   private double baseline;
@@ -73,8 +76,8 @@ final class Concurrency {
   }
 
   /**
-   * Finds the link's best between 4 and {@code max}, starting at 8 requests in flight, or more when
-   * many small whole files wait ({@code smallFiles}): each of those is a round trip for a few
+   * Finds the link's best between 4 and {@code max}, starting at 16 requests in flight, or more
+   * when many small whole files wait ({@code smallFiles}): each of those is a round trip for a few
    * bytes, so requests in flight, not bytes, set their pace, and a pull of a few seconds cannot
    * wait for windows of growth.
    */
@@ -89,6 +92,15 @@ final class Concurrency {
 
   synchronized int limit() {
     return limit;
+  }
+
+  /**
+   * The requests in flight that ranges are cut for: the maximum while the limit is still growing
+   * from its start (ranges cut for the first 16 would be too long for the 64 that may follow: the
+   * last of them would run on alone at the end), afterwards the limit.
+   */
+  synchronized int planned() {
+    return slowStart ? max : limit;
   }
 
   /** Blocks until a request may start. */
@@ -111,12 +123,6 @@ final class Concurrency {
     decide();
   }
 
-  /** A request completed. */
-  synchronized void completed() {
-    windowRequests++;
-    decide();
-  }
-
   /**
    * A request failed; {@code throttled} when the server asked us to slow down (429, 503,
    * Retry-After).
@@ -128,6 +134,7 @@ final class Concurrency {
     if (!troubleThisWindow || throttled) {
       limit = Math.max(min, throttled ? limit / 2 : limit - Math.max(1, limit / 4));
       troubleThisWindow = true;
+      settle(clock.getAsLong());
     }
     baseline = 0;
     holdWindows = PLATEAU_WINDOWS;
@@ -144,15 +151,35 @@ final class Concurrency {
 
   private void decideWindow() {
     long now = clock.getAsLong();
+    if (min == max) {
+      return;
+    }
+    if (now < windowStart) {
+      windowBytes = 0; // settling after a change: these bytes do not count
+      return;
+    }
     long elapsed = now - windowStart;
-    if (min == max || elapsed < WINDOW_NANOS || windowRequests < Math.max(1, limit / 2)) {
+    if (elapsed < WINDOW_NANOS) {
       return;
     }
     double rate = windowBytes * 1e9 / elapsed;
     LOG.debug("window: {} requests in flight moved {} MB/s", limit, Math.round(rate / 1e6));
+    int before = limit;
     windowStart = now;
     windowBytes = 0;
-    windowRequests = 0;
+    decideAt(rate);
+    if (limit != before) {
+      settle(now);
+    }
+  }
+
+  /** The limit moved: the next window starts once the connections had time to follow. */
+  private void settle(long now) {
+    windowStart = now + SETTLE_NANOS;
+    windowBytes = 0;
+  }
+
+  private void decideAt(double rate) {
     boolean trouble = troubleThisWindow;
     troubleThisWindow = false;
     if (trouble) {

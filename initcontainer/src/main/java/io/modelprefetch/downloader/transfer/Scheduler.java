@@ -67,7 +67,7 @@ final class Scheduler {
         settings.adaptive()
             ? Concurrency.adaptive(settings.connections(), smallFiles)
             : Concurrency.fixed(settings.connections());
-    WorkQueue queue = new WorkQueue(settings, concurrency::limit);
+    WorkQueue queue = new WorkQueue(settings, concurrency::planned);
     this.queue.set(queue);
     tasks.forEach(queue::add);
     Thread journalAtExit =
@@ -229,7 +229,6 @@ final class Scheduler {
             range.checkpoint();
           }
         }
-        concurrency.completed();
         return range.checkpoint();
       } catch (SourceException e) {
         if (e.rangeIgnored()) {

@@ -23,7 +23,10 @@ final class WorkQueue {
     this(settings, settings::connections);
   }
 
-  /** {@code inFlight}: how many requests run at once now (ranges are cut to keep them all busy). */
+  /**
+   * {@code inFlight}: how many requests to keep busy (ranges are cut so that each gets a share of
+   * what is left).
+   */
   WorkQueue(TransferSettings settings, java.util.function.IntSupplier inFlight) {
     this.settings = settings;
     this.inFlight = inFlight;

@@ -21,10 +21,6 @@ class ConcurrencyTest {
       double oneRequest = requestBytes / (rttSeconds + requestBytes / perConnection);
       return Math.min(aggregate, inFlight * oneRequest);
     }
-
-    double requestsPerSecond(int inFlight) {
-      return throughput(inFlight) / requestBytes;
-    }
   }
 
   private long now;
@@ -33,18 +29,11 @@ class ConcurrencyTest {
     return new Concurrency(min, initial, max, () -> now);
   }
 
-  /** Runs {@code seconds} of the model, feeding bytes and completions; returns the final limit. */
+  /** Runs {@code seconds} of the model, feeding the bytes it moves; returns the final limit. */
   private int run(Concurrency c, Link link, double seconds) {
-    double pendingRequests = 0;
     for (long t = 0; t < seconds * 1e9; t += STEP_NANOS) {
       now += STEP_NANOS;
-      int limit = c.limit();
-      c.transferred((long) (link.throughput(limit) * STEP_NANOS / 1e9));
-      pendingRequests += link.requestsPerSecond(limit) * STEP_NANOS / 1e9;
-      while (pendingRequests >= 1) {
-        c.completed();
-        pendingRequests--;
-      }
+      c.transferred((long) (link.throughput(c.limit()) * STEP_NANOS / 1e9));
     }
     return c.limit();
   }
@@ -68,9 +57,35 @@ class ConcurrencyTest {
   }
 
   @Test
+  void growsWithinSecondsWhenNoRangeCompletesForLonger() {
+    // 32 MiB ranges at 8 MB/s take four seconds each: the limit follows the bytes, not completions.
+    Link wan = new Link(8 * MB, 0.080, 300 * MB, 32 << 20);
+    Concurrency c = controller(4, 8, 64);
+    assertEquals(64, c.planned(), "ranges are cut for the most that may follow");
+    int limit = run(c, wan, 2.5);
+    assertTrue(limit >= 32, "grew to " + limit + " in 2.5 s");
+    int later = run(c, wan, 10);
+    assertTrue(fat(wan, later), "link full at " + later);
+    assertEquals(later, c.planned(), "after the first plateau, ranges are cut for the limit");
+  }
+
+  @Test
+  void bytesMovedWhileTheLimitSettlesDoNotCount() {
+    Concurrency c = controller(4, 8, 64);
+    run(c, new Link(25 * MB, 0.020, 1000 * MB, 4 << 20), Concurrency.WINDOW_NANOS / 1e9 + 0.01);
+    assertEquals(16, c.limit(), "slow start doubled");
+    // A burst right after the change (e.g. buffered bytes of the old requests) must not count
+    // as the new limit's gain: the window that judges 16 starts after the settling time.
+    c.transferred(1L << 40);
+    now += Concurrency.SETTLE_NANOS + Concurrency.WINDOW_NANOS;
+    c.transferred(1);
+    assertEquals(8, c.limit(), "16 brought nothing once settled: back to 8");
+  }
+
+  @Test
   void anAdaptivePullStartsWithMoreRequestsInFlightWhenManySmallFilesWait() {
-    assertEquals(8, Concurrency.adaptive(64, 0).limit(), "big files: 8 to start");
-    assertEquals(8, Concurrency.adaptive(64, 30).limit(), "a few small files change nothing");
+    assertEquals(16, Concurrency.adaptive(64, 0).limit(), "big files: 16 to start");
+    assertEquals(16, Concurrency.adaptive(64, 30).limit(), "a few small files change nothing");
     assertEquals(50, Concurrency.adaptive(64, 200).limit(), "one per 4 small files waiting");
     assertEquals(64, Concurrency.adaptive(64, 500).limit(), "never past the maximum");
     assertEquals(8, Concurrency.adaptive(8, 500).limit(), "nor past a small maximum");
