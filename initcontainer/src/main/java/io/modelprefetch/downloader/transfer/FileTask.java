@@ -62,12 +62,8 @@ final class FileTask implements Candidate, AutoCloseable {
     return journal.gaps(file.size());
   }
 
-  /**
-   * Writes {@code data} at {@code position} and feeds the file's running digest; {@code scratch}
-   * (may be {@code data}'s own buffer) is overwritten when the digest catches up over bytes that
-   * other connections wrote ahead.
-   */
-  void write(ByteBuffer data, long position, ByteBuffer scratch) throws IOException {
+  /** Writes {@code data} at {@code position} and feeds the file's running digests. */
+  void write(ByteBuffer data, long position) throws IOException {
     FileChannel ch = channel();
     int start = data.position();
     long at = position;
@@ -75,7 +71,7 @@ final class FileTask implements Candidate, AutoCloseable {
       at += ch.write(data, at);
     }
     data.position(start);
-    hash().written(data, position, ch, scratch);
+    hash().written(data, position, ch);
   }
 
   private synchronized FileChannel channel() throws IOException {

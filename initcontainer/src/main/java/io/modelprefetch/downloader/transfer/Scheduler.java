@@ -405,7 +405,7 @@ final class Scheduler {
 
   private static void writeAt(FileTask task, ByteBuffer buffer, long pos) throws DiskWriteFailed {
     try {
-      task.write(buffer, pos, buffer);
+      task.write(buffer, pos);
     } catch (IOException e) {
       throw new DiskWriteFailed(
           "writing "
