@@ -34,6 +34,11 @@ public final class Pull {
   private final TransferSettings settings;
   private final ProgressTracker progress;
   private final Supplier<Libc> libc = Libc.linkInBackground();
+
+  {
+    io.modelprefetch.downloader.verify.Hashing.warmUpInBackground();
+  }
+
   private final Preallocator preallocator = new Preallocator(libc);
   private final Finisher finisher;
 

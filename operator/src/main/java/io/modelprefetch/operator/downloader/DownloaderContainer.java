@@ -28,12 +28,14 @@ public record DownloaderContainer(String image, String tmpVolume, String dragonf
 
   /**
    * As the CLI runs (hack/modelprefetch): the serial collector (one buffer per connection, no heap
-   * growth with model size: no concurrent GC threads needed) and compile thresholds x10 (set-up
-   * code runs once and stays interpreted, the byte loop and SHA-256 still reach C2, the only tier
-   * with the SHA-256 intrinsic, early): about a quarter less CPU per pull (README "Benchmarks").
+   * growth with model size: no concurrent GC threads needed), compile thresholds x10 (set-up code
+   * runs once and stays interpreted) but the digests' at 1/100 (they reach C2, the only tier with
+   * the CPU's SHA and MD5 instructions, during the listing): README "The downloader's JVM flags".
    */
   private static final String PULL_JAVA_OPTIONS =
-      "-XX:-UsePerfData -XX:MaxRAMPercentage=60 -XX:+UseSerialGC -XX:CompileThresholdScaling=10";
+      "-XX:-UsePerfData -XX:MaxRAMPercentage=60 -XX:+UseSerialGC -XX:CompileThresholdScaling=10"
+          + " -XX:CompileCommand=quiet"
+          + " -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.*::*,0.01";
 
   private static final String WAIT_JAVA_OPTIONS = "-XX:-UsePerfData -XX:TieredStopAtLevel=1";
 
