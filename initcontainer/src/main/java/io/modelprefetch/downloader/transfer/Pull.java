@@ -35,10 +35,6 @@ public final class Pull {
   private final ProgressTracker progress;
   private final Supplier<Libc> libc = Libc.linkInBackground();
 
-  {
-    io.modelprefetch.downloader.verify.Hashing.warmUpInBackground();
-  }
-
   private final Preallocator preallocator = new Preallocator(libc);
   private final Finisher finisher;
 
@@ -87,6 +83,8 @@ public final class Pull {
         finisher.finish(destination, listing, prior);
         return new Result(prior, true, 0, plan.reused().size());
       }
+      // After the listing, not beside it: its compilations would delay the first request.
+      io.modelprefetch.downloader.verify.Hashing.warmUpInBackground();
       destination.invalidate();
       progress.alreadyDone(plan.bytesReused(), plan.reused().size());
       Map<String, CompletedFile> verified =

@@ -53,10 +53,11 @@ public final class Hashing {
 
   /**
    * Gets the digests' code compiled by the JIT's optimizing tier, the only one with the CPU's SHA
-   * and MD5 instructions (below it SHA-256 runs at about 20 s/GiB), before the bytes arrive: a
-   * background thread hashes a few hundred small buffers while the listing waits on the network.
-   * Without it, a pull of 512 MiB hashed most of its bytes before that compilation was done, as the
-   * compiler thread then shares the cores with every connection. Works with the launchers' {@code
+   * and MD5 instructions (below it SHA-256 runs at about 20 s/GiB), as the bytes start to arrive: a
+   * background thread, started once the listing is in, hashes a few hundred small buffers while the
+   * first ranges are requested. Without it, a pull of 512 MiB hashed most of its bytes before that
+   * compilation was done, as the compiler thread then shares the cores with every connection. Works
+   * with the launchers' {@code
    * -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.*::*,0.01}, which lets a few
    * hundred calls count as hot; without it the thread ends as soon, having done little.
    */
