@@ -34,7 +34,6 @@ public final class Pull {
   private final TransferSettings settings;
   private final ProgressTracker progress;
   private final Supplier<Libc> libc = Libc.linkInBackground();
-
   private final Preallocator preallocator = new Preallocator(libc);
   private final Finisher finisher;
 

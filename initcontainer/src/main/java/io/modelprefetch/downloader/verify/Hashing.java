@@ -55,11 +55,11 @@ public final class Hashing {
    * Gets the digests' code compiled by the JIT's optimizing tier, the only one with the CPU's SHA
    * and MD5 instructions (below it SHA-256 runs at about 20 s/GiB), as the bytes start to arrive: a
    * background thread, started once the listing is in, hashes a few hundred small buffers while the
-   * first ranges are requested. Without it, a pull of 512 MiB hashed most of its bytes before that
-   * compilation was done, as the compiler thread then shares the cores with every connection. Works
-   * with the launchers' {@code
+   * first ranges are requested. Without it, the multi-block digest loop of a 512 MiB pull reached
+   * that tier only 2.8 s in, as the compiler thread shares the cores with every connection. It
+   * relies on the launchers' {@code
    * -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.*::*,0.01}, which lets a few
-   * hundred calls count as hot; without it the thread ends as soon, having done little.
+   * hundred calls count as hot; without that flag it is too short to matter.
    */
   public static void warmUpInBackground() {
     Thread.ofPlatform()
