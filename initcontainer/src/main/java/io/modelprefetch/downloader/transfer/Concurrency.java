@@ -142,18 +142,10 @@ final class Concurrency {
   }
 
   private void decide() {
-    int before = limit;
-    decideWindow();
-    if (limit != before) {
-      LOG.debug("requests in flight {} -> {}", before, limit);
-    }
-  }
-
-  private void decideWindow() {
-    long now = clock.getAsLong();
     if (min == max) {
       return;
     }
+    long now = clock.getAsLong();
     if (now < windowStart) {
       windowBytes = 0; // settling after a change: these bytes do not count
       return;
@@ -169,6 +161,7 @@ final class Concurrency {
     windowBytes = 0;
     decideAt(rate);
     if (limit != before) {
+      LOG.debug("requests in flight {} -> {}", before, limit);
       settle(now);
     }
   }

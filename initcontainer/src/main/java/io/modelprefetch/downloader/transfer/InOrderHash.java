@@ -196,7 +196,7 @@ final class InOrderHash {
     }
   }
 
-  /** How many bytes every digest has hashed so far (for tests and the verify-time measurement). */
+  /** How many bytes every digest has hashed so far (for tests). */
   long hashed() {
     return lanes.stream().mapToLong(lane -> lane.frontier).min().orElse(size);
   }

@@ -11,6 +11,7 @@ import io.modelprefetch.downloader.manifest.SafePath;
 import io.modelprefetch.downloader.report.Human;
 import io.modelprefetch.downloader.report.ProgressTracker;
 import io.modelprefetch.downloader.source.Source;
+import io.modelprefetch.downloader.verify.Hashing;
 import io.modelprefetch.downloader.verify.VerifiedLog;
 import io.modelprefetch.downloader.verify.Verifier;
 import java.io.IOException;
@@ -83,7 +84,7 @@ public final class Pull {
         return new Result(prior, true, 0, plan.reused().size());
       }
       // After the listing, not beside it: its compilations would delay the first request.
-      io.modelprefetch.downloader.verify.Hashing.warmUpInBackground();
+      Hashing.warmUpInBackground();
       destination.invalidate();
       progress.alreadyDone(plan.bytesReused(), plan.reused().size());
       Map<String, CompletedFile> verified =
